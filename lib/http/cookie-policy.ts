@@ -1,0 +1,29 @@
+import type { Request, Response } from 'express';
+import type { CookieOptions } from 'express-session';
+import type { ResolvedSessionOptions } from '../session.options.js';
+
+type CookieSettings = Pick<ResolvedSessionOptions, 'cookie'>;
+
+/**
+ * The session cookie's attributes: HttpOnly, Path=/, no Domain, no Expires (a browser-session
+ * cookie; the server enforces the timeouts), SameSite as configured, Secure unless
+ * `allowInsecureHttp` lets a plain-HTTP development request go without it.
+ */
+export function sessionCookieOptions({ cookie }: CookieSettings): CookieOptions {
+  return {
+    httpOnly: true,
+    path: '/',
+    sameSite: cookie.sameSite,
+    secure: cookie.secure,
+  };
+}
+
+/** Expires the session cookie with exactly the name and attributes it was set with. */
+export function expireSessionCookie(req: Request, res: Response, { cookie }: CookieSettings): void {
+  res.clearCookie(cookie.name, {
+    httpOnly: true,
+    path: '/',
+    sameSite: cookie.sameSite,
+    secure: cookie.secure === 'auto' ? req.secure : cookie.secure,
+  });
+}

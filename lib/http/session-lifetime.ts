@@ -1,0 +1,19 @@
+import type { SessionData } from 'express-session';
+import type { ResolvedSessionOptions } from '../session.options.js';
+
+type Timeouts = Pick<ResolvedSessionOptions, 'idleTimeout' | 'absoluteTimeout'>;
+
+/**
+ * When a session dies (epoch ms): the earlier of the idle deadline (last activity + idle
+ * timeout) and the absolute one (login, or creation for anonymous sessions, + absolute
+ * timeout). Store TTLs are set to exactly this, so storage and policy never drift apart.
+ */
+export function sessionDeadline(sess: Partial<SessionData>, timeouts: Timeouts, now = Date.now()): number {
+  const lastSeenAt = sess.meta?.lastSeenAt ?? now;
+  const startedAt = sess.auth?.authenticatedAt ?? sess.meta?.createdAt ?? now;
+  return Math.min(lastSeenAt + timeouts.idleTimeout, startedAt + timeouts.absoluteTimeout);
+}
+
+export function isExpired(sess: Partial<SessionData>, timeouts: Timeouts, now = Date.now()): boolean {
+  return sessionDeadline(sess, timeouts, now) <= now;
+}

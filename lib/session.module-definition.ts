@@ -1,0 +1,18 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { SessionModuleOptions } from './session.options.js';
+
+export const {
+  ConfigurableModuleClass: ConfigurableSessionModule,
+  MODULE_OPTIONS_TOKEN: SESSION_MODULE_OPTIONS,
+  OPTIONS_TYPE: SESSION_MODULE_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: SESSION_MODULE_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<SessionModuleOptions>({ moduleName: 'Session' })
+  .setClassMethodName('forRoot')
+  .setFactoryMethodName('createSessionOptions')
+  .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .build();
+
+/** What a `useClass` / `useExisting` options provider implements for forRootAsync. */
+export interface SessionOptionsFactory {
+  createSessionOptions(): SessionModuleOptions | Promise<SessionModuleOptions>;
+}

@@ -1,0 +1,89 @@
+import {
+  Inject,
+  Logger,
+  Module,
+  RequestMethod,
+  type MiddlewareConsumer,
+  type NestModule,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
+import session from 'express-session';
+import { AuthenticatedGuard } from './guards/authenticated.guard.js';
+import { MfaGuard } from './guards/mfa.guard.js';
+import { sessionCookieOptions } from './http/cookie-policy.js';
+import { SessionMiddleware } from './http/session.middleware.js';
+import { LoginInterceptor } from './login/login.interceptor.js';
+import { MfaService } from './mfa/mfa.service.js';
+import { SESSION_STORE } from './session.constants.js';
+import { RESOLVED_SESSION_OPTIONS, SESSION_MIDDLEWARE } from './session.internal-constants.js';
+import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS } from './session.module-definition.js';
+import { resolveSessionOptions, type ResolvedSessionOptions, type SessionModuleOptions } from './session.options.js';
+import { SessionService } from './session.service.js';
+import { ExpressStoreAdapter } from './store/express-store.adapter.js';
+import { SessionIdHasher } from './store/session-id-hasher.js';
+import { createSessionStore, type OwnedStore } from './store/session-store.factory.js';
+import type { SessionStore } from './store/session-store.interface.js';
+
+/** The store together with whether the module must close it. */
+const OWNED_STORE = 'SESSION:OWNED_STORE';
+
+const providers: Provider[] = [
+  {
+    provide: RESOLVED_SESSION_OPTIONS,
+    inject: [SESSION_MODULE_OPTIONS],
+    useFactory: (options: SessionModuleOptions) => {
+      const logger = new Logger('SessionModule');
+      return resolveSessionOptions(options, { warn: (message) => logger.warn(message) });
+    },
+  },
+  {
+    provide: OWNED_STORE,
+    inject: [RESOLVED_SESSION_OPTIONS],
+    useFactory: (options: ResolvedSessionOptions) => createSessionStore(options, new Logger('SessionModule')),
+  },
+  { provide: SESSION_STORE, inject: [OWNED_STORE], useFactory: (owned: OwnedStore) => owned.store },
+  {
+    provide: SESSION_MIDDLEWARE,
+    inject: [RESOLVED_SESSION_OPTIONS, SESSION_STORE],
+    useFactory: (options: ResolvedSessionOptions, store: SessionStore) =>
+      session({
+        name: options.cookie.name,
+        secret: options.secrets,
+        store: new ExpressStoreAdapter(store, new SessionIdHasher(options.secrets), options),
+        resave: false,
+        saveUninitialized: false,
+        rolling: false,
+        unset: 'destroy',
+        cookie: sessionCookieOptions(options),
+      }),
+  },
+  SessionMiddleware,
+  SessionService,
+  MfaService,
+  AuthenticatedGuard,
+  MfaGuard,
+  LoginInterceptor,
+];
+
+/**
+ * Secure sessions for a Nest app: mounts express-session with hardened defaults on every
+ * route and provides SessionService, MfaService, the guards and the LoginInterceptor.
+ */
+@Module({
+  providers,
+  exports: [SessionService, MfaService, AuthenticatedGuard, MfaGuard, LoginInterceptor, SESSION_STORE],
+})
+export class SessionModule extends ConfigurableSessionModule implements NestModule, OnApplicationShutdown {
+  constructor(@Inject(OWNED_STORE) private readonly ownedStore: OwnedStore) {
+    super();
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(SessionMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.ownedStore.owned) await this.ownedStore.store.close();
+  }
+}

@@ -1,0 +1,166 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { SessionData } from 'express-session';
+import { SessionStoreUnavailableException, UnauthenticatedException } from './errors/session.exceptions.js';
+import { expireSessionCookie } from './http/cookie-policy.js';
+import { describeSession } from './http/session-view.js';
+import { isStoreUnavailable } from './http/store-availability.js';
+import { RESOLVED_SESSION_OPTIONS } from './session.internal-constants.js';
+import type { ResolvedSessionOptions } from './session.options.js';
+import type { CurrentSessionInfo, JsonValue, SessionUser } from './session.types.js';
+
+export interface LoginOptions {
+  /**
+   * Keys of the pre-login session's app data to carry into the new session. Nothing else
+   * survives the login: the old session is destroyed.
+   * @default []
+   */
+  carry?: string[];
+}
+
+/** The result of a login: where the session stands. */
+export interface LoginResult {
+  session: CurrentSessionInfo;
+  /** `required`: the user must pass the TOTP step before anything but it and logout. */
+  mfa: 'none' | 'required';
+}
+
+/** Headers that make a browser drop everything the site stored (logout). */
+const CLEAR_SITE_DATA = '"cache", "cookies", "storage"';
+
+/** The state a regeneration carries over to the new ID. */
+type Carried = Pick<SessionData, 'auth' | 'meta' | 'data'>;
+
+/**
+ * The Promise API apps call for sessions: read and write data, fixation-safe login, MFA
+ * completion, logout. Security fields (auth, meta) are written here only.
+ */
+@Injectable()
+export class SessionService {
+  constructor(@Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions) {}
+
+  /** The authenticated session, or undefined when anonymous. */
+  current(req: Request): CurrentSessionInfo | undefined {
+    return describeSession(req);
+  }
+
+  /** App data stored in the session under `key`. */
+  get<T extends JsonValue = JsonValue>(req: Request, key: string): T | undefined {
+    return req.session?.data?.[key] as T | undefined;
+  }
+
+  /** Stores app data; saved when the response ends (or by {@link save}). */
+  set(req: Request, key: string, value: JsonValue): void {
+    const session = this.require(req);
+    session.data = { ...session.data, [key]: value };
+    if (!session.meta) {
+      const now = Date.now();
+      session.meta = { createdAt: now, lastSeenAt: now };
+    }
+  }
+
+  /** Removes app data under `key`. */
+  unset(req: Request, key: string): void {
+    const data = req.session?.data;
+    if (data && key in data) {
+      const { [key]: _removed, ...rest } = data;
+      req.session.data = rest;
+    }
+  }
+
+  /**
+   * Fixation-safe login: the current session ID dies in the store, a new one is issued with
+   * only `options.carry` keys of app data, and the session is saved before this resolves.
+   * Users enrolled in MFA come out `pending` until {@link completeMfa}.
+   */
+  async login(req: Request, user: SessionUser, options: LoginOptions = {}): Promise<LoginResult> {
+    if (!user || typeof user.id !== 'string' || user.id.length === 0) {
+      throw new TypeError('SessionService.login: user.id must be a non-empty string');
+    }
+    const session = this.require(req);
+    const carried = pick(session.data, options.carry ?? []);
+    const mfaRequired = (await this.options.mfa?.secretStore.find(user.id)) != null;
+    const now = Date.now();
+    await this.regenerate(req, {
+      auth: { user, authenticatedAt: now, mfa: mfaRequired ? 'pending' : 'none' },
+      meta: { createdAt: now, lastSeenAt: now },
+      data: carried,
+    });
+    return { session: describeSession(req)!, mfa: mfaRequired ? 'required' : 'none' };
+  }
+
+  /**
+   * Marks MFA verified (first factor pending, or a step-up) under a new session ID.
+   */
+  async completeMfa(req: Request): Promise<CurrentSessionInfo> {
+    const auth = req.session?.auth;
+    if (!auth) throw new UnauthenticatedException();
+    const now = Date.now();
+    await this.regenerate(req, {
+      ...this.snapshot(req),
+      auth: { ...auth, mfa: 'verified', mfaVerifiedAt: now },
+    });
+    return describeSession(req)!;
+  }
+
+  /**
+   * Issues a new session ID and kills the old one in the store. By default everything the
+   * session held moves to the new ID; pass `state` to replace it.
+   */
+  async regenerate(req: Request, state: Carried = this.snapshot(req)): Promise<void> {
+    this.require(req);
+    await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+    Object.assign(req.session, withoutUndefined(state));
+    await this.save(req);
+  }
+
+  /** Writes the session now (instead of when the response ends). */
+  async save(req: Request): Promise<void> {
+    const session = this.require(req);
+    await new Promise<void>((resolve, reject) => session.save((err) => (err ? reject(err) : resolve())));
+  }
+
+  /** Destroys the server-side record. The request goes on without a session. */
+  async destroy(req: Request): Promise<void> {
+    const session = req.session;
+    if (!session) return;
+    await new Promise<void>((resolve, reject) => session.destroy((err) => (err ? reject(err) : resolve())));
+  }
+
+  /**
+   * Complete logout: destroys the record, expires the cookie with the same name, path and
+   * attributes it was set with, and tells the browser to drop cached and stored site data.
+   */
+  async logout(req: Request, res: Response): Promise<void> {
+    if (isStoreUnavailable(req)) throw new SessionStoreUnavailableException();
+    await this.destroy(req);
+    expireSessionCookie(req, res, this.options);
+    res.setHeader('Clear-Site-Data', CLEAR_SITE_DATA);
+    res.setHeader('Cache-Control', 'no-store');
+  }
+
+  private snapshot(req: Request): Carried {
+    const { auth, meta, data } = req.session;
+    return { auth, meta, data } as Carried;
+  }
+
+  private require(req: Request): Request['session'] {
+    if (isStoreUnavailable(req)) throw new SessionStoreUnavailableException();
+    if (!req.session) {
+      throw new Error('SessionService: no session on this request; is SessionModule imported and the route served by Nest?');
+    }
+    return req.session;
+  }
+}
+
+function pick(data: Record<string, JsonValue> | undefined, keys: string[]): Record<string, JsonValue> {
+  const picked: Record<string, JsonValue> = {};
+  for (const key of keys) {
+    if (data && Object.hasOwn(data, key)) picked[key] = data[key]!;
+  }
+  return picked;
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

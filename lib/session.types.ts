@@ -1,0 +1,54 @@
+/** A JSON value, what a session can hold. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** The authenticated principal a login handler returns. Only `id` is required. */
+export interface SessionUser {
+  id: string;
+  [key: string]: JsonValue;
+}
+
+/** Where a session stands in the login flow. */
+export type MfaState = 'none' | 'pending' | 'verified';
+
+/** The security part of a session record, written only by the module. */
+export interface SessionAuthState {
+  user: SessionUser;
+  /** When the password step succeeded (epoch ms): the absolute timeout counts from here. */
+  authenticatedAt: number;
+  /** `none`: the user has no MFA; `pending`: password done, TOTP awaited; `verified`: MFA done. */
+  mfa: MfaState;
+  /** When MFA was last verified in this session (epoch ms), for step-up. */
+  mfaVerifiedAt?: number;
+}
+
+/** Book-keeping every session record carries. */
+export interface SessionMeta {
+  /** When this session (device) was created (epoch ms). Kept across ID regeneration. */
+  createdAt: number;
+  /** The last request seen, written at a throttled rate (epoch ms). */
+  lastSeenAt: number;
+}
+
+/** What `@CurrentSession()` gives a handler. */
+export interface CurrentSessionInfo {
+  user: SessionUser;
+  userId: string;
+  mfa: MfaState;
+  /** True when the session may reach routes guarded by MfaGuard. */
+  fullyAuthenticated: boolean;
+  createdAt: Date;
+  lastSeenAt: Date;
+  authenticatedAt: Date;
+  mfaVerifiedAt: Date | undefined;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    auth: SessionAuthState;
+    meta: SessionMeta;
+    /** A TOTP enrolment waiting for its first code; server-side only. */
+    mfaEnrollment: { secret: string; startedAt: number };
+    /** App data written through SessionService.set(). */
+    data: Record<string, JsonValue>;
+  }
+}

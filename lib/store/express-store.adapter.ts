@@ -1,0 +1,78 @@
+import session, { type SessionData } from 'express-session';
+import type { SessionIdHasher } from './session-id-hasher.js';
+import type { SessionStore, StoredSession } from './session-store.interface.js';
+import { sessionDeadline } from '../http/session-lifetime.js';
+import type { ResolvedSessionOptions } from '../session.options.js';
+
+type Callback = (err?: unknown, data?: unknown) => void;
+
+/** Marks a Session object that exists in the store, so its next save is a conditional update. */
+const PERSISTED = Symbol('nest-secure-session.persisted');
+
+type Marked = { [PERSISTED]?: boolean };
+
+/**
+ * The express-session Store that sits between express-session and a {@link SessionStore}:
+ * hashes IDs into storage keys, derives the TTL from the session's own deadline, and turns
+ * saves into conditional writes (create for new sessions, update for loaded ones).
+ */
+export class ExpressStoreAdapter extends session.Store {
+  constructor(
+    private readonly store: SessionStore,
+    private readonly hasher: SessionIdHasher,
+    private readonly options: Pick<ResolvedSessionOptions, 'idleTimeout' | 'absoluteTimeout'>,
+  ) {
+    super();
+  }
+
+  override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
+    this.store.get(this.hasher.storageKey(sid)).then(
+      // express-session rebuilds the cookie from this; attributes come from the options.
+      (record) => callback(undefined, record ? ({ ...record, cookie: {} } as unknown as SessionData) : null),
+      (err: unknown) => callback(err),
+    );
+  }
+
+  override set(sid: string, sess: SessionData, callback?: Callback): void {
+    const marked = sess as SessionData & Marked;
+    const ttl = sessionDeadline(sess, this.options) - Date.now();
+    const key = this.hasher.storageKey(sid);
+    const write =
+      ttl <= 0
+        ? this.store.destroy(key).then(() => true)
+        : this.store.set(key, toRecord(sess), ttl, marked[PERSISTED] ? 'update' : 'create');
+    write.then(
+      (written) => {
+        // A failed update means the session was destroyed meanwhile (logout, revoke, rotation):
+        // dropping the write is the point. The next request with that cookie is anonymous.
+        if (written) Object.defineProperty(marked, PERSISTED, { value: true, enumerable: false, configurable: true });
+        callback?.();
+      },
+      (err: unknown) => callback?.(err),
+    );
+  }
+
+  /** TTLs follow the record's own deadline, rewritten with the record; nothing to extend here. */
+  override touch(_sid: string, _sess: SessionData, callback?: Callback): void {
+    callback?.();
+  }
+
+  override destroy(sid: string, callback?: Callback): void {
+    this.store.destroy(this.hasher.storageKey(sid)).then(
+      () => callback?.(),
+      (err: unknown) => callback?.(err),
+    );
+  }
+
+  override createSession(req: Parameters<session.Store['createSession']>[0], sess: SessionData): session.Session & SessionData {
+    const created = super.createSession(req, sess);
+    Object.defineProperty(created, PERSISTED, { value: true, enumerable: false, configurable: true });
+    return created;
+  }
+}
+
+/** The stored form: everything but express-session's cookie, which is rebuilt from options. */
+function toRecord(sess: SessionData): StoredSession {
+  const { cookie: _cookie, ...rest } = sess;
+  return rest as unknown as StoredSession;
+}

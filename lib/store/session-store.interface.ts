@@ -1,0 +1,31 @@
+import type { JsonValue } from '../session.types.js';
+
+/** A session record as stored: plain JSON, never the cookie value. */
+export type StoredSession = { [key: string]: JsonValue };
+
+/**
+ * `create`: write only if no record has this key (a brand-new session).
+ * `update`: write only if the record still exists, so a request that loaded a session before
+ * a concurrent logout cannot bring it back when it saves afterwards.
+ */
+export type WriteMode = 'create' | 'update';
+
+/**
+ * The storage contract behind SessionModule. Keys are already hashed session IDs: a store
+ * never sees a usable cookie value. Every method is one atomic operation on the backend.
+ *
+ * Implement it to plug in another backend; pass the instance as `store`.
+ */
+export interface SessionStore {
+  /** The record under `key`, or null when absent or expired. */
+  get(key: string): Promise<StoredSession | null>;
+  /**
+   * Writes `record` to expire after `ttlMs`, under the condition of `mode`.
+   * @returns false when the condition failed and nothing was written.
+   */
+  set(key: string, record: StoredSession, ttlMs: number, mode: WriteMode): Promise<boolean>;
+  /** Removes the record; no error when it is already gone. */
+  destroy(key: string): Promise<void>;
+  /** Releases what the store opened itself (never a client the app passed in). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import { createClient, type RedisClientType } from 'redis';
+import type { SessionModuleOptions } from '../../lib/index.js';
+import { REDIS_URL } from './redis-url.js';
+
+export const redisAvailable = process.env.TEST_REDIS_AVAILABLE === '1';
+
+/** A backend the e2e suites run against. `prefix` isolates one suite's keys in the shared Redis. */
+export interface StoreUnderTest {
+  name: 'memory' | 'redis';
+  options(prefix: string): SessionModuleOptions['store'];
+}
+
+const memory: StoreUnderTest = { name: 'memory', options: () => ({ memory: {} }) };
+const redis: StoreUnderTest = { name: 'redis', options: (prefix) => ({ redis: { url: REDIS_URL, prefix } }) };
+
+/** Every store the e2e suites must pass on; Redis only when it answers (see global-setup). */
+export const STORES: StoreUnderTest[] = redisAvailable ? [memory, redis] : [memory];
+
+/** A key prefix no other test uses. */
+export function uniquePrefix(label: string): string {
+  return `test:${label}:${randomBytes(4).toString('hex')}:`;
+}
+
+/** A connected client on the shared Redis, for assertions on what is stored. */
+export async function connectTestRedis(): Promise<RedisClientType> {
+  const client = createClient({ url: REDIS_URL }) as RedisClientType;
+  client.on('error', () => undefined);
+  await client.connect();
+  return client;
+}
+
+/** Deletes every key under `prefix` (test clean-up). */
+export async function deleteKeys(client: RedisClientType, prefix: string): Promise<void> {
+  for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
+    if (keys.length > 0) await client.del(keys);
+  }
+}
