@@ -29,7 +29,8 @@ export function setCookies(res: Response): ParsedCookie[] {
 
 /**
  * A browser-like client: keeps its own cookie jar (supertest's drops Secure cookies over the
- * plain-HTTP test socket) and marks every request as HTTPS through a trusted proxy header.
+ * plain-HTTP test socket) and marks every request as HTTPS through a trusted proxy header
+ * (the fixture apps set `trust proxy`). Every response's Set-Cookie updates the jar.
  */
 export class BrowserClient {
   readonly jar = new Map<string, string>();
@@ -39,17 +40,17 @@ export class BrowserClient {
     private readonly https = true,
   ) {}
 
-  get(path: string): Test {
-    return this.prepare(request(this.app.getHttpServer()).get(path));
+  get(path: string, headers: Record<string, string> = {}): Promise<Response> {
+    return this.send(request(this.app.getHttpServer()).get(path), headers);
   }
 
-  post(path: string, body?: object): Test {
-    const test = this.prepare(request(this.app.getHttpServer()).post(path));
-    return body === undefined ? test : test.send(body);
+  post(path: string, body?: object, headers: Record<string, string> = {}): Promise<Response> {
+    const test = request(this.app.getHttpServer()).post(path);
+    return this.send(body === undefined ? test : test.send(body), headers);
   }
 
-  delete(path: string): Test {
-    return this.prepare(request(this.app.getHttpServer()).delete(path));
+  delete(path: string, headers: Record<string, string> = {}): Promise<Response> {
+    return this.send(request(this.app.getHttpServer()).delete(path), headers);
   }
 
   /** The current value of a cookie in the jar. */
@@ -57,24 +58,28 @@ export class BrowserClient {
     return this.jar.get(name);
   }
 
-  /** Keeps Set-Cookie updates; call with each response (done automatically by `send`). */
-  absorb(res: Response): Response {
+  /** A second client holding a copy of this one's cookies (a stolen cookie, a second tab). */
+  clone(): BrowserClient {
+    const copy = new BrowserClient(this.app, this.https);
+    for (const [name, value] of this.jar) copy.jar.set(name, value);
+    return copy;
+  }
+
+  private async send(test: Test, headers: Record<string, string>): Promise<Response> {
+    if (this.https) test.set('X-Forwarded-Proto', 'https');
+    if (this.jar.size > 0) test.set('Cookie', [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '));
+    for (const [name, value] of Object.entries(headers)) test.set(name, value);
+    const res = await test;
+    this.absorb(res);
+    return res;
+  }
+
+  private absorb(res: Response): void {
     for (const cookie of setCookies(res)) {
       const expires = cookie.attributes['expires'];
       const expired = typeof expires === 'string' && Date.parse(expires) <= Date.now();
       if (expired || cookie.attributes['max-age'] === '0') this.jar.delete(cookie.name);
       else this.jar.set(cookie.name, cookie.value);
     }
-    return res;
-  }
-
-  private prepare(test: Test): Test {
-    if (this.https) test.set('X-Forwarded-Proto', 'https');
-    if (this.jar.size > 0) test.set('Cookie', [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '));
-    const then = test.then.bind(test);
-    // Absorb cookies on every awaited response, like a browser would.
-    test.then = ((resolve, reject) =>
-      then((res: Response) => resolve?.(this.absorb(res)), reject)) as Test['then'];
-    return test;
   }
 }
