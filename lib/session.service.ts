@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { SessionData } from 'express-session';
@@ -7,7 +8,7 @@ import { describeSession } from './http/session-view.js';
 import { isStoreUnavailable } from './http/store-availability.js';
 import { RESOLVED_SESSION_OPTIONS } from './session.internal-constants.js';
 import type { ResolvedSessionOptions } from './session.options.js';
-import type { CurrentSessionInfo, JsonValue, SessionUser } from './session.types.js';
+import type { CurrentSessionInfo, JsonValue, SessionMeta, SessionUser } from './session.types.js';
 
 export interface LoginOptions {
   /**
@@ -24,6 +25,9 @@ export interface LoginResult {
   /** `required`: the user must pass the TOTP step before anything but it and logout. */
   mfa: 'none' | 'required';
 }
+
+/** Longer User-Agent strings are cut: they only describe a device, and records stay small. */
+const MAX_USER_AGENT_LENGTH = 256;
 
 /** Headers that make a browser drop everything the site stored (logout). */
 const CLEAR_SITE_DATA = '"cache", "cookies", "storage"';
@@ -53,10 +57,7 @@ export class SessionService {
   set(req: Request, key: string, value: JsonValue): void {
     const session = this.require(req);
     session.data = { ...session.data, [key]: value };
-    if (!session.meta) {
-      const now = Date.now();
-      session.meta = { createdAt: now, lastSeenAt: now };
-    }
+    if (!session.meta) session.meta = newMeta(req);
   }
 
   /** Removes app data under `key`. */
@@ -83,7 +84,7 @@ export class SessionService {
     const now = Date.now();
     await this.regenerate(req, {
       auth: { user, authenticatedAt: now, mfa: mfaRequired ? 'pending' : 'none' },
-      meta: { createdAt: now, lastSeenAt: now },
+      meta: newMeta(req, now),
       data: carried,
     });
     return { session: describeSession(req)!, mfa: mfaRequired ? 'required' : 'none' };
@@ -151,6 +152,18 @@ export class SessionService {
     }
     return req.session;
   }
+}
+
+/** Book-keeping for a new session (device): a fresh public handle and the client it came from. */
+function newMeta(req: Request, now = Date.now()): SessionMeta {
+  const userAgent = req.get('user-agent');
+  return {
+    createdAt: now,
+    lastSeenAt: now,
+    handle: randomBytes(16).toString('base64url'),
+    ...(req.ip ? { ip: req.ip } : {}),
+    ...(userAgent ? { userAgent: userAgent.slice(0, MAX_USER_AGENT_LENGTH) } : {}),
+  };
 }
 
 function pick(data: Record<string, JsonValue> | undefined, keys: string[]): Record<string, JsonValue> {

@@ -27,12 +27,23 @@ export interface SessionMeta {
   createdAt: number;
   /** The last request seen, written at a throttled rate (epoch ms). */
   lastSeenAt: number;
+  /**
+   * Public handle of this session (device): random, not derived from the ID, kept across
+   * ID regeneration. Safe to show in device lists; useless as a cookie.
+   */
+  handle: string;
+  /** Client IP at login (`req.ip`, so `trust proxy` applies). */
+  ip?: string;
+  /** User-Agent at login, truncated. */
+  userAgent?: string;
 }
 
 /** What `@CurrentSession()` gives a handler. */
 export interface CurrentSessionInfo {
   user: SessionUser;
   userId: string;
+  /** The public device handle (see SessionMeta.handle). */
+  handle: string;
   mfa: MfaState;
   /** True when the session may reach routes guarded by MfaGuard. */
   fullyAuthenticated: boolean;

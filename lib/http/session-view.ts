@@ -9,6 +9,7 @@ export function describeSession(req: Request): CurrentSessionInfo | undefined {
   return {
     user: auth.user,
     userId: auth.user.id,
+    handle: meta?.handle ?? '',
     mfa: auth.mfa,
     fullyAuthenticated: auth.mfa !== 'pending',
     createdAt: new Date(meta?.createdAt ?? auth.authenticatedAt),
