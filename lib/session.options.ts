@@ -212,7 +212,8 @@ function positiveMs(name: string, value: number | undefined, fallback: number): 
 function resolveMfa(mfa: MfaOptions | undefined): ResolvedSessionOptions['mfa'] {
   if (!mfa) return undefined;
   const store = mfa.secretStore as Partial<MfaSecretStore> | undefined;
-  if (!store || typeof store.find !== 'function' || typeof store.save !== 'function') {
+  const methods = ['find', 'save', 'remove'] as const;
+  if (!store || methods.some((method) => typeof store[method] !== 'function')) {
     throw new SessionOptionsError('mfa.secretStore must implement MfaSecretStore (find, save, remove).');
   }
   const pastSteps = mfa.pastSteps ?? SESSION_DEFAULTS.mfaPastSteps;
