@@ -1,0 +1,230 @@
+import { describe, expect, it } from 'vitest';
+import type { MfaSecretStore } from './mfa/mfa-secret-store.interface.js';
+import { resolveSessionOptions, SessionOptionsError, type SessionModuleOptions } from './session.options.js';
+
+const SECRET = 'a'.repeat(32);
+
+const secretStore: MfaSecretStore = {
+  find: async () => null,
+  save: async () => undefined,
+  remove: async () => undefined,
+};
+
+/** Resolves with the warnings collected, so tests can assert what a loosened option says. */
+function resolve(options: Partial<SessionModuleOptions>, production = false) {
+  const warnings: string[] = [];
+  const resolved = resolveSessionOptions({ secret: SECRET, production, ...options } as SessionModuleOptions, {
+    warn: (message) => warnings.push(message),
+  });
+  return { resolved, warnings };
+}
+
+/** The SessionOptionsError thrown for these options (fails the test when none is thrown). */
+function failure(options: Partial<SessionModuleOptions>, production = false): SessionOptionsError {
+  try {
+    resolve(options, production);
+  } catch (err) {
+    expect(err).toBeInstanceOf(SessionOptionsError);
+    return err as SessionOptionsError;
+  }
+  throw new Error(`expected SessionOptionsError for ${JSON.stringify(options)}`);
+}
+
+describe('resolveSessionOptions', () => {
+  describe('defaults', () => {
+    it('are strict: __Host-sid, lax, Secure, 30 min idle, 12 h absolute, no MFA, no warnings', () => {
+      const { resolved, warnings } = resolve({});
+      expect(resolved.cookie).toEqual({ name: '__Host-sid', sameSite: 'lax', secure: true });
+      expect(resolved.idleTimeout).toBe(30 * 60 * 1000);
+      expect(resolved.absoluteTimeout).toBe(12 * 60 * 60 * 1000);
+      expect(resolved.secrets).toEqual([SECRET]);
+      expect(resolved.allowInsecureHttp).toBe(false);
+      expect(resolved.mfa).toBeUndefined();
+      expect(resolved.store).toBeUndefined();
+      expect(warnings).toEqual([]);
+    });
+
+    it('write lastSeenAt at most every twentieth of the idle window, never more often than each second', () => {
+      expect(resolve({}).resolved.activityWriteInterval).toBe(90_000);
+      expect(resolve({ idleTimeout: 2_000, absoluteTimeout: 5_000 }).resolved.activityWriteInterval).toBe(1_000);
+    });
+
+    it('fill MFA issuer and pastSteps', () => {
+      const { resolved } = resolve({ mfa: { secretStore } });
+      expect(resolved.mfa).toEqual({ secretStore, issuer: 'nest-secure-session', pastSteps: 1 });
+    });
+
+    it('follow NODE_ENV=production when production is not given', () => {
+      const previous = process.env.NODE_ENV;
+      process.env.NODE_ENV = 'production';
+      try {
+        expect(() =>
+          resolveSessionOptions({ secret: 'short' }, { warn: () => undefined }),
+        ).toThrow(/at least 32 bytes/);
+      } finally {
+        process.env.NODE_ENV = previous;
+      }
+    });
+  });
+
+  describe('secret', () => {
+    it('is required', () => {
+      expect(failure({ secret: undefined as unknown as string }).message).toMatch(/secret is missing/);
+      expect(failure({ secret: '' }).message).toMatch(/secret is missing/);
+      expect(failure({ secret: [] }).message).toMatch(/secret is missing/);
+      expect(failure({ secret: [SECRET, ''] }).message).toMatch(/secret is missing/);
+    });
+
+    it('refuses missing options altogether', () => {
+      expect(() => resolveSessionOptions(undefined as unknown as SessionModuleOptions, { warn: () => undefined })).toThrow(
+        /options are required/,
+      );
+    });
+
+    it('shorter than 32 bytes is refused in production and says how to make one', () => {
+      const error = failure({ secret: 'b'.repeat(31) }, true);
+      expect(error.message).toMatch(/secret must be at least 32 bytes/);
+      expect(error.message).toMatch(/randomBytes\(32\)/);
+      expect(error.message.startsWith('SessionModule: ')).toBe(true);
+      expect(error.name).toBe('SessionOptionsError');
+    });
+
+    it('shorter than 32 bytes is accepted outside production with a warning', () => {
+      const { resolved, warnings } = resolve({ secret: 'short' });
+      expect(resolved.secrets).toEqual(['short']);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/at least 32 bytes.*Accepted outside production only/s);
+    });
+
+    it('counts bytes, not characters', () => {
+      // 16 two-byte characters = 32 bytes.
+      expect(resolve({ secret: 'é'.repeat(16) }, true).resolved.secrets).toHaveLength(1);
+    });
+
+    it('may be a list: all are kept in order, each is checked', () => {
+      const { resolved } = resolve({ secret: [SECRET, 'c'.repeat(40)] }, true);
+      expect(resolved.secrets).toEqual([SECRET, 'c'.repeat(40)]);
+      expect(failure({ secret: [SECRET, 'short'] }, true).message).toMatch(/1 of 2 shorter/);
+    });
+  });
+
+  describe('allowInsecureHttp', () => {
+    it('is refused in production', () => {
+      expect(failure({ allowInsecureHttp: true }, true).message).toMatch(
+        /allowInsecureHttp is for development only; remove it in production/,
+      );
+    });
+
+    it('is accepted in development with a warning, cookie "sid" and Secure only over HTTPS', () => {
+      const { resolved, warnings } = resolve({ allowInsecureHttp: true });
+      expect(warnings).toEqual([expect.stringMatching(/allowInsecureHttp is on.*Never use this in production/)]);
+      expect(resolved.cookie).toEqual({ name: 'sid', sameSite: 'lax', secure: 'auto' });
+      expect(resolved.allowInsecureHttp).toBe(true);
+    });
+
+    it('cannot be combined with SameSite=None', () => {
+      expect(failure({ allowInsecureHttp: true, cookie: { sameSite: 'none' } }).message).toMatch(
+        /sameSite 'none' requires Secure.*allowInsecureHttp/,
+      );
+    });
+
+    it('cannot be combined with a __Host- or __Secure- cookie name, whatever its case', () => {
+      for (const name of ['__Host-sid', '__Secure-sid', '__host-sid', '__SECURE-x']) {
+        expect(failure({ allowInsecureHttp: true, cookie: { name } }).message).toMatch(
+          /__Host-\/__Secure- prefix.*drop the prefix or allowInsecureHttp/,
+        );
+      }
+    });
+  });
+
+  describe('cookie', () => {
+    it('sameSite strict is accepted silently; none warns about CSRF', () => {
+      expect(resolve({ cookie: { sameSite: 'strict' } })).toMatchObject({
+        resolved: { cookie: { sameSite: 'strict' } },
+        warnings: [],
+      });
+      const { resolved, warnings } = resolve({ cookie: { sameSite: 'none' } });
+      expect(resolved.cookie.sameSite).toBe('none');
+      expect(resolved.cookie.secure).toBe(true);
+      expect(warnings).toEqual([expect.stringMatching(/sameSite is 'none'.*CSRF/)]);
+    });
+
+    it('sameSite must be one of lax, strict, none', () => {
+      expect(failure({ cookie: { sameSite: 'Lax' as 'lax' } }).message).toMatch(
+        /cookie\.sameSite must be 'lax', 'strict' or 'none', not "Lax"/,
+      );
+    });
+
+    it('name must be an RFC 6265 token', () => {
+      for (const name of ['', 'a b', 'sid;', 'a=b', 'sé', 'a,b', '"sid"']) {
+        expect(failure({ cookie: { name } }).message).toMatch(/cookie\.name .* is not a valid cookie name/);
+      }
+    });
+
+    it('a valid custom name is kept', () => {
+      expect(resolve({ cookie: { name: '__Host-app' } }).resolved.cookie.name).toBe('__Host-app');
+    });
+  });
+
+  describe('timeouts', () => {
+    it('are milliseconds >= 1000', () => {
+      for (const bad of [999, 0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+        expect(failure({ idleTimeout: bad }).message).toMatch(/idleTimeout must be a number of milliseconds >= 1000/);
+        expect(failure({ absoluteTimeout: bad }).message).toMatch(
+          /absoluteTimeout must be a number of milliseconds >= 1000/,
+        );
+      }
+      expect(failure({ idleTimeout: '60000' as unknown as number }).message).toMatch(/idleTimeout must be a number/);
+    });
+
+    it('accept the minimum and round down fractions', () => {
+      const { resolved } = resolve({ idleTimeout: 1_000, absoluteTimeout: 1_500.9 });
+      expect(resolved.idleTimeout).toBe(1_000);
+      expect(resolved.absoluteTimeout).toBe(1_500);
+    });
+
+    it('idle must not exceed absolute', () => {
+      expect(failure({ idleTimeout: 10_000, absoluteTimeout: 5_000 }).message).toMatch(
+        /idleTimeout \(10000 ms\) must not exceed absoluteTimeout \(5000 ms\)/,
+      );
+      // Against the default absolute timeout too.
+      expect(failure({ idleTimeout: 13 * 60 * 60 * 1000 }).message).toMatch(/must not exceed absoluteTimeout/);
+      expect(resolve({ idleTimeout: 5_000, absoluteTimeout: 5_000 }).resolved.idleTimeout).toBe(5_000);
+    });
+  });
+
+  describe('mfa', () => {
+    it('secretStore must implement find, save and remove', () => {
+      const incomplete = [
+        undefined,
+        {},
+        { find: secretStore.find },
+        { find: secretStore.find, save: secretStore.save },
+        { find: 'x', save: secretStore.save, remove: secretStore.remove },
+      ];
+      for (const store of incomplete) {
+        expect(failure({ mfa: { secretStore: store as unknown as MfaSecretStore } }).message).toMatch(
+          /mfa\.secretStore must implement MfaSecretStore \(find, save, remove\)/,
+        );
+      }
+    });
+
+    it('pastSteps is 0, 1 or 2', () => {
+      for (const pastSteps of [0, 1, 2]) {
+        expect(resolve({ mfa: { secretStore, pastSteps } }).resolved.mfa?.pastSteps).toBe(pastSteps);
+      }
+      for (const pastSteps of [-1, 3, 1.5]) {
+        expect(failure({ mfa: { secretStore, pastSteps } }).message).toMatch(/mfa\.pastSteps must be 0, 1 or 2/);
+      }
+    });
+
+    it('keeps a custom issuer', () => {
+      expect(resolve({ mfa: { secretStore, issuer: 'Acme' } }).resolved.mfa?.issuer).toBe('Acme');
+    });
+  });
+
+  it('passes the store option through untouched', () => {
+    const store = { redis: { url: 'redis://127.0.0.1:6379', prefix: 'p:' } };
+    expect(resolve({ store }).resolved.store).toBe(store);
+  });
+});
