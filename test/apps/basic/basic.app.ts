@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards, UseInterceptors, type INestApplication } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, HttpCode, Post, Req, Res, UseGuards, UseInterceptors, type INestApplication } from '@nestjs/common';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -44,7 +44,8 @@ class BasicController {
   @Post('login')
   @HttpCode(200)
   @UseInterceptors(LoginInterceptor)
-  login(@Body() body: { user?: string; fail?: boolean }) {
+  login(@Body() body: { user?: string; fail?: boolean; throw?: boolean }) {
+    if (body.throw) throw new ForbiddenException({ error: 'account_locked', message: 'Locked.' });
     if (body.fail) return null;
     return { id: body.user ?? 'u1', username: body.user ?? 'u1' };
   }
@@ -53,6 +54,12 @@ class BasicController {
   @HttpCode(204)
   addToCart(@Req() req: Request, @Body() body: { item: string }) {
     this.sessions.set(req, 'cart', body.item);
+  }
+
+  /** Anyone: the session's cart, so a test can see whether a pre-login session still holds its data. */
+  @Get('cart')
+  cart(@Req() req: Request) {
+    return { cart: this.sessions.get(req, 'cart') ?? null };
   }
 
   @Get('me')

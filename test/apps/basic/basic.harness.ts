@@ -1,0 +1,59 @@
+import { SessionModule, Totp, type SessionModuleOptions } from '../../../lib/index.js';
+import type { BrowserClient } from '../../support/http-client.js';
+import type { StoreUnderTest } from '../../support/stores.js';
+import { startApp, type RunningApp } from '../kit/running-app.js';
+import { basicOptions, createBasicApp, InMemoryMfaSecrets, TEST_SECRET } from './basic.app.js';
+
+export const COOKIE = '__Host-sid';
+
+export interface RunningBasicApp extends RunningApp {
+  mfaSecrets: InMemoryMfaSecrets;
+  /** Enrols `userId` in TOTP directly in the app's secret store; returns the secret. */
+  enrollMfa(userId: string): Promise<string>;
+  /** The current TOTP code for a secret. */
+  code(secret: string): Promise<string>;
+  /** Logs `browser` in as `user` (password step) and returns the response. */
+  login(browser: BrowserClient, user?: string): ReturnType<BrowserClient['post']>;
+  /** A browser logged in as `user` with MFA done if the user is enrolled. */
+  loggedIn(user?: string): Promise<BrowserClient>;
+}
+
+/** The basic fixture app (forRoot, isGlobal) on the store under test. */
+export async function startBasicApp(
+  under: StoreUnderTest,
+  overrides: Partial<SessionModuleOptions> = {},
+): Promise<RunningBasicApp> {
+  const mfaSecrets = new InMemoryMfaSecrets();
+  const totp = new Totp({ pastSteps: 1 });
+  const running = await startApp(under, [TEST_SECRET], (store) =>
+    createBasicApp(
+      SessionModule.forRoot({
+        ...basicOptions({ mfa: { secretStore: mfaSecrets, issuer: 'Test' }, store, ...overrides }),
+        isGlobal: true,
+      }),
+    ),
+  );
+  const login = (browser: BrowserClient, user = 'alice') => browser.post('/login', { user });
+  return {
+    ...running,
+    mfaSecrets,
+    async enrollMfa(userId) {
+      const secret = Totp.generateSecret();
+      await mfaSecrets.save(userId, { secret, confirmedAt: Date.now() });
+      return secret;
+    },
+    code: (secret) => totp.generate(secret),
+    login,
+    async loggedIn(user = 'alice') {
+      const browser = running.browser();
+      const res = await login(browser, user);
+      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
+      const enrolled = await mfaSecrets.find(user);
+      if (enrolled) {
+        const verified = await browser.post('/mfa/verify', { code: await totp.generate(enrolled.secret) });
+        if (verified.status !== 200) throw new Error(`MFA failed: ${verified.status} ${verified.text}`);
+      }
+      return browser;
+    },
+  };
+}
