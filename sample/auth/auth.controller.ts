@@ -1,0 +1,49 @@
+import { Controller, HttpCode, Post, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AuthenticatedGuard, LoginInterceptor, MfaService, SessionService, SkipMfa } from '../../lib/index.js';
+import { codeField, JsonBody, stringField, type JsonObject } from '../http/json-body.js';
+import { UserRepository, type PublicUser } from '../users/user.repository.js';
+
+/** Longer inputs are refused before scrypt sees them: hashing megabytes is a cheap DoS. */
+const MAX_USERNAME_LENGTH = 128;
+const MAX_PASSWORD_LENGTH = 1024;
+
+/** Password login, the TOTP step and logout. */
+@Controller('api/auth')
+export class AuthController {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly sessions: SessionService,
+    private readonly mfa: MfaService,
+  ) {}
+
+  /**
+   * Returns the user or null; LoginInterceptor turns null into 401 `invalid_credentials` and a
+   * user into a new session (new ID, fixation-safe) and `{ user, mfa }`.
+   */
+  @Post('login')
+  @HttpCode(200)
+  @UseInterceptors(LoginInterceptor)
+  login(@JsonBody() body: JsonObject): Promise<PublicUser | null> {
+    const username = stringField(body, 'username', MAX_USERNAME_LENGTH);
+    const password = stringField(body, 'password', MAX_PASSWORD_LENGTH);
+    return this.users.verifyCredentials(username, password);
+  }
+
+  /** The second step for users enrolled in MFA; the session ID changes again on success. */
+  @Post('mfa/verify')
+  @HttpCode(200)
+  @UseGuards(AuthenticatedGuard)
+  @SkipMfa()
+  async verifyMfa(@Req() req: Request, @JsonBody() body: JsonObject): Promise<{ mfa: 'verified' }> {
+    await this.mfa.verify(req, codeField(body));
+    return { mfa: 'verified' };
+  }
+
+  /** Anyone may log out: the record dies, the cookie expires, the browser drops site data. */
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.sessions.logout(req, res);
+  }
+}

@@ -1,0 +1,23 @@
+import type { MfaSecretStore, SessionModuleOptions } from '../../lib/index.js';
+import type { SampleConfig } from './sample.config.js';
+
+export const MFA_ISSUER = 'nest-secure-session sample';
+
+/** The SessionModule options the sample's configuration stands for. */
+export function sessionOptionsFor(config: SampleConfig, secretStore: MfaSecretStore): SessionModuleOptions {
+  const { store } = config;
+  return {
+    secret: config.secrets,
+    store:
+      store.kind === 'redis'
+        ? { redis: { url: store.url, ...(store.prefix === undefined ? {} : { prefix: store.prefix }) } }
+        : { memory: {} },
+    idleTimeout: config.idleTimeout,
+    absoluteTimeout: config.absoluteTimeout,
+    mfa: { secretStore, issuer: MFA_ISSUER },
+    production: config.production,
+    // So `npm run sample` works over http://localhost: the cookie is then `sid` without Secure
+    // (the module logs a warning). Production keeps the strict Secure `__Host-sid` cookie.
+    allowInsecureHttp: !config.production,
+  };
+}

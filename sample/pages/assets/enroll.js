@@ -1,0 +1,36 @@
+import { api, onPage, redirectForAuth, showError } from './app.js';
+
+onPage(async () => {
+  const error = document.getElementById('error');
+  const started = await api('POST', '/api/mfa/enroll');
+  document.getElementById('loading').hidden = true;
+  if (redirectForAuth(started)) return;
+  if (!started.ok) return showError(error, started);
+
+  document.getElementById('qr').src = started.data.qrDataUrl;
+  document.getElementById('otpauth-url').textContent = started.data.otpauthUrl;
+  document.getElementById('scan').hidden = false;
+
+  const form = document.getElementById('confirm-form');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.hidden = true;
+    const result = await api('POST', '/api/mfa/enroll/confirm', { code: new FormData(form).get('code') });
+    if (redirectForAuth(result)) return;
+    if (!result.ok) return showError(error, result);
+    document.getElementById('scan').hidden = true;
+    showRecoveryCodes(result.data.recoveryCodes ?? []);
+    document.getElementById('done').hidden = false;
+  });
+});
+
+function showRecoveryCodes(codes) {
+  if (codes.length === 0) return;
+  const list = document.getElementById('recovery-codes');
+  for (const code of codes) {
+    const item = document.createElement('li');
+    item.textContent = code;
+    list.append(item);
+  }
+  document.getElementById('recovery').hidden = false;
+}

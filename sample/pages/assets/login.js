@@ -1,0 +1,17 @@
+import { api, onPage, showError } from './app.js';
+
+onPage(() => {
+  const form = document.getElementById('login-form');
+  const error = document.getElementById('error');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.hidden = true;
+    const fields = new FormData(form);
+    const result = await api('POST', '/api/auth/login', {
+      username: fields.get('username'),
+      password: fields.get('password'),
+    });
+    if (!result.ok) return showError(error, result);
+    location.assign(result.data.mfa === 'required' ? '/mfa' : '/dashboard');
+  });
+});

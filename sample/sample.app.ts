@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import type { LoggerService, LogLevel, SecurityHeadersOptions } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SampleConfigError, type SampleConfig } from './config/sample.config.js';
+import { ApiExceptionFilter } from './http/api-exception.filter.js';
+import { csrfMiddleware } from './http/csrf.middleware.js';
+import { noStore } from './http/no-store.middleware.js';
+import { SampleModule } from './sample.module.js';
+
+export interface SampleAppOptions {
+  /** Nest's logger setting; tests pass `false`. @default ['error', 'warn'] */
+  logger?: LoggerService | LogLevel[] | false;
+}
+
+/** JSON bodies here are a username and a password at most. */
+const BODY_LIMIT = '16kb';
+
+/**
+ * Builds and initialises the sample app without listening: `main.ts` listens, tests drive it
+ * in-process with supertest. Bad configuration throws SampleConfigError or SessionOptionsError.
+ */
+export async function createSampleApp(config: SampleConfig, options: SampleAppOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(SampleModule.forConfig(config), {
+    // Only JSON is parsed (registered below, after the CSRF check): no urlencoded forms.
+    bodyParser: false,
+    logger: options.logger ?? ['error', 'warn'],
+    // Throw bootstrap errors to the caller instead of exiting the process.
+    abortOnError: false,
+  });
+  try {
+    if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
+  } catch (err) {
+    await app.close();
+    throw new SampleConfigError(`TRUST_PROXY is not a value Express accepts: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  // Order matters: these run in this order, before the session is loaded.
+  app.useSecurityHeaders(securityHeaders(config.production));
+  app.use('/api', noStore);
+  app.use(csrfMiddleware(config.appOrigin));
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.useGlobalFilters(new ApiExceptionFilter());
+  await app.init();
+  return app;
+}
+
+/** helmet-like defaults; in development, nothing that sends http://localhost to https://. */
+function securityHeaders(production: boolean): SecurityHeadersOptions {
+  if (production) return {};
+  return {
+    contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': null } },
+    strictTransportSecurity: false,
+  };
+}

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import type { MfaEnrollment, MfaSecretStore } from '../../lib/index.js';
+import { hashPassword, verifyPassword, type PasswordHash } from './password-hasher.js';
+
+/** What the API shows of a user. */
+export interface PublicUser {
+  id: string;
+  username: string;
+}
+
+interface StoredUser extends PublicUser {
+  password: PasswordHash;
+  mfa: MfaEnrollment | null;
+}
+
+/** The demo accounts (see docs/SAMPLE-HTTP.md). */
+const DEMO_USERS = [
+  { id: 'user-alice', username: 'alice', password: 'alice-password' },
+  { id: 'user-bob', username: 'bob', password: 'bob-password' },
+];
+
+/**
+ * The sample's users, in memory. It is also the module's {@link MfaSecretStore}: TOTP secrets
+ * belong with the user record, as they would in a real user table.
+ */
+export class UserRepository implements MfaSecretStore {
+  private constructor(
+    private readonly byUsername: Map<string, StoredUser>,
+    /** Checked when the username is unknown, so that a miss costs the same scrypt as a hit. */
+    private readonly decoy: PasswordHash,
+  ) {}
+
+  /** A repository holding alice and bob. */
+  static async withDemoUsers(): Promise<UserRepository> {
+    const users = new Map<string, StoredUser>();
+    for (const { id, username, password } of DEMO_USERS) {
+      users.set(username, { id, username, password: await hashPassword(password), mfa: null });
+    }
+    const decoy = await hashPassword(randomBytes(16).toString('hex'));
+    return new UserRepository(users, decoy);
+  }
+
+  /** The user whose password this is, or null; unknown users and wrong passwords cost the same. */
+  async verifyCredentials(username: string, password: string): Promise<PublicUser | null> {
+    const user = this.byUsername.get(username);
+    const matches = await verifyPassword(password, user?.password ?? this.decoy);
+    return user && matches ? { id: user.id, username: user.username } : null;
+  }
+
+  async find(userId: string): Promise<MfaEnrollment | null> {
+    return this.byId(userId)?.mfa ?? null;
+  }
+
+  async save(userId: string, enrollment: MfaEnrollment): Promise<void> {
+    const user = this.byId(userId);
+    if (!user) throw new Error(`UserRepository: no user ${userId}`);
+    user.mfa = { ...enrollment };
+  }
+
+  async remove(userId: string): Promise<void> {
+    const user = this.byId(userId);
+    if (user) user.mfa = null;
+  }
+
+  private byId(userId: string): StoredUser | undefined {
+    for (const user of this.byUsername.values()) if (user.id === userId) return user;
+    return undefined;
+  }
+}
