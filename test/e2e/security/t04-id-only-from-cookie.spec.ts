@@ -40,13 +40,14 @@ describe.each(STORES)('T04 session ID only from the cookie on $name', (under) =>
 
   it('an ID in X-Session-Id, Authorization or other headers is ignored', async () => {
     for (const carried of carriers()) {
-      for (const headers of [
+      const placements: Array<Record<string, string>> = [
         { 'X-Session-Id': carried },
         { Authorization: `Bearer ${carried}` },
         { Authorization: carried },
         { 'X-Session-Token': carried },
         { [COOKIE]: carried },
-      ]) {
+      ];
+      for (const headers of placements) {
         const res = await running.browser().get('/me', headers);
         expect(res.status, JSON.stringify(Object.keys(headers))).toBe(401);
       }
