@@ -1,7 +1,5 @@
 import { Body, Controller, ForbiddenException, Get, HttpCode, Post, Req, Res, UseGuards, UseInterceptors, type INestApplication } from '@nestjs/common';
 import { Module, type DynamicModule } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
 import {
   AuthenticatedGuard,
@@ -17,6 +15,7 @@ import {
   type MfaSecretStore,
   type SessionModuleOptions,
 } from '../../../lib/index.js';
+import { createApp } from '../kit/create-app.js';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
@@ -34,8 +33,9 @@ export class InMemoryMfaSecrets implements MfaSecretStore {
   }
 }
 
+/** Login, cart, MFA and logout routes; declare it next to a SessionModule import, or use BasicFeatureModule. */
 @Controller()
-class BasicController {
+export class BasicController {
   constructor(
     private readonly sessions: SessionService,
     private readonly mfa: MfaService,
@@ -98,17 +98,13 @@ class BasicController {
   }
 }
 
+/** The fixture's routes in a module that does not import SessionModule (needs it global). */
 @Module({ controllers: [BasicController] })
-class BasicFeatureModule {}
+export class BasicFeatureModule {}
 
 /** Builds the fixture around any SessionModule import (forRoot or a forRootAsync variant). */
 export async function createBasicApp(sessionModule: DynamicModule, extraImports: DynamicModule[] = []): Promise<INestApplication> {
-  const moduleRef = await Test.createTestingModule({ imports: [sessionModule, ...extraImports, BasicFeatureModule] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
-  // The tests speak plain HTTP and say X-Forwarded-Proto: https, as a TLS proxy would.
-  app.set('trust proxy', 'loopback');
-  await app.init();
-  return app;
+  return createApp({ imports: [sessionModule, ...extraImports, BasicFeatureModule] });
 }
 
 export function basicOptions(overrides: Partial<SessionModuleOptions> = {}): SessionModuleOptions {
