@@ -1,0 +1,145 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MFA_ISSUER } from '../../../sample/config/session-options.js';
+import { STORES } from '../../support/stores.js';
+import {
+  ALICE,
+  BOB,
+  codeAt,
+  enrolMfa,
+  expectError,
+  login,
+  SampleHarness,
+  secretOf,
+  sessionCookie,
+  wrongCode,
+} from './sample-harness.js';
+
+describe.each(STORES)('sample MFA: enrolment and the TOTP step on $name', (store) => {
+  const sample = new SampleHarness(store, 'sample-mfa');
+  beforeEach(() => sample.start());
+  afterEach(() => sample.stop());
+  afterAll(() => sample.cleanUp());
+
+  it('POST /api/mfa/enroll: an otpauth URI with issuer and label, and a PNG QR code', async () => {
+    const client = sample.client();
+    await login(client, ALICE);
+    const res = await client.post('/api/mfa/enroll');
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body).sort()).toEqual(['otpauthUrl', 'qrDataUrl']);
+    const uri = new URL(res.body.otpauthUrl);
+    expect(uri.protocol).toBe('otpauth:');
+    expect(uri.host).toBe('totp');
+    expect(decodeURIComponent(uri.pathname)).toBe(`/${MFA_ISSUER}:alice`);
+    expect(uri.searchParams.get('issuer')).toBe(MFA_ISSUER);
+    expect(secretOf(res.body.otpauthUrl)).toMatch(/^[A-Z2-7]{32,}$/);
+    expect(res.body.qrDataUrl).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/);
+  });
+
+  it('enrolment needs a session: 401 unauthenticated for enroll and confirm', async () => {
+    const client = sample.client();
+    expectError(await client.post('/api/mfa/enroll'), 401, 'unauthenticated');
+    expectError(await client.post('/api/mfa/enroll/confirm', { code: '123456' }), 401, 'unauthenticated');
+  });
+
+  it('confirm: a wrong code is 400 invalid_code and the enrolment stays pending; the right one is 200 { recoveryCodes: [] }', async () => {
+    const client = sample.client();
+    await login(client, ALICE);
+    const secret = secretOf((await client.post('/api/mfa/enroll')).body.otpauthUrl);
+    expectError(await client.post('/api/mfa/enroll/confirm', { code: await wrongCode(secret) }), 400, 'invalid_code');
+    const res = await client.post('/api/mfa/enroll/confirm', { code: await codeAt(secret) });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ recoveryCodes: [] });
+  });
+
+  it('confirm before enroll: 400 and MFA stays off', async () => {
+    const client = sample.client();
+    await login(client, ALICE);
+    const res = await client.post('/api/mfa/enroll/confirm', { code: '123456' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('enrollment_not_started');
+    expect((await login(sample.client(), ALICE)).body.mfa).toBe('none');
+  });
+
+  it('full flow: enrol, log out, log in (mfa required), verify with a NEW cookie, then /api/me says mfa: true', async () => {
+    const client = sample.client();
+    await login(client, ALICE);
+    const secret = await enrolMfa(client);
+    expect((await client.post('/api/auth/logout')).status).toBe(204);
+
+    const passwordStep = await login(client, ALICE);
+    expect(passwordStep.status).toBe(200);
+    expect(passwordStep.body).toEqual({ user: { id: ALICE.id, username: 'alice' }, mfa: 'required' });
+    const halfOpen = client.clone();
+
+    // T09: the password-only session reaches nothing but the TOTP step and logout.
+    expectError(await client.get('/api/me'), 403, 'mfa_required');
+    expectError(await client.post('/api/mfa/enroll'), 403, 'mfa_required');
+    expectError(await client.post('/api/mfa/enroll/confirm', { code: '123456' }), 403, 'mfa_required');
+
+    expectError(await client.post('/api/auth/mfa/verify', { code: await wrongCode(secret) }), 401, 'invalid_code');
+    const verified = await client.post('/api/auth/mfa/verify', { code: await codeAt(secret) });
+    expect(verified.status).toBe(200);
+    expect(verified.body).toEqual({ mfa: 'verified' });
+    expect(sessionCookie(verified)!.value).not.toBe(sessionCookie(passwordStep)!.value);
+
+    const me = await client.get('/api/me');
+    expect(me.status).toBe(200);
+    expect(me.body.session.mfa).toBe(true);
+    // The password-step ID died at verify: holding it gets nothing.
+    expectError(await halfOpen.get('/api/me'), 401, 'unauthenticated');
+  });
+
+  it('a password-only session may log out', async () => {
+    const client = sample.client();
+    await login(client, ALICE);
+    await enrolMfa(client);
+    await login(client, ALICE);
+    const halfOpen = client.clone();
+    expect((await client.post('/api/auth/logout')).status).toBe(204);
+    expectError(await halfOpen.post('/api/auth/mfa/verify', { code: '123456' }), 401, 'unauthenticated');
+  });
+
+  it('verify from a session not waiting for MFA: 400 mfa_not_pending (no MFA, and already verified)', async () => {
+    const client = sample.client();
+    await login(client, ALICE);
+    expectError(await client.post('/api/auth/mfa/verify', { code: '123456' }), 400, 'mfa_not_pending');
+
+    const secret = await enrolMfa(client);
+    await login(client, ALICE);
+    expect((await client.post('/api/auth/mfa/verify', { code: await codeAt(secret) })).status).toBe(200);
+    expectError(await client.post('/api/auth/mfa/verify', { code: await codeAt(secret) }), 400, 'mfa_not_pending');
+  });
+
+  it('verify without a session: 401 unauthenticated', async () => {
+    expectError(await sample.client().post('/api/auth/mfa/verify', { code: '123456' }), 401, 'unauthenticated');
+  });
+
+  it("alice's enrolment changes nothing for bob, and alice's code does not open bob's password-only session (T14)", async () => {
+    const alice = sample.client();
+    await login(alice, ALICE);
+    const aliceSecret = await enrolMfa(alice);
+    const bob = sample.client();
+    expect((await login(bob, BOB)).body.mfa).toBe('none');
+
+    const bobSecret = await enrolMfa(bob);
+    await login(bob, BOB);
+    const aliceCode = await codeAt(aliceSecret);
+    if (aliceCode !== (await codeAt(bobSecret))) {
+      expectError(await bob.post('/api/auth/mfa/verify', { code: aliceCode }), 401, 'invalid_code');
+    }
+    expectError(await bob.get('/api/me'), 403, 'mfa_required');
+  });
+
+  it('enrolling does not change the session it happens in (no new cookie, mfa stays false)', async () => {
+    const client = sample.client();
+    await login(client, ALICE);
+    const before = client.cookie('sid');
+    const started = await client.post('/api/mfa/enroll');
+    const secret = secretOf(started.body.otpauthUrl);
+    const confirmed = await client.post('/api/mfa/enroll/confirm', { code: await codeAt(secret) });
+    expect(sessionCookie(started)).toBeUndefined();
+    expect(sessionCookie(confirmed)).toBeUndefined();
+    expect(client.cookie('sid')).toBe(before);
+    expect((await client.get('/api/me')).body.session.mfa).toBe(false);
+  });
+});
