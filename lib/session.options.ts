@@ -1,6 +1,7 @@
 import type { SessionStore } from './store/session-store.interface.js';
 import type { RedisStoreOptions } from './store/redis-session.store.js';
 import type { MfaSecretStore } from './mfa/mfa-secret-store.interface.js';
+import { isSessionStore } from './store/is-session-store.js';
 
 export type SameSitePolicy = 'lax' | 'strict' | 'none';
 
@@ -169,7 +170,7 @@ export function resolveSessionOptions(
 
   return {
     secrets,
-    store: options.store,
+    store: resolveStore(options.store),
     cookie: { name, sameSite, secure: allowInsecureHttp ? 'auto' : true },
     idleTimeout,
     absoluteTimeout,
@@ -207,6 +208,28 @@ function positiveMs(name: string, value: number | undefined, fallback: number): 
     throw new SessionOptionsError(`${name} must be a number of milliseconds >= 1000, not ${String(value)}.`);
   }
   return Math.floor(value);
+}
+
+function resolveStore(store: SessionModuleOptions['store']): SessionModuleOptions['store'] {
+  if (store === undefined || isSessionStore(store)) return store;
+  const shape = store as { memory?: { maxSessions?: unknown }; redis?: { url?: unknown; client?: unknown } };
+  if (typeof shape.memory === 'object' && shape.memory !== null) {
+    const { maxSessions } = shape.memory;
+    if (maxSessions !== undefined && (!Number.isInteger(maxSessions) || (maxSessions as number) < 1)) {
+      throw new SessionOptionsError(`store.memory.maxSessions must be a positive integer, not ${String(maxSessions)}.`);
+    }
+    return store;
+  }
+  if (typeof shape.redis === 'object' && shape.redis !== null) {
+    const { url, client } = shape.redis;
+    if (client === undefined && (typeof url !== 'string' || url.length === 0)) {
+      throw new SessionOptionsError('store.redis needs a `url` (redis://host:port) or a node-redis `client`.');
+    }
+    return store;
+  }
+  throw new SessionOptionsError(
+    'store must be { memory: { maxSessions? } }, { redis: { url } } or { redis: { client } }, or a SessionStore instance (get, set, destroy, close).',
+  );
 }
 
 function resolveMfa(mfa: MfaOptions | undefined): ResolvedSessionOptions['mfa'] {

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { ResolvedSessionOptions } from '../session.options.js';
 import { MemorySessionStore } from './memory-session.store.js';
 import { RedisSessionStore } from './redis-session.store.js';
+import { isSessionStore } from './is-session-store.js';
 import type { SessionStore } from './session-store.interface.js';
 
 /** How long bootstrap waits for Redis before starting anyway (requests then answer 503 until it is up). */
@@ -17,13 +18,11 @@ export interface OwnedStore {
 export async function createSessionStore(options: ResolvedSessionOptions, logger: Logger): Promise<OwnedStore> {
   const configured = options.store;
   if (configured === undefined) return { store: new MemorySessionStore(), owned: true };
+  if (isSessionStore(configured)) return { store: configured, owned: false };
   if ('memory' in configured) return { store: new MemorySessionStore(configured.memory), owned: true };
-  if ('redis' in configured) {
-    const store = new RedisSessionStore(configured.redis);
-    await connectWithin(store, logger);
-    return { store, owned: true };
-  }
-  return { store: configured, owned: false };
+  const store = new RedisSessionStore(configured.redis);
+  await connectWithin(store, logger);
+  return { store, owned: true };
 }
 
 async function connectWithin(store: RedisSessionStore, logger: Logger): Promise<void> {
