@@ -223,8 +223,44 @@ describe('resolveSessionOptions', () => {
     });
   });
 
-  it('passes the store option through untouched', () => {
-    const store = { redis: { url: 'redis://127.0.0.1:6379', prefix: 'p:' } };
-    expect(resolve({ store }).resolved.store).toBe(store);
+  describe('store', () => {
+    const instance = {
+      get: async () => null,
+      set: async () => true,
+      destroy: async () => undefined,
+      close: async () => undefined,
+    };
+
+    it('valid shapes pass through untouched', () => {
+      for (const store of [
+        { redis: { url: 'redis://127.0.0.1:6379', prefix: 'p:' } },
+        { memory: {} },
+        { memory: { maxSessions: 5 } },
+        instance,
+        // A store whose fields look like option shapes is still a store.
+        { ...instance, redis: { url: 'x' }, memory: {} },
+      ]) {
+        expect(resolve({ store }).resolved.store).toBe(store);
+      }
+      expect(resolve({}).resolved.store).toBeUndefined();
+    });
+
+    it('memory.maxSessions must be a positive integer', () => {
+      expect(failure({ store: { memory: { maxSessions: 0 } } }).message).toMatch(
+        /store\.memory\.maxSessions must be a positive integer, not 0/,
+      );
+    });
+
+    it('redis needs a url or a client', () => {
+      expect(failure({ store: { redis: {} } }).message).toMatch(/store\.redis needs a `url`.*or a node-redis `client`/);
+    });
+
+    it('anything else is refused with the accepted shapes named', () => {
+      for (const store of [{}, { get: instance.get }, 'redis://x', { mem: {} }]) {
+        expect(failure({ store: store as never }).message).toMatch(
+          /store must be \{ memory: .*\{ redis: \{ url \} \}.*a SessionStore instance \(get, set, destroy, close\)/,
+        );
+      }
+    });
   });
 });

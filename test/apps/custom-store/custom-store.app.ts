@@ -1,0 +1,20 @@
+import { Injectable, Module, type INestApplication } from '@nestjs/common';
+import { InjectSessionStore, SessionModule, type SessionStore } from '../../../lib/index.js';
+import { BasicFeatureModule, TEST_SECRET } from '../basic/basic.app.js';
+import { createApp } from '../kit/create-app.js';
+
+/** An app service that reaches the module's store through @InjectSessionStore(). */
+@Injectable()
+export class StoreProbe {
+  constructor(@InjectSessionStore() readonly store: SessionStore) {}
+}
+
+@Module({ providers: [StoreProbe], exports: [StoreProbe] })
+class ProbeModule {}
+
+/** The basic routes on a store instance the app supplies. */
+export function createCustomStoreApp(store: SessionStore): Promise<INestApplication> {
+  return createApp({
+    imports: [SessionModule.forRoot({ secret: TEST_SECRET, store, isGlobal: true }), BasicFeatureModule, ProbeModule],
+  });
+}
