@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const config = readSampleConfig(process.env);
   if (config.secretGenerated) {
     new Logger('Sample').warn(
-      'SESSION_SECRET is not set: using a random secret for this run, so sessions end when the process does.',
+      'SESSION_SECRET is not set: using a random secret for this run, so sessions do not survive a restart.',
     );
   }
   const app = await createSampleApp(config);
