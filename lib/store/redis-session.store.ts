@@ -3,7 +3,7 @@ import { createClient, type RedisClientType } from 'redis';
 import type { SessionStore, StoredSession, WriteMode } from './session-store.interface.js';
 
 export interface RedisStoreOptions {
-  /** A node-redis client the app owns (connected or not). The store never closes it. */
+  /** A node-redis client the app owns, connected or not (the store connects it if needed). The store never closes it. */
   client?: RedisClientType;
   /** A Redis URL; the store opens the client and closes it on shutdown. */
   url?: string;
@@ -48,9 +48,9 @@ export class RedisSessionStore implements SessionStore {
     this.connectRedis = new RedisStore({ client: this.client, prefix: this.prefix, serializer: jsonSerializer });
   }
 
-  /** Opens the connection if the store owns it and it is not open yet. */
+  /** Opens the connection if it is not open yet; an app's client stays the app's to close. */
   async connect(): Promise<void> {
-    if (this.ownsClient && !this.client.isOpen) await this.client.connect();
+    if (!this.client.isOpen) await this.client.connect();
   }
 
   async get(key: string): Promise<StoredSession | null> {
