@@ -20,7 +20,10 @@ const BODY_LIMIT = '16kb';
  * Builds and initialises the sample app without listening: `main.ts` listens, tests drive it
  * in-process with supertest. Bad configuration throws SampleConfigError or SessionOptionsError.
  */
-export async function createSampleApp(config: SampleConfig, options: SampleAppOptions = {}): Promise<NestExpressApplication> {
+export async function createSampleApp(
+  config: SampleConfig,
+  options: SampleAppOptions = {},
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(SampleModule.forConfig(config), {
     // Only JSON is parsed (registered below, after the CSRF check): no urlencoded forms.
     bodyParser: false,
@@ -32,7 +35,8 @@ export async function createSampleApp(config: SampleConfig, options: SampleAppOp
     if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   } catch (err) {
     await app.close();
-    throw new SampleConfigError(`TRUST_PROXY is not a value Express accepts: ${err instanceof Error ? err.message : String(err)}`);
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new SampleConfigError(`TRUST_PROXY is not a value Express accepts: ${reason}`);
   }
   // Order matters: these run in this order, before the session is loaded.
   app.useSecurityHeaders(securityHeaders(config.production));

@@ -90,7 +90,8 @@ function readSecrets(value: string | undefined, production: boolean): { secrets:
   if (value === undefined || value.trim() === '') {
     if (production) {
       throw new SampleConfigError(
-        'SESSION_SECRET is required when NODE_ENV=production (comma-separated for rotation, first signs); generate one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64url\'))"',
+        'SESSION_SECRET is required when NODE_ENV=production (comma-separated for rotation, first signs); generate one' +
+          ` with: node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))"`,
       );
     }
     return { secrets: [randomBytes(32).toString('base64url')], generated: true };
@@ -120,7 +121,9 @@ function readOrigin(value: string): string {
   }
   // Browsers send Origin as scheme://host[:port] only; anything more could never match.
   if (!url || !['http:', 'https:'].includes(url.protocol) || !/^https?:\/\/[^/?#]+\/?$/i.test(value)) {
-    throw new SampleConfigError(`APP_ORIGIN must be an origin like https://app.example.com (no path), not ${JSON.stringify(value)}.`);
+    throw new SampleConfigError(
+      `APP_ORIGIN must be an origin like https://app.example.com (no path), not ${JSON.stringify(value)}.`,
+    );
   }
   return url.origin;
 }

@@ -47,7 +47,10 @@ describe('sample ApiExceptionFilter: every error leaves as { error, message }', 
   });
 
   it('maps a body-parser failure (wrapped by the Express adapter) to 400 invalid_request with our own message', () => {
-    const cause = Object.assign(new SyntaxError('Unexpected token } in JSON at position 7'), { status: 400, type: 'entity.parse.failed' });
+    const cause = Object.assign(new SyntaxError('Unexpected token } in JSON at position 7'), {
+      status: 400,
+      type: 'entity.parse.failed',
+    });
     const { host, sent } = captureResponse();
     new ApiExceptionFilter().catch(new BadRequestException(cause.message, { cause }), host);
     expect(sent).toEqual({ status: 400, body: { error: 'invalid_request', message: 'The body is not valid JSON.' } });

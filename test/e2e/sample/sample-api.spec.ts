@@ -55,7 +55,11 @@ describe.each(STORES)('sample API: login, /api/me, logout on $name', (store) => 
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       user: { id: ALICE.id, username: 'alice' },
-      session: { createdAt: expect.stringMatching(ISO_TIMESTAMP), lastSeenAt: expect.stringMatching(ISO_TIMESTAMP), mfa: false },
+      session: {
+        createdAt: expect.stringMatching(ISO_TIMESTAMP),
+        lastSeenAt: expect.stringMatching(ISO_TIMESTAMP),
+        mfa: false,
+      },
     });
     const createdAt = Date.parse(res.body.session.createdAt);
     expect(createdAt).toBeGreaterThanOrEqual(before - 1_000);

@@ -135,7 +135,7 @@ describe.each(STORES)('sample configuration takes effect on $name', (store) => {
   });
 
   // Memory sessions die with the process, so rotation across restarts shows on a shared store only.
-  it.skipIf(store.name === 'memory')('a comma-separated SESSION_SECRET rotates: cookies signed with the old first secret still work', async () => {
+  it.skipIf(store.name === 'memory')('a comma-separated SESSION_SECRET rotates: the old secret still verifies', async () => {
     await sample.start({ SESSION_SECRET: `${SECRET}-old` });
     const before = sample.client();
     await login(before, ALICE);

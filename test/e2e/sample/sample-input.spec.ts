@@ -40,7 +40,8 @@ describe.each(STORES)('sample API: malformed input is 400 invalid_request on $na
     const client = sample.client();
     const json = JSON.stringify({ username: ALICE.username, password: ALICE.password });
     expectInvalid(await sample.postRaw(client, '/api/auth/login', 'text/plain', json));
-    expectInvalid(await sample.postRaw(client, '/api/auth/login', 'application/x-www-form-urlencoded', 'username=alice&password=alice-password'));
+    const form = 'username=alice&password=alice-password';
+    expectInvalid(await sample.postRaw(client, '/api/auth/login', 'application/x-www-form-urlencoded', form));
   });
 
   it('login: missing, empty or wrongly typed fields name the field', async () => {

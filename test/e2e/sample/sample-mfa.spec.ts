@@ -41,7 +41,7 @@ describe.each(STORES)('sample MFA: enrolment and the TOTP step on $name', (store
     expectError(await client.post('/api/mfa/enroll/confirm', { code: '123456' }), 401, 'unauthenticated');
   });
 
-  it('confirm: a wrong code is 400 invalid_code and the enrolment stays pending; the right one is 200 { recoveryCodes: [] }', async () => {
+  it('confirm: a wrong code is 400 invalid_code, the enrolment stays; the right one is 200 { recoveryCodes: [] }', async () => {
     const client = sample.client();
     await login(client, ALICE);
     const secret = secretOf((await client.post('/api/mfa/enroll')).body.otpauthUrl);
@@ -114,7 +114,7 @@ describe.each(STORES)('sample MFA: enrolment and the TOTP step on $name', (store
     expectError(await sample.client().post('/api/auth/mfa/verify', { code: '123456' }), 401, 'unauthenticated');
   });
 
-  it("alice's enrolment changes nothing for bob, and alice's code does not open bob's password-only session (T14)", async () => {
+  it("alice's enrolment changes nothing for bob; her code does not open his password-only session (T14)", async () => {
     const alice = sample.client();
     await login(alice, ALICE);
     const aliceSecret = await enrolMfa(alice);
