@@ -120,7 +120,8 @@ function readOrigin(value: string): string {
     url = undefined;
   }
   // Browsers send Origin as scheme://host[:port] only; anything more could never match.
-  if (!url || !['http:', 'https:'].includes(url.protocol) || !/^https?:\/\/[^/?#]+\/?$/i.test(value)) {
+  const shaped = /^https?:\/\/[^/?#@]+\/?$/i.test(value);
+  if (!url || !['http:', 'https:'].includes(url.protocol) || !shaped) {
     throw new SampleConfigError(
       `APP_ORIGIN must be an origin like https://app.example.com (no path), not ${JSON.stringify(value)}.`,
     );

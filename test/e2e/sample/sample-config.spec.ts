@@ -77,6 +77,7 @@ describe('sample configuration from the environment', () => {
     [{ SESSION_SECRET: 'a,,b' }, 'SESSION_SECRET'],
     [{ APP_ORIGIN: 'https://app.example.com/login' }, 'APP_ORIGIN'],
     [{ APP_ORIGIN: 'app.example.com' }, 'APP_ORIGIN'],
+    [{ APP_ORIGIN: 'https://user@app.example.com' }, 'APP_ORIGIN'],
     [{ SESSION_IDLE_TIMEOUT: '10m' }, 'SESSION_IDLE_TIMEOUT'],
     [{ SESSION_IDLE_TIMEOUT: '0' }, 'SESSION_IDLE_TIMEOUT'],
     [{ SESSION_ABSOLUTE_TIMEOUT: '-5' }, 'SESSION_ABSOLUTE_TIMEOUT'],
