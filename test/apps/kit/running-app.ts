@@ -40,6 +40,8 @@ export async function startApp(
   const prefix = uniquePrefix(under.name);
   const redis = under.name === 'redis' ? await connectTestRedis() : undefined;
   const app = await build(under.options(prefix));
+  // Listen once: supertest would otherwise open and close a server socket for every request.
+  await app.listen(0, '127.0.0.1');
   const store = app.get<SessionStore>(SESSION_STORE);
   const hasher = new SessionIdHasher(secrets);
   const storageKey = (cookieValue: string) => hasher.storageKey(sessionIdOf(cookieValue));

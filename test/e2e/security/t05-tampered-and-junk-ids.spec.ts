@@ -41,9 +41,8 @@ describe.each(STORES)('T05 tampered and junk session IDs on $name', (under) => {
 
   beforeAll(async () => {
     running = await startBasicApp(under);
-    const server = running.app.getHttpServer() as Server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
+    // startApp leaves the app listening on an ephemeral port.
+    port = ((running.app.getHttpServer() as Server).address() as AddressInfo).port;
     const browser = await running.loggedIn('t05');
     genuine = decodeURIComponent(browser.cookie(COOKIE)!);
   });
