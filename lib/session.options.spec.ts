@@ -58,9 +58,9 @@ describe('resolveSessionOptions', () => {
       const previous = process.env.NODE_ENV;
       process.env.NODE_ENV = 'production';
       try {
-        expect(() =>
-          resolveSessionOptions({ secret: 'short' }, { warn: () => undefined }),
-        ).toThrow(/at least 32 bytes/);
+        expect(() => resolveSessionOptions({ secret: 'short' }, { warn: () => undefined })).toThrow(
+          /at least 32 bytes/,
+        );
       } finally {
         process.env.NODE_ENV = previous;
       }
@@ -76,9 +76,9 @@ describe('resolveSessionOptions', () => {
     });
 
     it('refuses missing options altogether', () => {
-      expect(() => resolveSessionOptions(undefined as unknown as SessionModuleOptions, { warn: () => undefined })).toThrow(
-        /options are required/,
-      );
+      expect(() =>
+        resolveSessionOptions(undefined as unknown as SessionModuleOptions, { warn: () => undefined }),
+      ).toThrow(/options are required/);
     });
 
     it('shorter than 32 bytes is refused in production and says how to make one', () => {

@@ -29,7 +29,12 @@ describe('sessionCookieOptions', () => {
   });
 
   it('passes "auto" Secure through for allowInsecureHttp (Secure whenever the request is HTTPS)', () => {
-    expect(sessionCookieOptions(insecureDev)).toEqual({ httpOnly: true, path: '/', sameSite: 'strict', secure: 'auto' });
+    expect(sessionCookieOptions(insecureDev)).toEqual({
+      httpOnly: true,
+      path: '/',
+      sameSite: 'strict',
+      secure: 'auto',
+    });
   });
 });
 

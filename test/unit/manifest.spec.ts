@@ -10,7 +10,10 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
 };
-const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+const declared = new Set([
+  ...Object.keys(manifest.dependencies ?? {}),
+  ...Object.keys(manifest.peerDependencies ?? {}),
+]);
 
 /**
  * Packages lib/ may import for their types only: erased from the emitted JavaScript, so the
@@ -68,7 +71,11 @@ function bareImports(file: string): BareImport[] {
       if (argument && ts.isStringLiteralLike(argument)) add(argument.text, false);
     } else if (ts.isModuleDeclaration(node) && ts.isStringLiteral(node.name)) {
       add(node.name.text, true);
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+    } else if (
+      ts.isImportTypeNode(node) &&
+      ts.isLiteralTypeNode(node.argument) &&
+      ts.isStringLiteral(node.argument.literal)
+    ) {
       add(node.argument.literal.text, true);
     }
     ts.forEachChild(node, visit);
@@ -81,7 +88,9 @@ const imports = libSources(join(root, 'lib')).flatMap(bareImports);
 
 describe('manifest', () => {
   it('finds the imports it checks (the scan itself works)', () => {
-    expect(imports.map((i) => i.specifier)).toEqual(expect.arrayContaining(['@nestjs/common', 'express-session', 'otplib']));
+    expect(imports.map((i) => i.specifier)).toEqual(
+      expect.arrayContaining(['@nestjs/common', 'express-session', 'otplib']),
+    );
     expect(imports.some((i) => i.specifier === 'express' && i.typeOnly)).toBe(true);
   });
 

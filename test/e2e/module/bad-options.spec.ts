@@ -18,11 +18,23 @@ describe('SessionModule bad options fail bootstrap with one SessionOptionsError'
   const cases: Array<[string, Partial<SessionModuleOptions>, RegExp]> = [
     ['no secret', { secret: '' }, /secret is missing/],
     ['a short secret in production', { secret: 'short', production: true }, /secret must be at least 32 bytes/],
-    ['allowInsecureHttp in production', { allowInsecureHttp: true, production: true }, /allowInsecureHttp is for development only/],
-    ['idle longer than absolute', { idleTimeout: 60_000, absoluteTimeout: 30_000 }, /idleTimeout \(60000 ms\) must not exceed/],
+    [
+      'allowInsecureHttp in production',
+      { allowInsecureHttp: true, production: true },
+      /allowInsecureHttp is for development only/,
+    ],
+    [
+      'idle longer than absolute',
+      { idleTimeout: 60_000, absoluteTimeout: 30_000 },
+      /idleTimeout \(60000 ms\) must not exceed/,
+    ],
     ['a timeout under a second', { idleTimeout: 10 }, /idleTimeout must be a number of milliseconds >= 1000/],
     ['an invalid cookie name', { cookie: { name: 'my sid' } }, /cookie\.name "my sid" is not a valid cookie name/],
-    ['an incomplete MFA secret store', { mfa: { secretStore: {} as never } }, /mfa\.secretStore must implement MfaSecretStore/],
+    [
+      'an incomplete MFA secret store',
+      { mfa: { secretStore: {} as never } },
+      /mfa\.secretStore must implement MfaSecretStore/,
+    ],
   ];
 
   it.each(cases)('forRoot: %s', async (_label, options, message) => {
@@ -37,7 +49,10 @@ describe('SessionModule bad options fail bootstrap with one SessionOptionsError'
   it('forRootAsync: the factory result is validated the same way', async () => {
     const error = await bootstrapError(() =>
       createBasicApp(
-        SessionModule.forRootAsync({ isGlobal: true, useFactory: async () => ({ secret: TEST_SECRET, idleTimeout: -5 }) }),
+        SessionModule.forRootAsync({
+          isGlobal: true,
+          useFactory: async () => ({ secret: TEST_SECRET, idleTimeout: -5 }),
+        }),
       ),
     );
     expect(error).toBeInstanceOf(SessionOptionsError);

@@ -32,7 +32,10 @@ describe('SessionModule with an app-supplied store', () => {
 
     await browser.post('/cart', { item: 'book' });
     expect(store.calls.at(-1)).toBe('set:update');
-    expect(JSON.parse(store.records.get(key)!.json)).toMatchObject({ auth: { user: { id: 'alice' } }, data: { cart: 'book' } });
+    expect(JSON.parse(store.records.get(key)!.json)).toMatchObject({
+      auth: { user: { id: 'alice' } },
+      data: { cart: 'book' },
+    });
 
     await browser.post('/logout');
     expect(store.calls.at(-1)).toBe('destroy');

@@ -35,11 +35,14 @@ describe('SessionModule not global', () => {
   it.each([
     ['isGlobal false', false],
     ['isGlobal left out (the default)', undefined],
-  ])('%s: a feature module that does not import it cannot resolve SessionService; bootstrap fails', async (_label, isGlobal) => {
-    // A failed bootstrap leaves no app to close, so nothing here may open a connection: memory store.
-    const options = { ...basicOptions({ store: { memory: {} } }), ...(isGlobal === undefined ? {} : { isGlobal }) };
-    await expect(createBasicApp(SessionModule.forRoot(options))).rejects.toThrow(
-      /SessionService.*BasicFeatureModule|BasicFeatureModule.*SessionService/s,
-    );
-  });
+  ])(
+    '%s: a feature module that does not import it cannot resolve SessionService; bootstrap fails',
+    async (_label, isGlobal) => {
+      // A failed bootstrap leaves no app to close, so nothing here may open a connection: memory store.
+      const options = { ...basicOptions({ store: { memory: {} } }), ...(isGlobal === undefined ? {} : { isGlobal }) };
+      await expect(createBasicApp(SessionModule.forRoot(options))).rejects.toThrow(
+        /SessionService.*BasicFeatureModule|BasicFeatureModule.*SessionService/s,
+      );
+    },
+  );
 });

@@ -19,7 +19,9 @@ describe.runIf(redisAvailable)('SessionModule Redis client ownership', () => {
   });
 
   async function start(redis: { url: string } | { client: RedisClientType }): Promise<INestApplication> {
-    return createBasicApp(SessionModule.forRoot({ ...basicOptions({ store: { redis: { ...redis, prefix } } }), isGlobal: true }));
+    return createBasicApp(
+      SessionModule.forRoot({ ...basicOptions({ store: { redis: { ...redis, prefix } } }), isGlobal: true }),
+    );
   }
 
   it('a client the module opened from a url is closed on app.close()', async () => {

@@ -3,7 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SessionModule, type SessionModuleOptions } from '../../../lib/index.js';
 import { basicOptions, createBasicApp, TEST_SECRET } from '../../apps/basic/basic.app.js';
 import { startApp, type RunningApp } from '../../apps/kit/running-app.js';
-import { AppConfig, AppConfigModule, SessionConfigService, type AppConfigValues } from '../../apps/module-variants/app-config.module.js';
+import {
+  AppConfig,
+  AppConfigModule,
+  SessionConfigService,
+  type AppConfigValues,
+} from '../../apps/module-variants/app-config.module.js';
 import { STORES } from '../../support/stores.js';
 import { expectLoginRoundTrip } from './round-trip.js';
 

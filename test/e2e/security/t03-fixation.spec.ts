@@ -89,7 +89,10 @@ describe.each(STORES)('T03 fixation on $name', (under) => {
 
   const madeUp: Array<[string, () => string]> = [
     ['an unknown ID signed with the real secret', () => signedCookieValue(randomId(), TEST_SECRET)],
-    ['an unknown ID signed with another secret', () => signedCookieValue(randomId(), 'not-the-secret-not-the-secret-00')],
+    [
+      'an unknown ID signed with another secret',
+      () => signedCookieValue(randomId(), 'not-the-secret-not-the-secret-00'),
+    ],
     ['a bare unsigned ID', () => randomId()],
     ['an s:-prefixed ID without a signature', () => encodeURIComponent(`s:${randomId()}`)],
   ];

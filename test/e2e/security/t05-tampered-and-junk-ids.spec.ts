@@ -65,7 +65,9 @@ describe.each(STORES)('T05 tampered and junk session IDs on $name', (under) => {
   }
 
   it('the genuine cookie works (control)', async () => {
-    expect((await running.browser().get('/me', { Cookie: `${COOKIE}=${encodeURIComponent(genuine)}` })).status).toBe(200);
+    expect((await running.browser().get('/me', { Cookie: `${COOKIE}=${encodeURIComponent(genuine)}` })).status).toBe(
+      200,
+    );
   });
 
   it('a tampered ID part is refused', async () => {
