@@ -32,6 +32,7 @@ export { MemorySessionStore, type MemoryStoreOptions } from './store/memory-sess
 export { RedisSessionStore, type RedisStoreOptions } from './store/redis-session.store.js';
 
 export {
+  InvalidCredentialsException,
   InvalidMfaCodeException,
   MfaNotConfiguredException,
   MfaNotPendingException,

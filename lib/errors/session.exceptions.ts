@@ -20,6 +20,12 @@ export class UnauthenticatedException extends SessionHttpException {
   }
 }
 
+export class InvalidCredentialsException extends SessionHttpException {
+  constructor(message = 'Wrong username or password.') {
+    super('invalid_credentials', message, HttpStatus.UNAUTHORIZED);
+  }
+}
+
 export class MfaRequiredException extends SessionHttpException {
   constructor(message = 'Complete multi-factor authentication first.') {
     super('mfa_required', message, HttpStatus.FORBIDDEN);

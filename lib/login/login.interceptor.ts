@@ -1,12 +1,12 @@
 import {
   Injectable,
-  UnauthorizedException,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
 import type { Request } from 'express';
 import { concatMap, type Observable } from 'rxjs';
+import { InvalidCredentialsException } from '../errors/session.exceptions.js';
 import { SessionService, type LoginOptions, type LoginResult } from '../session.service.js';
 import type { SessionUser } from '../session.types.js';
 
@@ -34,7 +34,7 @@ export class LoginInterceptor implements NestInterceptor {
   /** The principal the handler returned. A falsy value means the credentials were refused. */
   protected toUser(returned: unknown): SessionUser {
     if (!returned) {
-      throw new UnauthorizedException({ error: 'invalid_credentials', message: 'Wrong username or password.' });
+      throw new InvalidCredentialsException();
     }
     const user = returned as Partial<SessionUser>;
     if (typeof user.id !== 'string' || user.id.length === 0) {
