@@ -4,6 +4,7 @@ import {
   MfaService,
   SessionModule,
   Totp,
+  type MfaEnrollment,
   type MfaEvent,
   type MfaOptions,
   type SessionEvent,
@@ -16,6 +17,29 @@ import { startApp, type RunningApp } from '../kit/running-app.js';
 import { createMfaApp } from './mfa.app.js';
 
 export const COOKIE = '__Host-sid';
+
+/**
+ * The app's enrolment table, answering after a real I/O turn as a database would, so
+ * concurrent read-modify-writes interleave the way they do in production.
+ */
+export class DatabaseLikeMfaSecrets extends InMemoryMfaSecrets {
+  override async find(userId: string) {
+    await ioTurn();
+    return structuredClone(await super.find(userId));
+  }
+  override async save(userId: string, enrollment: MfaEnrollment) {
+    await ioTurn();
+    await super.save(userId, structuredClone(enrollment));
+  }
+  override async remove(userId: string) {
+    await ioTurn();
+    await super.remove(userId);
+  }
+}
+
+function ioTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 5));
+}
 const STEP_MS = 30_000;
 
 /** A clock that only moves when a test moves it. */
@@ -33,7 +57,7 @@ export interface Enrolled {
 
 export interface RunningMfaApp extends RunningApp {
   clock: TestClock;
-  mfaSecrets: InMemoryMfaSecrets;
+  mfaSecrets: DatabaseLikeMfaSecrets;
   /** Every event the module emitted (onEvent). */
   events: SessionEvent[];
   mfaEvents(userId: string): MfaEvent[];
@@ -78,7 +102,7 @@ export async function startMfaApp(
     },
   };
   const now = () => clock.now;
-  const mfaSecrets = new InMemoryMfaSecrets();
+  const mfaSecrets = new DatabaseLikeMfaSecrets();
   const events: SessionEvent[] = [];
   const encryptionKeys = [{ id: 'test1', key: randomBytes(32) }];
   const moduleFor = (store: SessionModuleOptions['store']) =>
