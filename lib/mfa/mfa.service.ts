@@ -230,6 +230,12 @@ export class MfaService {
     this.emit(req, userId, 'disabled', 'management', {});
   }
 
+  /** Clears the user's failed-attempt count, lock and lock level (for a support desk, after verifying the person). */
+  async unlock(userId: string): Promise<void> {
+    this.settings();
+    await this.storeCall(this.stateStore().clearAttempts(userId));
+  }
+
   /**
    * Enrols a user with a Base32 secret that exists elsewhere (migrating from another TOTP
    * system, seeding test users): encrypts it, stores it and returns new recovery codes.

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MfaService } from '../../../lib/index.js';
 import { startMfaApp, type RunningMfaApp } from '../../apps/mfa/mfa.harness.js';
 import { STORES } from '../../support/stores.js';
 
@@ -127,5 +128,22 @@ describe.each(STORES)('T13 maxAttempts option on $name', (under) => {
     expect(await failFromEverywhere(running, 'bf-option', secret, 3)).toEqual([401, 401, 401]);
     const res = await (await running.passwordOnly('bf-option')).post('/mfa/verify', { code: await running.code(secret) });
     expect([res.status, res.headers['retry-after']]).toEqual([429, '5']);
+  });
+});
+
+describe.each(STORES)('T13 support unlock on $name', (under) => {
+  let running: RunningMfaApp;
+  beforeAll(async () => {
+    running = await startMfaApp(under);
+  });
+  afterAll(() => running.close());
+
+  it('MfaService.unlock ends a lock at once', async () => {
+    const { secret } = await running.seed('bf-unlock');
+    await failFromEverywhere(running, 'bf-unlock', secret, 5);
+    const browser = await running.passwordOnly('bf-unlock');
+    expect((await browser.post('/mfa/verify', { code: await running.code(secret) })).status).toBe(429);
+    await running.app.get(MfaService).unlock('bf-unlock');
+    expect((await browser.post('/mfa/verify', { code: await running.code(secret) })).status).toBe(200);
   });
 });

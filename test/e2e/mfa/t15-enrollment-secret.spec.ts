@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { secretOf, startMfaApp, COOKIE, type RunningMfaApp } from '../../apps/mfa/mfa.harness.js';
+import { COOKIE, DatabaseLikeMfaSecrets, secretOf, startMfaApp, type RunningMfaApp } from '../../apps/mfa/mfa.harness.js';
 import { STORES } from '../../support/stores.js';
 
 const BASE32 = /^[A-Z2-7]+$/;
@@ -106,5 +107,35 @@ describe.each(STORES)('T15 enrolment URI and secret on $name', (under) => {
     const fresh = await login.post('/mfa/enroll');
     expect(fresh.status).toBe(200);
     expect(secretOf(fresh.body.otpauthUrl)).not.toBe(secret);
+  });
+});
+
+describe.each(STORES)('T15 encryption key rotation on $name', (under) => {
+  const table = new DatabaseLikeMfaSecrets();
+  const oldKey = { id: 'old', key: randomBytes(32) };
+  const newKey = { id: 'new', key: randomBytes(32) };
+
+  async function verifyWith(keys: Array<typeof oldKey>, secret: string) {
+    const running = await startMfaApp(under, { secretStore: table, encryptionKeys: keys });
+    try {
+      return await (await running.passwordOnly('rot')).post('/mfa/verify', { code: await running.code(secret) });
+    } finally {
+      await running.close();
+    }
+  }
+
+  it('a secret under an old key still verifies and is re-encrypted under the first key; a dropped key is a clear 500', async () => {
+    const first = await startMfaApp(under, { secretStore: table, encryptionKeys: [oldKey] });
+    const { secret } = await first.seed('rot');
+    await first.close();
+    expect(table.enrollments.get('rot')!.secret).toMatch(/^v1\.old\./);
+
+    expect((await verifyWith([newKey, oldKey], secret)).status).toBe(200);
+    expect(table.enrollments.get('rot')!.secret).toMatch(/^v1\.new\./);
+    expect((await verifyWith([newKey], secret)).status).toBe(200);
+
+    const unreadable = await verifyWith([oldKey], secret);
+    expect([unreadable.status, unreadable.body.error]).toEqual([500, 'mfa_secret_unreadable']);
+    expect(unreadable.text).not.toContain(secret);
   });
 });
