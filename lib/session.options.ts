@@ -49,7 +49,8 @@ export interface MfaOptions {
    */
   lockoutDuration?: number;
   /**
-   * The longest lock (ms). With the defaults at most about 45 codes per hour can be tried.
+   * The longest lock (ms). With the defaults at most 40 codes can be tried in the first hour
+   * and 20 in each hour after (ASVS 2.2.1 allows 100).
    * Shortening it logs a warning.
    * @default 900_000 (15 minutes)
    */

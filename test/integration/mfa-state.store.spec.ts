@@ -146,6 +146,23 @@ describe.runIf(redisAvailable)('RedisMfaStateStore keys', () => {
   });
 });
 
+describe('the default lockout policy (5 attempts, 30 s doubling, 15 min cap)', () => {
+  it('lets a relentless attacker try at most 40 codes in the first hour and 20 in each hour after (ASVS 2.2.1: <= 100)', async () => {
+    const store = new MemoryMfaStateStore();
+    const policy: AttemptPolicy = { maxAttempts: 5, lockoutDuration: 30_000, maxLockoutDuration: 900_000 };
+    const hour = 3_600_000;
+    const perHour = [0, 0, 0];
+    let now = 0;
+    while (now < 3 * hour) {
+      const decision = await store.beginAttempt('attacker', policy, now);
+      if (decision.allowed) perHour[Math.floor(now / hour)]! += 1;
+      // Every attempt is wrong; the attacker comes back the moment a lock ends.
+      if (!decision.allowed) now = decision.lockedUntil;
+    }
+    expect(perHour).toEqual([40, 20, 20]);
+  });
+});
+
 describe('MemoryMfaStateStore', () => {
   it('forgets entries when their TTL passes and stays within maxEntries', async () => {
     let now = 0;
