@@ -296,7 +296,9 @@ function resolveMfa(
     throw new SessionOptionsError(`mfa.maxAttempts must be a whole number from 1 to 100 (ASVS 2.2.1), not ${String(maxAttempts)}.`);
   }
   if (maxAttempts > SESSION_DEFAULTS.mfaMaxAttempts) {
-    warnings.warn(`mfa.maxAttempts is ${maxAttempts} (default ${SESSION_DEFAULTS.mfaMaxAttempts}): more codes can be guessed before the account locks.`);
+    warnings.warn(
+      `mfa.maxAttempts is ${maxAttempts} (default ${SESSION_DEFAULTS.mfaMaxAttempts}): more codes can be guessed before the account locks.`,
+    );
   }
   const lockoutDuration = positiveMs('mfa.lockoutDuration', mfa.lockoutDuration, SESSION_DEFAULTS.mfaLockoutDuration);
   const maxLockoutDuration = positiveMs('mfa.maxLockoutDuration', mfa.maxLockoutDuration, SESSION_DEFAULTS.mfaMaxLockoutDuration);
@@ -310,7 +312,9 @@ function resolveMfa(
   }
   const stepUpMaxAge = positiveMs('mfa.stepUpMaxAge', mfa.stepUpMaxAge, SESSION_DEFAULTS.mfaStepUpMaxAge);
   if (stepUpMaxAge > SESSION_DEFAULTS.mfaStepUpMaxAge) {
-    warnings.warn(`mfa.stepUpMaxAge is ${stepUpMaxAge} ms (default ${SESSION_DEFAULTS.mfaStepUpMaxAge}): an older MFA verification still unlocks sensitive routes.`);
+    warnings.warn(
+      `mfa.stepUpMaxAge is ${stepUpMaxAge} ms (default ${SESSION_DEFAULTS.mfaStepUpMaxAge}): an older MFA verification still unlocks sensitive routes.`,
+    );
   }
   const stateStore = mfa.stateStore as Partial<MfaStateStore> | undefined;
   const stateMethods = ['beginAttempt', 'clearAttempts', 'consumeTimeStep', 'acquireLock', 'releaseLock'] as const;

@@ -18,6 +18,7 @@ export function createMfaStateStore(options: ResolvedSessionOptions, sessionStor
   if (sessionStore instanceof RedisSessionStore) return new RedisMfaStateStore(sessionStore.client, sessionStore.prefix);
   if (sessionStore instanceof MemorySessionStore) return new MemoryMfaStateStore();
   throw new SessionOptionsError(
-    'mfa.stateStore is required with a custom store: pass an MfaStateStore that every app instance shares (RedisMfaStateStore, or MemoryMfaStateStore for one process).',
+    'mfa.stateStore is required with a custom store: pass an MfaStateStore that every app instance shares ' +
+      '(RedisMfaStateStore, or MemoryMfaStateStore for one process).',
   );
 }
