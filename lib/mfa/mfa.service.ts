@@ -120,15 +120,16 @@ export class MfaService {
     const secret = this.openPending(pending.secret, userId);
     const match = secret === undefined ? null : await this.engine().verify(secret, checked);
     // Consuming the step also makes two parallel confirmations with one code succeed once.
-    if (!match || !(await this.consume(userId, secret!, match.timeStep))) throw new InvalidMfaCodeException(400);
+    if (secret === undefined || !match || !(await this.consume(userId, secret, match.timeStep))) {
+      throw new InvalidMfaCodeException(400);
+    }
     const recoveryCodes = RecoveryCodes.generate();
     const enrollment: MfaEnrollment = {
-      secret: this.seal(secret!, userId),
+      secret: this.seal(secret, userId),
       confirmedAt: this.clock(),
       recoveryCodes: recoveryCodes.map((c) => RecoveryCodes.hash(userId, c)),
     };
     await this.withEnrollmentLock(userId, () => secretStore.save(userId, enrollment));
-    await this.storeCall(this.stateStore().clearAttempts(userId));
     this.emit(req, userId, 'enrolled', 'enrollment', { method: 'totp', recoveryCodesLeft: recoveryCodes.length });
     delete req.session.mfaEnrollment;
     await this.sessions.completeMfa(req, this.clock());
