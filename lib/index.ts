@@ -7,6 +7,7 @@ export {
   SESSION_DEFAULTS,
   SessionOptionsError,
   type MfaOptions,
+  type ResolvedMfaOptions,
   type SameSitePolicy,
   type SessionCookieOptions,
   type SessionModuleOptions,
@@ -22,15 +23,38 @@ export { CurrentSession } from './decorators/current-session.decorator.js';
 export { Public } from './decorators/public.decorator.js';
 export { SkipMfa } from './decorators/skip-mfa.decorator.js';
 export { InjectSessionStore } from './decorators/inject-session-store.decorator.js';
+export { RequireMfa, type RequireMfaOptions } from './decorators/require-mfa.decorator.js';
 
-export { MfaService, type EnrollmentStart } from './mfa/mfa.service.js';
+export { MfaService, type EnrollmentStart, type RecoveryCodeSet } from './mfa/mfa.service.js';
 export type { MfaEnrollment, MfaSecretStore } from './mfa/mfa-secret-store.interface.js';
+export { MFA_CLOCK, MFA_STATE_STORE, REQUIRE_MFA, type MfaClock } from './mfa/mfa.constants.js';
+export {
+  ATTEMPT_MEMORY_MS,
+  type AttemptDecision,
+  type AttemptPolicy,
+  type MfaStateStore,
+} from './mfa/mfa-state-store.interface.js';
+export { MemoryMfaStateStore, type MemoryMfaStateOptions } from './mfa/memory-mfa-state.store.js';
+export { RedisMfaStateStore } from './mfa/redis-mfa-state.store.js';
+export { MfaStateKeys } from './mfa/mfa-state-keys.js';
+export { RECOVERY_CODE_COUNT, RecoveryCodes } from './mfa/recovery-codes.js';
+export { SecretCipher, SecretDecryptionError, type MfaEncryptionKey } from './mfa/secret-cipher.js';
 export { Totp, TOTP_SECRET_BYTES, type TotpMatch, type TotpPolicy } from './mfa/totp.js';
 
 export type { SessionStore, StoredSession, WriteMode } from './store/session-store.interface.js';
 export { MemorySessionStore, type MemoryStoreOptions } from './store/memory-session.store.js';
 export { RedisSessionStore, type RedisStoreOptions } from './store/redis-session.store.js';
 
+export { SessionEvents, type SessionEvent, type SessionEventListener } from './events/session-events.js';
+export type { MfaEvent, MfaOutcome, MfaPurpose } from './events/mfa.event.js';
+
+export {
+  MfaBusyException,
+  MfaLockedException,
+  MfaNotEnrolledException,
+  MfaSecretUnreadableException,
+  StepUpRequiredException,
+} from './errors/mfa.exceptions.js';
 export {
   InvalidCredentialsException,
   InvalidMfaCodeException,

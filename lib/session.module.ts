@@ -11,10 +11,12 @@ import {
 import session from 'express-session';
 import { AuthenticatedGuard } from './guards/authenticated.guard.js';
 import { MfaGuard } from './guards/mfa.guard.js';
+import { SessionEvents } from './events/session-events.js';
 import { sessionCookieOptions } from './http/cookie-policy.js';
 import { SessionMiddleware } from './http/session.middleware.js';
 import { LoginInterceptor } from './login/login.interceptor.js';
 import { MfaService } from './mfa/mfa.service.js';
+import { mfaExports, mfaProviders } from './mfa/mfa.providers.js';
 import { SESSION_STORE } from './session.constants.js';
 import { RESOLVED_SESSION_OPTIONS, SESSION_MIDDLEWARE } from './session.internal-constants.js';
 import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS } from './session.module-definition.js';
@@ -60,6 +62,8 @@ const providers: Provider[] = [
   },
   SessionMiddleware,
   SessionService,
+  SessionEvents,
+  ...mfaProviders,
   MfaService,
   AuthenticatedGuard,
   MfaGuard,
@@ -72,7 +76,16 @@ const providers: Provider[] = [
  */
 @Module({
   providers,
-  exports: [SessionService, MfaService, AuthenticatedGuard, MfaGuard, LoginInterceptor, SESSION_STORE],
+  exports: [
+    SessionService,
+    MfaService,
+    AuthenticatedGuard,
+    MfaGuard,
+    LoginInterceptor,
+    SESSION_STORE,
+    SessionEvents,
+    ...mfaExports,
+  ],
 })
 export class SessionModule extends ConfigurableSessionModule implements NestModule, OnApplicationShutdown {
   constructor(@Inject(OWNED_STORE) private readonly ownedStore: OwnedStore) {

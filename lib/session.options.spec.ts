@@ -49,9 +49,22 @@ describe('resolveSessionOptions', () => {
       expect(resolve({ idleTimeout: 2_000, absoluteTimeout: 5_000 }).resolved.activityWriteInterval).toBe(1_000);
     });
 
-    it('fill MFA issuer and pastSteps', () => {
-      const { resolved } = resolve({ mfa: { secretStore } });
-      expect(resolved.mfa).toEqual({ secretStore, issuer: 'nest-secure-session', pastSteps: 1 });
+    it('fill the MFA options: issuer, window, attempt budget, backoff, step-up age, a derived key (with a warning)', () => {
+      const { resolved, warnings } = resolve({ mfa: { secretStore } });
+      expect(resolved.mfa).toEqual({
+        secretStore,
+        issuer: 'nest-secure-session',
+        pastSteps: 1,
+        maxAttempts: 5,
+        lockoutDuration: 30_000,
+        maxLockoutDuration: 900_000,
+        stepUpMaxAge: 300_000,
+        encryptionKeys: [{ id: 'derived', key: expect.any(Buffer) }],
+        stateStore: undefined,
+      });
+      expect(resolved.mfa?.encryptionKeys[0]?.key).toHaveLength(32);
+      expect(resolved.onEvent).toBeUndefined();
+      expect(warnings).toEqual([expect.stringMatching(/mfa\.encryptionKeys is not set/)]);
     });
 
     it('follow NODE_ENV=production when production is not given', () => {
@@ -221,6 +234,86 @@ describe('resolveSessionOptions', () => {
     it('keeps a custom issuer', () => {
       expect(resolve({ mfa: { secretStore, issuer: 'Acme' } }).resolved.mfa?.issuer).toBe('Acme');
     });
+
+    const KEY = { id: 'k1', key: Buffer.alloc(32, 7) };
+
+    it('encryptionKeys: 32-byte keys as Buffer, hex or base64(url), unique ids; no derived-key warning', () => {
+      const keys = [
+        KEY,
+        { id: 'k2', key: 'ab'.repeat(32) },
+        { id: 'k_3', key: Buffer.alloc(32, 9).toString('base64') },
+        { id: 'k-4', key: Buffer.alloc(32, 5).toString('base64url') },
+      ];
+      const { resolved, warnings } = resolve({ mfa: { secretStore, encryptionKeys: keys } });
+      expect(resolved.mfa?.encryptionKeys.map((k) => [k.id, k.key.length])).toEqual([
+        ['k1', 32],
+        ['k2', 32],
+        ['k_3', 32],
+        ['k-4', 32],
+      ]);
+      expect(resolved.mfa?.encryptionKeys[1]?.key).toEqual(Buffer.alloc(32, 0xab));
+      expect(warnings).toEqual([]);
+    });
+
+    it('encryptionKeys: wrong length, bad id, duplicate id or empty list fail with a generator hint', () => {
+      const cases: Array<[unknown, RegExp]> = [
+        [[], /non-empty list/],
+        [[{ id: 'k1', key: Buffer.alloc(16) }], /\("k1"\)\.key must be exactly 32 bytes.*randomBytes\(32\)/],
+        [[{ id: 'k1', key: 'too-short' }], /must be exactly 32 bytes/],
+        [[{ id: 'k1', key: 'ab'.repeat(33) }], /must be exactly 32 bytes/],
+        [[{ id: 'has.dot', key: KEY.key }], /\.id must be 1-32 characters/],
+        [[{ id: '', key: KEY.key }], /\.id must be 1-32 characters/],
+        [[KEY, { ...KEY }], /id "k1" twice/],
+      ];
+      for (const [encryptionKeys, message] of cases) {
+        expect(failure({ mfa: { secretStore, encryptionKeys: encryptionKeys as never } }).message).toMatch(message);
+      }
+    });
+
+    it('encryptionKeys are required in production', () => {
+      expect(failure({ secret: 'p'.repeat(32), mfa: { secretStore } }, true).message).toMatch(
+        /mfa\.encryptionKeys is required in production/,
+      );
+      expect(resolve({ mfa: { secretStore, encryptionKeys: [KEY] } }, true).resolved.mfa?.encryptionKeys[0]?.id).toBe('k1');
+    });
+
+    it('maxAttempts is a whole number from 1 to 100; above 5 it warns', () => {
+      expect(resolve({ mfa: { secretStore, encryptionKeys: [KEY], maxAttempts: 3 } }).warnings).toEqual([]);
+      const raised = resolve({ mfa: { secretStore, encryptionKeys: [KEY], maxAttempts: 100 } });
+      expect(raised.resolved.mfa?.maxAttempts).toBe(100);
+      expect(raised.warnings).toEqual([expect.stringMatching(/mfa\.maxAttempts is 100/)]);
+      for (const maxAttempts of [0, 101, 2.5, Number.NaN]) {
+        expect(failure({ mfa: { secretStore, maxAttempts } }).message).toMatch(/mfa\.maxAttempts must be a whole number from 1 to 100/);
+      }
+    });
+
+    it('lockout durations are >= 1000 ms, max not below base; shorter than the defaults warns', () => {
+      expect(failure({ mfa: { secretStore, lockoutDuration: 999 } }).message).toMatch(/mfa\.lockoutDuration must be .* >= 1000/);
+      expect(failure({ mfa: { secretStore, lockoutDuration: 60_000, maxLockoutDuration: 30_000 } }).message).toMatch(
+        /mfa\.maxLockoutDuration \(30000 ms\) must not be shorter than mfa\.lockoutDuration/,
+      );
+      const short = resolve({ mfa: { secretStore, encryptionKeys: [KEY], lockoutDuration: 1_000, maxLockoutDuration: 4_000 } });
+      expect(short.resolved.mfa).toMatchObject({ lockoutDuration: 1_000, maxLockoutDuration: 4_000 });
+      expect(short.warnings).toEqual([expect.stringMatching(/below its default/)]);
+    });
+
+    it('stepUpMaxAge is >= 1000 ms; longer than 5 minutes warns', () => {
+      expect(failure({ mfa: { secretStore, stepUpMaxAge: 10 } }).message).toMatch(/mfa\.stepUpMaxAge must be/);
+      const long = resolve({ mfa: { secretStore, encryptionKeys: [KEY], stepUpMaxAge: 3_600_000 } });
+      expect(long.warnings).toEqual([expect.stringMatching(/mfa\.stepUpMaxAge is 3600000 ms/)]);
+    });
+
+    it('stateStore, when given, must implement MfaStateStore', () => {
+      expect(failure({ mfa: { secretStore, stateStore: { beginAttempt: () => undefined } as never } }).message).toMatch(
+        /mfa\.stateStore must implement MfaStateStore \(beginAttempt, clearAttempts, consumeTimeStep, acquireLock, releaseLock\)/,
+      );
+    });
+  });
+
+  it('onEvent must be a function', () => {
+    const onEvent = () => undefined;
+    expect(resolve({ onEvent }).resolved.onEvent).toBe(onEvent);
+    expect(failure({ onEvent: 'log' as never }).message).toMatch(/onEvent must be a function/);
   });
 
   describe('store', () => {

@@ -1,7 +1,11 @@
 import type { SessionStore } from './store/session-store.interface.js';
 import type { RedisStoreOptions } from './store/redis-session.store.js';
+import { hkdfSync } from 'node:crypto';
+import type { SessionEventListener } from './events/session-events.js';
 import type { MfaSecretStore } from './mfa/mfa-secret-store.interface.js';
 import { isSessionStore } from './store/is-session-store.js';
+import type { MfaStateStore } from './mfa/mfa-state-store.interface.js';
+import { decodeEncryptionKey, KEY_ID_SHAPE, type MfaEncryptionKey, type ResolvedEncryptionKey } from './mfa/secret-cipher.js';
 
 export type SameSitePolicy = 'lax' | 'strict' | 'none';
 
@@ -33,6 +37,44 @@ export interface MfaOptions {
    * @default 1
    */
   pastSteps?: number;
+  /**
+   * Failed codes (TOTP and recovery, counted per account across sessions and IPs) before the
+   * account's MFA step is locked. At most 100 (ASVS 2.2.1). Raising it logs a warning.
+   * @default 5
+   */
+  maxAttempts?: number;
+  /**
+   * How long the first lock lasts (ms); each further lock without a success in between doubles
+   * it, up to `maxLockoutDuration`. Shortening it logs a warning.
+   * @default 30_000
+   */
+  lockoutDuration?: number;
+  /**
+   * The longest lock (ms). With the defaults at most 40 codes can be tried in the first hour
+   * and 20 in each hour after (ASVS 2.2.1 allows 100).
+   * Shortening it logs a warning.
+   * @default 900_000 (15 minutes)
+   */
+  maxLockoutDuration?: number;
+  /**
+   * Keys that encrypt TOTP secrets at rest (AES-256-GCM). The first encrypts, all decrypt: put
+   * a new key first to rotate, and keep old ones until no secret uses them. Required in
+   * production; elsewhere a key derived from `secret` is used, with a warning.
+   */
+  encryptionKeys?: MfaEncryptionKey[];
+  /**
+   * How recent an MFA verification must be for `@RequireMfa()` routes (unless the route says
+   * otherwise) and for re-enrolling, disabling MFA or regenerating recovery codes (ms).
+   * Lengthening it logs a warning.
+   * @default 300_000 (5 minutes)
+   */
+  stepUpMaxAge?: number;
+  /**
+   * Where attempt counters, locks and consumed time steps live. Default: chosen from `store`
+   * (embedded: in memory; Redis: the same client and prefix). Required with a custom
+   * SessionStore, since only the app knows where shared state can live.
+   */
+  stateStore?: MfaStateStore;
 }
 
 export interface SessionModuleOptions {
@@ -62,6 +104,11 @@ export interface SessionModuleOptions {
   /** TOTP multi-factor authentication. Without it, no user is asked for MFA. */
   mfa?: MfaOptions;
   /**
+   * Receives every security event (MFA outcomes, ...): for audit logs and notifying users.
+   * Events never hold codes, secrets or session IDs. Errors it throws are logged and ignored.
+   */
+  onEvent?: SessionEventListener;
+  /**
    * LOOSENS SECURITY, development only. Over plain HTTP the cookie is named `sid` (browsers
    * refuse `__Host-` cookies without Secure) and sent without Secure; over HTTPS it stays
    * Secure. Refused when `production` is true. Logs a warning at bootstrap.
@@ -75,6 +122,19 @@ export interface SessionModuleOptions {
   production?: boolean;
 }
 
+/** MFA options after validation and defaulting. */
+export interface ResolvedMfaOptions {
+  secretStore: MfaSecretStore;
+  issuer: string;
+  pastSteps: number;
+  maxAttempts: number;
+  lockoutDuration: number;
+  maxLockoutDuration: number;
+  stepUpMaxAge: number;
+  encryptionKeys: ResolvedEncryptionKey[];
+  stateStore: MfaStateStore | undefined;
+}
+
 /** Options after validation and defaulting: what the rest of the module reads. */
 export interface ResolvedSessionOptions {
   secrets: string[];
@@ -84,7 +144,8 @@ export interface ResolvedSessionOptions {
   absoluteTimeout: number;
   /** lastSeenAt is written at most this often, so a steady-state read is one store command. */
   activityWriteInterval: number;
-  mfa: (Required<Omit<MfaOptions, 'secretStore'>> & { secretStore: MfaSecretStore }) | undefined;
+  mfa: ResolvedMfaOptions | undefined;
+  onEvent: SessionEventListener | undefined;
   allowInsecureHttp: boolean;
   production: boolean;
 }
@@ -97,6 +158,10 @@ export const SESSION_DEFAULTS = {
   absoluteTimeout: 12 * 60 * 60_000,
   mfaIssuer: 'nest-secure-session',
   mfaPastSteps: 1,
+  mfaMaxAttempts: 5,
+  mfaLockoutDuration: 30_000,
+  mfaMaxLockoutDuration: 15 * 60_000,
+  mfaStepUpMaxAge: 5 * 60_000,
   minSecretBytes: 32,
 };
 
@@ -176,7 +241,8 @@ export function resolveSessionOptions(
     absoluteTimeout,
     // A twentieth of the idle window: the idle timeout is exact to within 5 %.
     activityWriteInterval: Math.max(1_000, Math.floor(idleTimeout / 20)),
-    mfa: resolveMfa(options.mfa),
+    mfa: resolveMfa(options.mfa, secrets, production, warnings),
+    onEvent: resolveOnEvent(options.onEvent),
     allowInsecureHttp,
     production,
   };
@@ -232,7 +298,12 @@ function resolveStore(store: SessionModuleOptions['store']): SessionModuleOption
   );
 }
 
-function resolveMfa(mfa: MfaOptions | undefined): ResolvedSessionOptions['mfa'] {
+function resolveMfa(
+  mfa: MfaOptions | undefined,
+  secrets: string[],
+  production: boolean,
+  warnings: OptionWarnings,
+): ResolvedSessionOptions['mfa'] {
   if (!mfa) return undefined;
   const store = mfa.secretStore as Partial<MfaSecretStore> | undefined;
   const methods = ['find', 'save', 'remove'] as const;
@@ -243,5 +314,92 @@ function resolveMfa(mfa: MfaOptions | undefined): ResolvedSessionOptions['mfa'] 
   if (!Number.isInteger(pastSteps) || pastSteps < 0 || pastSteps > 2) {
     throw new SessionOptionsError(`mfa.pastSteps must be 0, 1 or 2, not ${String(pastSteps)}.`);
   }
-  return { secretStore: mfa.secretStore, issuer: mfa.issuer ?? SESSION_DEFAULTS.mfaIssuer, pastSteps };
+  const maxAttempts = mfa.maxAttempts ?? SESSION_DEFAULTS.mfaMaxAttempts;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100) {
+    throw new SessionOptionsError(`mfa.maxAttempts must be a whole number from 1 to 100 (ASVS 2.2.1), not ${String(maxAttempts)}.`);
+  }
+  if (maxAttempts > SESSION_DEFAULTS.mfaMaxAttempts) {
+    warnings.warn(
+      `mfa.maxAttempts is ${maxAttempts} (default ${SESSION_DEFAULTS.mfaMaxAttempts}): more codes can be guessed before the account locks.`,
+    );
+  }
+  const lockoutDuration = positiveMs('mfa.lockoutDuration', mfa.lockoutDuration, SESSION_DEFAULTS.mfaLockoutDuration);
+  const maxLockoutDuration = positiveMs('mfa.maxLockoutDuration', mfa.maxLockoutDuration, SESSION_DEFAULTS.mfaMaxLockoutDuration);
+  if (maxLockoutDuration < lockoutDuration) {
+    throw new SessionOptionsError(
+      `mfa.maxLockoutDuration (${maxLockoutDuration} ms) must not be shorter than mfa.lockoutDuration (${lockoutDuration} ms).`,
+    );
+  }
+  if (lockoutDuration < SESSION_DEFAULTS.mfaLockoutDuration || maxLockoutDuration < SESSION_DEFAULTS.mfaMaxLockoutDuration) {
+    warnings.warn('mfa.lockoutDuration or mfa.maxLockoutDuration is below its default: locked accounts can be guessed at sooner.');
+  }
+  const stepUpMaxAge = positiveMs('mfa.stepUpMaxAge', mfa.stepUpMaxAge, SESSION_DEFAULTS.mfaStepUpMaxAge);
+  if (stepUpMaxAge > SESSION_DEFAULTS.mfaStepUpMaxAge) {
+    warnings.warn(
+      `mfa.stepUpMaxAge is ${stepUpMaxAge} ms (default ${SESSION_DEFAULTS.mfaStepUpMaxAge}): an older MFA verification still unlocks sensitive routes.`,
+    );
+  }
+  const stateStore = mfa.stateStore as Partial<MfaStateStore> | undefined;
+  const stateMethods = ['beginAttempt', 'clearAttempts', 'consumeTimeStep', 'acquireLock', 'releaseLock'] as const;
+  if (stateStore !== undefined && (!stateStore || stateMethods.some((method) => typeof stateStore[method] !== 'function'))) {
+    throw new SessionOptionsError(`mfa.stateStore must implement MfaStateStore (${stateMethods.join(', ')}).`);
+  }
+  return {
+    secretStore: mfa.secretStore,
+    issuer: mfa.issuer ?? SESSION_DEFAULTS.mfaIssuer,
+    pastSteps,
+    maxAttempts,
+    lockoutDuration,
+    maxLockoutDuration,
+    stepUpMaxAge,
+    encryptionKeys: resolveEncryptionKeys(mfa.encryptionKeys, secrets, production, warnings),
+    stateStore: mfa.stateStore,
+  };
+}
+
+const KEY_HINT = `generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))"`;
+
+function resolveEncryptionKeys(
+  keys: MfaEncryptionKey[] | undefined,
+  secrets: string[],
+  production: boolean,
+  warnings: OptionWarnings,
+): ResolvedEncryptionKey[] {
+  if (keys === undefined) {
+    if (production) {
+      throw new SessionOptionsError(`mfa.encryptionKeys is required in production: [{ id: 'k1', key: <32 random bytes> }]; ${KEY_HINT}`);
+    }
+    warnings.warn(
+      'mfa.encryptionKeys is not set: TOTP secrets are encrypted under a key derived from the session secret. Set explicit keys before production.',
+    );
+    // The oldest secret, as for session-ID hashing: adding a secret in front keeps the key.
+    const root = secrets[secrets.length - 1]!;
+    return [{ id: 'derived', key: Buffer.from(hkdfSync('sha256', root, 'nest-secure-session', 'mfa-encryption-key', 32)) }];
+  }
+  if (!Array.isArray(keys) || keys.length === 0) {
+    throw new SessionOptionsError(`mfa.encryptionKeys must be a non-empty list of { id, key }; ${KEY_HINT}`);
+  }
+  const seen = new Set<string>();
+  return keys.map((entry, index) => {
+    const id = (entry as Partial<MfaEncryptionKey> | undefined)?.id;
+    if (typeof id !== 'string' || !KEY_ID_SHAPE.test(id)) {
+      throw new SessionOptionsError(`mfa.encryptionKeys[${index}].id must be 1-32 characters of A-Z a-z 0-9 _ -, not ${JSON.stringify(id)}.`);
+    }
+    if (seen.has(id)) throw new SessionOptionsError(`mfa.encryptionKeys has the id "${id}" twice; ids must be unique.`);
+    seen.add(id);
+    const key = decodeEncryptionKey(entry.key);
+    if (!key) {
+      throw new SessionOptionsError(
+        `mfa.encryptionKeys[${index}] ("${id}").key must be exactly 32 bytes (a Buffer, 64 hex characters or base64); ${KEY_HINT}`,
+      );
+    }
+    return { id, key };
+  });
+}
+
+function resolveOnEvent(onEvent: SessionEventListener | undefined): SessionEventListener | undefined {
+  if (onEvent !== undefined && typeof onEvent !== 'function') {
+    throw new SessionOptionsError('onEvent must be a function (event) => void.');
+  }
+  return onEvent;
 }

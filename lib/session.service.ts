@@ -92,14 +92,14 @@ export class SessionService {
 
   /**
    * Marks MFA verified (first factor pending, or a step-up) under a new session ID.
+   * @param verifiedAt when the code was checked (epoch ms); MfaService passes its own clock.
    */
-  async completeMfa(req: Request): Promise<CurrentSessionInfo> {
+  async completeMfa(req: Request, verifiedAt: number = Date.now()): Promise<CurrentSessionInfo> {
     const auth = req.session?.auth;
     if (!auth) throw new UnauthenticatedException();
-    const now = Date.now();
     await this.regenerate(req, {
       ...this.snapshot(req),
-      auth: { ...auth, mfa: 'verified', mfaVerifiedAt: now },
+      auth: { ...auth, mfa: 'verified', mfaVerifiedAt: verifiedAt },
     });
     return describeSession(req)!;
   }

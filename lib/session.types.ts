@@ -57,7 +57,10 @@ declare module 'express-session' {
   interface SessionData {
     auth: SessionAuthState;
     meta: SessionMeta;
-    /** A TOTP enrolment waiting for its first code; server-side only. */
+    /**
+     * A TOTP enrolment waiting for its first code; server-side only. `secret` is encrypted
+     * (AES-256-GCM under `mfa.encryptionKeys`), so a store dump does not show it either.
+     */
     mfaEnrollment: { secret: string; startedAt: number };
     /** App data written through SessionService.set(). */
     data: Record<string, JsonValue>;

@@ -1,5 +1,9 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { RequireMfa } from '../decorators/require-mfa.decorator.js';
+import { StepUpRequiredException } from '../errors/mfa.exceptions.js';
 import { MfaRequiredException } from '../errors/session.exceptions.js';
+import { MfaService } from '../mfa/mfa.service.js';
 import { SKIP_MFA } from '../session.constants.js';
 import type { SessionAuthState } from '../session.types.js';
 import { AuthenticatedGuard } from './authenticated.guard.js';
@@ -7,13 +11,23 @@ import { AuthenticatedGuard } from './authenticated.guard.js';
 /**
  * Lets through fully authenticated sessions only: password done and, for a user enrolled in
  * MFA, the code verified. Anonymous: 401 `unauthenticated`; password only: 403 `mfa_required`
- * except on `@SkipMfa()` routes. Bind per controller or globally
+ * except on `@SkipMfa()` routes; a `@RequireMfa()` route without a recent enough MFA
+ * verification: 403 `step_up_required`. Bind per controller or globally
  * (`{ provide: APP_GUARD, useExisting: MfaGuard }`).
  */
 @Injectable()
 export class MfaGuard extends AuthenticatedGuard {
+  constructor(
+    reflector: Reflector,
+    protected readonly mfa: MfaService,
+  ) {
+    super(reflector);
+  }
+
   protected override allow(auth: SessionAuthState, context: ExecutionContext): boolean {
     if (auth.mfa === 'pending' && !this.flag(SKIP_MFA, context)) throw new MfaRequiredException();
+    const stepUp = this.reflector.getAllAndOverride(RequireMfa, [context.getHandler(), context.getClass()]);
+    if (stepUp && !this.mfa.isRecentlyVerified(auth, stepUp.maxAge)) throw new StepUpRequiredException();
     return true;
   }
 }

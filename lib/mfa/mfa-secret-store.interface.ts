@@ -1,14 +1,27 @@
-/** A user's confirmed TOTP enrolment, as the app keeps it. */
+/**
+ * A user's confirmed TOTP enrolment, as the app keeps it. Every field is written by the
+ * module; store the object as it is (for example as a JSON column) and give it back unchanged.
+ */
 export interface MfaEnrollment {
-  /** The TOTP secret, Base32. Treat it like a password hash: never show or log it. */
+  /**
+   * The TOTP secret, encrypted by the module with AES-256-GCM under `mfa.encryptionKeys`:
+   * `v1.<keyId>.<iv>.<ciphertext>.<tag>`. Useless without the key; still, never show or log it.
+   */
   secret: string;
   /** When the user confirmed enrolment with a first valid code (epoch ms). */
   confirmedAt: number;
+  /**
+   * Hashes of the unused recovery codes (SHA-256, salted with the user ID). The module removes
+   * a hash when its code is used and replaces the list when codes are regenerated.
+   */
+  recoveryCodes: string[];
 }
 
 /**
- * Where each user's TOTP secret lives: the app implements it on its own user storage and
+ * Where each user's TOTP enrolment lives: the app implements it on its own user storage and
  * passes it as `mfa.secretStore`. A user with an enrolment must pass MFA after the password.
+ * The module serialises its own writes per user (a short lock in the MFA state store), so a
+ * plain read and a plain overwrite are enough here.
  */
 export interface MfaSecretStore {
   /** The user's enrolment, or null when the user has no MFA. */

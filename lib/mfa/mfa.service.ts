@@ -1,16 +1,33 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { BadRequestException, HttpException, Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import QRCode from 'qrcode';
+import {
+  MfaBusyException,
+  MfaLockedException,
+  MfaNotEnrolledException,
+  MfaSecretUnreadableException,
+  StepUpRequiredException,
+} from '../errors/mfa.exceptions.js';
 import {
   InvalidMfaCodeException,
   MfaNotConfiguredException,
   MfaNotPendingException,
+  MfaRequiredException,
+  SessionStoreUnavailableException,
   UnauthenticatedException,
 } from '../errors/session.exceptions.js';
+import type { MfaEvent, MfaOutcome, MfaPurpose } from '../events/mfa.event.js';
+import { SessionEvents } from '../events/session-events.js';
 import { SessionService } from '../session.service.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
-import type { ResolvedSessionOptions } from '../session.options.js';
+import { SESSION_DEFAULTS, type ResolvedMfaOptions, type ResolvedSessionOptions } from '../session.options.js';
 import type { CurrentSessionInfo, SessionAuthState } from '../session.types.js';
+import type { MfaEnrollment } from './mfa-secret-store.interface.js';
+import type { AttemptDecision, MfaStateStore } from './mfa-state-store.interface.js';
+import { MFA_CLOCK, MFA_STATE_STORE, type MfaClock } from './mfa.constants.js';
+import { RecoveryCodes } from './recovery-codes.js';
+import { SecretCipher, SecretDecryptionError } from './secret-cipher.js';
 import { Totp } from './totp.js';
 
 export interface EnrollmentStart {
@@ -20,24 +37,39 @@ export interface EnrollmentStart {
   qrDataUrl: string;
 }
 
-type MfaSettings = NonNullable<ResolvedSessionOptions['mfa']>;
+/** Recovery codes to show the user once; only their hashes are kept. */
+export interface RecoveryCodeSet {
+  recoveryCodes: string[];
+}
 
-const CODE_SHAPE = /^\d{6}$/;
+const CODE_SHAPE = /^[0-9]{6}$/;
+const BASE32_SECRET = /^[A-Z2-7]+$/;
+/** The enrolment mutex outlives any sane secretStore round trip; waiting for it is bounded. */
+const LOCK_TTL_MS = 10_000;
+const LOCK_WAIT_MS = 3_000;
 
 /**
- * TOTP enrolment and verification. A pending enrolment's secret waits in the server-side
- * session (never in the cookie) until a first valid code confirms it; the user's MFA does not
- * change before that.
+ * TOTP MFA that holds under attack: every time step is consumed once per user across sessions
+ * and app instances, failed codes lock the account with a growing backoff, recovery codes are
+ * single-use, secrets are encrypted at rest, and sensitive changes need a recent verification.
+ * Codes are always checked against the secret of the session's own user, never one the
+ * request names. Every outcome is reported through {@link SessionEvents}.
  */
 @Injectable()
 export class MfaService {
+  private readonly logger = new Logger('MfaService');
   private readonly totp: Totp | undefined;
+  private readonly cipher: SecretCipher | undefined;
 
   constructor(
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
     private readonly sessions: SessionService,
+    private readonly events: SessionEvents,
+    @Inject(MFA_STATE_STORE) private readonly state: MfaStateStore | null,
+    @Inject(MFA_CLOCK) private readonly clock: MfaClock,
   ) {
-    this.totp = options.mfa ? new Totp({ pastSteps: options.mfa.pastSteps }) : undefined;
+    this.totp = options.mfa ? new Totp({ pastSteps: options.mfa.pastSteps }, () => this.clock()) : undefined;
+    this.cipher = options.mfa ? new SecretCipher(options.mfa.encryptionKeys) : undefined;
   }
 
   /** Whether the user must pass the TOTP step after the password. */
@@ -45,12 +77,27 @@ export class MfaService {
     return (await this.settings().secretStore.find(userId)) != null;
   }
 
-  /** Starts enrolment for the session's user: a new secret, its URI and QR code. */
+  /**
+   * Whether the session verified MFA within `maxAge` (for `@RequireMfa()`). A session whose
+   * user had no MFA at login counts from its password step instead.
+   */
+  isRecentlyVerified(auth: SessionAuthState, maxAge?: number): boolean {
+    const limit = maxAge ?? this.options.mfa?.stepUpMaxAge ?? SESSION_DEFAULTS.mfaStepUpMaxAge;
+    const at = auth.mfa === 'none' ? auth.authenticatedAt : auth.mfaVerifiedAt;
+    return at !== undefined && this.clock() - at <= limit;
+  }
+
+  /**
+   * Starts enrolment for the session's user: a new secret, its URI and QR code. The secret
+   * waits, encrypted, in the server-side session until confirmed. A user who is already
+   * enrolled needs a recent MFA verification (403 `step_up_required`).
+   */
   async startEnrollment(req: Request): Promise<EnrollmentStart> {
-    const { issuer } = this.settings();
+    const { issuer, secretStore } = this.settings();
     const auth = this.fullAuth(req);
+    if ((await secretStore.find(auth.user.id)) != null) this.requireRecentMfa(auth);
     const secret = Totp.generateSecret();
-    req.session.mfaEnrollment = { secret, startedAt: Date.now() };
+    req.session.mfaEnrollment = { secret: this.sealPending(secret, auth.user.id), startedAt: this.clock() };
     await this.sessions.save(req);
     const label = typeof auth.user['username'] === 'string' ? auth.user['username'] : auth.user.id;
     const otpauthUrl = this.engine().uri(secret, issuer, label);
@@ -59,35 +106,299 @@ export class MfaService {
 
   /**
    * Confirms the pending enrolment with a first valid code: from now on the user's logins
-   * require MFA. A wrong code is 400 `invalid_code` and the pending enrolment stays.
+   * require MFA, and this session counts as MFA-verified (under a new session ID). Returns the
+   * 10 recovery codes, which are never shown again. A wrong code is 400 `invalid_code` and the
+   * pending enrolment stays.
    */
-  async confirmEnrollment(req: Request, code: unknown): Promise<void> {
+  async confirmEnrollment(req: Request, code: unknown): Promise<RecoveryCodeSet> {
     const { secretStore } = this.settings();
     const auth = this.fullAuth(req);
+    const userId = auth.user.id;
     const checked = this.checkShape(code);
     const pending = req.session.mfaEnrollment;
     if (!pending) throw new BadRequestException({ error: 'enrollment_not_started', message: 'Start enrolment first.' });
-    if (!(await this.engine().verify(pending.secret, checked))) throw new InvalidMfaCodeException(400);
-    await secretStore.save(auth.user.id, { secret: pending.secret, confirmedAt: Date.now() });
+    const secret = this.openPending(pending.secret, userId);
+    const match = secret === undefined ? null : await this.engine().verify(secret, checked);
+    // Consuming the step also makes two parallel confirmations with one code succeed once.
+    if (secret === undefined || !match || !(await this.consume(userId, secret, match.timeStep))) {
+      throw new InvalidMfaCodeException(400);
+    }
+    const recoveryCodes = RecoveryCodes.generate();
+    const enrollment: MfaEnrollment = {
+      secret: this.seal(secret, userId),
+      confirmedAt: this.clock(),
+      recoveryCodes: recoveryCodes.map((c) => RecoveryCodes.hash(userId, c)),
+    };
+    await this.withEnrollmentLock(userId, () => secretStore.save(userId, enrollment));
+    this.emit(req, userId, 'enrolled', 'enrollment', { method: 'totp', recoveryCodesLeft: recoveryCodes.length });
     delete req.session.mfaEnrollment;
-    await this.sessions.save(req);
+    await this.sessions.completeMfa(req, this.clock());
+    return { recoveryCodes };
   }
 
   /**
-   * The TOTP step after the password. Checks the code against the secret of the session's own
-   * user (never one the request names); on success the session ID is regenerated.
+   * The TOTP step after the password, on a session waiting for MFA. On success the session
+   * ID is regenerated. Wrong or reused codes: 401 `invalid_code`; locked account: 429
+   * `locked` with Retry-After; malformed code: 400 (not counted).
    */
   async verify(req: Request, code: unknown): Promise<CurrentSessionInfo> {
-    const { secretStore } = this.settings();
+    this.settings();
     const auth = req.session?.auth;
     if (!auth) throw new UnauthenticatedException();
     const checked = this.checkShape(code);
     if (auth.mfa !== 'pending') throw new MfaNotPendingException();
-    const enrollment = await secretStore.find(auth.user.id);
-    if (!enrollment || !(await this.engine().verify(enrollment.secret, checked))) {
-      throw new InvalidMfaCodeException();
+    await this.checkTotp(req, auth.user.id, checked, 'login');
+    return this.sessions.completeMfa(req, this.clock());
+  }
+
+  /**
+   * Step-up: a fully authenticated session verifies a TOTP code again, which satisfies
+   * `@RequireMfa()` and MFA changes for `stepUpMaxAge`, under a new session ID. Same answers
+   * as {@link verify}; 400 `mfa_not_enrolled` for a user without MFA.
+   */
+  async stepUp(req: Request, code: unknown): Promise<CurrentSessionInfo> {
+    const { secretStore } = this.settings();
+    const auth = this.fullAuth(req);
+    const checked = this.checkShape(code);
+    if ((await secretStore.find(auth.user.id)) == null) throw new MfaNotEnrolledException();
+    await this.checkTotp(req, auth.user.id, checked, 'step_up');
+    return this.sessions.completeMfa(req, this.clock());
+  }
+
+  /**
+   * Completes the login step with a recovery code instead of a TOTP code; the code is spent
+   * (atomically: of two parallel uses, one succeeds). Wrong codes count toward the lock.
+   */
+  async useRecoveryCode(req: Request, code: unknown): Promise<CurrentSessionInfo> {
+    const { secretStore } = this.settings();
+    const auth = req.session?.auth;
+    if (!auth) throw new UnauthenticatedException();
+    const normalized = RecoveryCodes.normalize(code);
+    if (normalized === undefined) {
+      throw new BadRequestException({ error: 'invalid_request', message: 'code must be a recovery code (xxxx-xxxx-xxxx-xxxx).' });
     }
-    return this.sessions.completeMfa(req);
+    if (auth.mfa !== 'pending') throw new MfaNotPendingException();
+    const userId = auth.user.id;
+    const decision = await this.beginAttempt(req, userId, 'login', 'recovery_code');
+    const hash = RecoveryCodes.hash(userId, normalized);
+    const left = await this.withEnrollmentLock(userId, async () => {
+      const enrollment = await secretStore.find(userId);
+      const hashes = enrollment?.recoveryCodes ?? [];
+      const index = RecoveryCodes.indexOf(hashes, hash);
+      if (!enrollment || index === -1) return undefined;
+      const remaining = hashes.filter((_, i) => i !== index);
+      await secretStore.save(userId, { ...enrollment, recoveryCodes: remaining });
+      return remaining.length;
+    });
+    if (left === undefined) this.refuse(req, userId, decision, 'failed', 'login', 'recovery_code');
+    await this.storeCall(this.stateStore().clearAttempts(userId));
+    this.emit(req, userId, 'recovery_code_used', 'login', { method: 'recovery_code', recoveryCodesLeft: left });
+    return this.sessions.completeMfa(req, this.clock());
+  }
+
+  /** A new set of 10 recovery codes; the old set dies. Needs a recent MFA verification. */
+  async regenerateRecoveryCodes(req: Request): Promise<RecoveryCodeSet> {
+    const { secretStore } = this.settings();
+    const auth = this.fullAuth(req);
+    const userId = auth.user.id;
+    if ((await secretStore.find(userId)) == null) throw new MfaNotEnrolledException();
+    this.requireRecentMfa(auth);
+    const recoveryCodes = RecoveryCodes.generate();
+    const saved = await this.withEnrollmentLock(userId, async () => {
+      const enrollment = await secretStore.find(userId);
+      if (!enrollment) return false;
+      await secretStore.save(userId, { ...enrollment, recoveryCodes: recoveryCodes.map((c) => RecoveryCodes.hash(userId, c)) });
+      return true;
+    });
+    if (!saved) throw new MfaNotEnrolledException();
+    this.emit(req, userId, 'recovery_codes_regenerated', 'management', { recoveryCodesLeft: recoveryCodes.length });
+    return { recoveryCodes };
+  }
+
+  /** Turns MFA off for the session's user. Needs a recent MFA verification. */
+  async disable(req: Request): Promise<void> {
+    const { secretStore } = this.settings();
+    const auth = this.fullAuth(req);
+    const userId = auth.user.id;
+    if ((await secretStore.find(userId)) == null) throw new MfaNotEnrolledException();
+    this.requireRecentMfa(auth);
+    await this.withEnrollmentLock(userId, () => secretStore.remove(userId));
+    await this.storeCall(this.stateStore().clearAttempts(userId));
+    if (req.session.mfaEnrollment) {
+      delete req.session.mfaEnrollment;
+      await this.sessions.save(req);
+    }
+    this.emit(req, userId, 'disabled', 'management', {});
+  }
+
+  /** Clears the user's failed-attempt count, lock and lock level (for a support desk, after verifying the person). */
+  async unlock(userId: string): Promise<void> {
+    this.settings();
+    await this.storeCall(this.stateStore().clearAttempts(userId));
+  }
+
+  /**
+   * Enrols a user with a Base32 secret that exists elsewhere (migrating from another TOTP
+   * system, seeding test users): encrypts it, stores it and returns new recovery codes.
+   * Not for request handlers: the secret must come from a trusted source.
+   */
+  async importEnrollment(userId: string, base32Secret: string): Promise<RecoveryCodeSet> {
+    const { secretStore } = this.settings();
+    const secret = typeof base32Secret === 'string' ? base32Secret.replace(/=+$/, '').toUpperCase() : '';
+    if (!BASE32_SECRET.test(secret) || Math.floor((secret.length * 5) / 8) < 16) {
+      throw new TypeError('MfaService.importEnrollment: the secret must be Base32 of at least 16 bytes (20 recommended)');
+    }
+    const recoveryCodes = RecoveryCodes.generate();
+    const enrollment: MfaEnrollment = {
+      secret: this.seal(secret, userId),
+      confirmedAt: this.clock(),
+      recoveryCodes: recoveryCodes.map((c) => RecoveryCodes.hash(userId, c)),
+    };
+    await this.withEnrollmentLock(userId, () => secretStore.save(userId, enrollment));
+    this.emit(undefined, userId, 'enrolled', 'management', { recoveryCodesLeft: recoveryCodes.length });
+    return { recoveryCodes };
+  }
+
+  /** The shared TOTP check: attempt budget, the user's own secret, replay, events. */
+  private async checkTotp(req: Request, userId: string, code: string, purpose: MfaPurpose): Promise<void> {
+    const decision = await this.beginAttempt(req, userId, purpose, 'totp');
+    const enrollment = await this.settings().secretStore.find(userId);
+    if (!enrollment) this.refuse(req, userId, decision, 'failed', purpose, 'totp');
+    const secret = this.open(enrollment.secret, userId);
+    const match = await this.engine().verify(secret, code);
+    if (!match) this.refuse(req, userId, decision, 'failed', purpose, 'totp');
+    if (!(await this.consume(userId, secret, match.timeStep))) {
+      this.refuse(req, userId, decision, 'replay_refused', purpose, 'totp');
+    }
+    await this.storeCall(this.stateStore().clearAttempts(userId));
+    this.emit(req, userId, 'verified', purpose, { method: 'totp' });
+    await this.reencryptIfOld(userId, enrollment, secret);
+  }
+
+  /** Counts the attempt up front; a locked account answers 429 with Retry-After. */
+  private async beginAttempt(
+    req: Request,
+    userId: string,
+    purpose: MfaPurpose,
+    method: 'totp' | 'recovery_code',
+  ): Promise<AttemptDecision> {
+    const { maxAttempts, lockoutDuration, maxLockoutDuration } = this.settings();
+    const now = this.clock();
+    const decision = await this.storeCall(
+      this.stateStore().beginAttempt(userId, { maxAttempts, lockoutDuration, maxLockoutDuration }, now),
+    );
+    if (!decision.allowed) {
+      this.emit(req, userId, 'refused_locked', purpose, { method, lockedUntil: decision.lockedUntil });
+      const retryAfter = Math.max(1, Math.ceil((decision.lockedUntil - now) / 1000));
+      req.res?.setHeader('Retry-After', String(retryAfter));
+      throw new MfaLockedException(retryAfter);
+    }
+    return decision;
+  }
+
+  /** A wrong or replayed code: reported (and the lock it started, if any), then 401. */
+  private refuse(
+    req: Request,
+    userId: string,
+    decision: AttemptDecision,
+    outcome: Extract<MfaOutcome, 'failed' | 'replay_refused'>,
+    purpose: MfaPurpose,
+    method: 'totp' | 'recovery_code',
+  ): never {
+    this.emit(req, userId, outcome, purpose, { method });
+    if (decision.lockedUntil !== undefined) this.emit(req, userId, 'locked', purpose, { method, lockedUntil: decision.lockedUntil });
+    throw new InvalidMfaCodeException();
+  }
+
+  private async consume(userId: string, secret: string, timeStep: number): Promise<boolean> {
+    // A consumed step matters while its code is inside the window; a step later it is moot.
+    const ttl = (this.settings().pastSteps + 2) * 30_000 + 30_000;
+    return this.storeCall(this.stateStore().consumeTimeStep(userId, factorId(secret), timeStep, ttl));
+  }
+
+  /** Key rotation: a secret still under an old key is re-encrypted under the first one. */
+  private async reencryptIfOld(userId: string, enrollment: MfaEnrollment, secret: string): Promise<void> {
+    const cipher = this.crypto();
+    if (SecretCipher.keyIdOf(enrollment.secret) === cipher.primaryKeyId) return;
+    const { secretStore } = this.settings();
+    try {
+      await this.withEnrollmentLock(userId, async () => {
+        const current = await secretStore.find(userId);
+        if (current?.secret === enrollment.secret) await secretStore.save(userId, { ...current, secret: this.seal(secret, userId) });
+      });
+    } catch (err) {
+      this.logger.warn(`re-encrypting a TOTP secret under the current key failed; it stays under the old key: ${describe(err)}`);
+    }
+  }
+
+  /** Runs `fn` holding the user's enrolment mutex, so read-modify-writes of the app's record never interleave. */
+  private async withEnrollmentLock<T>(userId: string, fn: () => Promise<T>): Promise<T> {
+    const state = this.stateStore();
+    const started = Date.now();
+    let token: string | null;
+    while ((token = await this.storeCall(state.acquireLock(userId, LOCK_TTL_MS))) === null) {
+      if (Date.now() - started > LOCK_WAIT_MS) throw new MfaBusyException();
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.floor(Math.random() * 20)));
+    }
+    try {
+      return await fn();
+    } finally {
+      await state.releaseLock(userId, token).catch((err: unknown) => this.logger.warn(`releasing an MFA lock failed: ${describe(err)}`));
+    }
+  }
+
+  /** MFA management needs the second factor itself, recently (the password alone never counts). */
+  private requireRecentMfa(auth: SessionAuthState): void {
+    const at = auth.mfaVerifiedAt;
+    if (at === undefined || this.clock() - at > this.settings().stepUpMaxAge) throw new StepUpRequiredException();
+  }
+
+  private seal(secret: string, userId: string): string {
+    return this.crypto().encrypt(secret, `totp-secret\0${userId}`);
+  }
+
+  private sealPending(secret: string, userId: string): string {
+    return this.crypto().encrypt(secret, `pending-totp-secret\0${userId}`);
+  }
+
+  private open(envelope: string, userId: string): string {
+    try {
+      return this.crypto().decrypt(envelope, `totp-secret\0${userId}`);
+    } catch (err) {
+      if (!(err instanceof SecretDecryptionError)) throw err;
+      this.logger.error(`the TOTP secret of a user cannot be decrypted: ${err.message}`);
+      throw new MfaSecretUnreadableException();
+    }
+  }
+
+  /** The pending secret, or undefined when it cannot be opened (keys changed since): enrolment starts over. */
+  private openPending(envelope: string, userId: string): string | undefined {
+    try {
+      return this.crypto().decrypt(envelope, `pending-totp-secret\0${userId}`);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private emit(
+    req: Request | undefined,
+    userId: string,
+    outcome: MfaOutcome,
+    purpose: MfaPurpose,
+    extra: Pick<MfaEvent, 'method' | 'lockedUntil' | 'recoveryCodesLeft'>,
+  ): void {
+    this.events.emit({ type: 'mfa', outcome, userId, ip: req?.ip, timestamp: this.clock(), purpose, ...extra });
+  }
+
+  /** Fail closed: a state store that cannot answer is 503, never a pass and never a 500. */
+  private async storeCall<T>(operation: Promise<T>): Promise<T> {
+    try {
+      return await operation;
+    } catch (err) {
+      if (err instanceof HttpException) throw err;
+      this.logger.error(`MFA state store failed: ${describe(err)}`);
+      throw new SessionStoreUnavailableException();
+    }
   }
 
   private checkShape(code: unknown): string {
@@ -97,13 +408,15 @@ export class MfaService {
     return code;
   }
 
+  /** A session past the password step and, for an enrolled user, past MFA. */
   private fullAuth(req: Request): SessionAuthState {
     const auth = req.session?.auth;
     if (!auth) throw new UnauthenticatedException();
+    if (auth.mfa === 'pending') throw new MfaRequiredException();
     return auth;
   }
 
-  private settings(): MfaSettings {
+  private settings(): ResolvedMfaOptions {
     if (!this.options.mfa) throw new MfaNotConfiguredException();
     return this.options.mfa;
   }
@@ -112,4 +425,27 @@ export class MfaService {
     if (!this.totp) throw new MfaNotConfiguredException();
     return this.totp;
   }
+
+  private crypto(): SecretCipher {
+    if (!this.cipher) throw new MfaNotConfiguredException();
+    return this.cipher;
+  }
+
+  private stateStore(): MfaStateStore {
+    if (!this.state) throw new MfaNotConfiguredException();
+    return this.state;
+  }
 }
+
+/**
+ * Names one secret in state-store keys: a re-enrolment starts a fresh time-step track, and
+ * the key shows nothing of the secret (a truncated SHA-256 of 160 random bits).
+ */
+function factorId(secret: string): string {
+  return createHash('sha256').update(`totp-factor\0${secret}`).digest('base64url').slice(0, 16);
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+

@@ -1,4 +1,4 @@
-import { SessionModule, Totp, type SessionModuleOptions } from '../../../lib/index.js';
+import { MfaService, SessionModule, Totp, type SessionModuleOptions } from '../../../lib/index.js';
 import type { BrowserClient } from '../../support/http-client.js';
 import type { StoreUnderTest } from '../../support/stores.js';
 import { startApp, type RunningApp } from '../kit/running-app.js';
@@ -8,13 +8,17 @@ export const COOKIE = '__Host-sid';
 
 export interface RunningBasicApp extends RunningApp {
   mfaSecrets: InMemoryMfaSecrets;
-  /** Enrols `userId` in TOTP directly in the app's secret store; returns the secret. */
+  /** Enrols `userId` in TOTP through MfaService.importEnrollment (encrypted at rest); returns the secret. */
   enrollMfa(userId: string): Promise<string>;
   /** The current TOTP code for a secret. */
   code(secret: string): Promise<string>;
   /** Logs `browser` in as `user` (password step) and returns the response. */
   login(browser: BrowserClient, user?: string): ReturnType<BrowserClient['post']>;
-  /** A browser logged in as `user` with MFA done if the user is enrolled. */
+  /**
+   * A browser logged in as `user` with MFA done if the user was enrolled by enrollMfa. Replay
+   * protection accepts each 30-second step once per user: this uses the previous step's code,
+   * then the current one, so two such logins per user and step work.
+   */
   loggedIn(user?: string): Promise<BrowserClient>;
 }
 
@@ -25,6 +29,8 @@ export async function startBasicApp(
 ): Promise<RunningBasicApp> {
   const mfaSecrets = new InMemoryMfaSecrets();
   const totp = new Totp({ pastSteps: 1 });
+  const previousStep = new Totp({ pastSteps: 1 }, () => Date.now() - 30_000);
+  const secrets = new Map<string, string>();
   const running = await startApp(under, [TEST_SECRET], (store) =>
     createBasicApp(
       SessionModule.forRoot({
@@ -39,7 +45,9 @@ export async function startBasicApp(
     mfaSecrets,
     async enrollMfa(userId) {
       const secret = Totp.generateSecret();
-      await mfaSecrets.save(userId, { secret, confirmedAt: Date.now() });
+      // Through the module, which encrypts the secret at rest as a real enrolment would.
+      await running.app.get(MfaService).importEnrollment(userId, secret);
+      secrets.set(userId, secret);
       return secret;
     },
     code: (secret) => totp.generate(secret),
@@ -48,9 +56,10 @@ export async function startBasicApp(
       const browser = running.browser();
       const res = await login(browser, user);
       if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
-      const enrolled = await mfaSecrets.find(user);
-      if (enrolled) {
-        const verified = await browser.post('/mfa/verify', { code: await totp.generate(enrolled.secret) });
+      const secret = secrets.get(user);
+      if (secret) {
+        let verified = await browser.post('/mfa/verify', { code: await previousStep.generate(secret) });
+        if (verified.status === 401) verified = await browser.post('/mfa/verify', { code: await totp.generate(secret) });
         if (verified.status !== 200) throw new Error(`MFA failed: ${verified.status} ${verified.text}`);
       }
       return browser;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthenticatedGuard, MfaGuard, Totp } from '../../../lib/index.js';
+import { AuthenticatedGuard, MfaGuard, MfaService, Totp } from '../../../lib/index.js';
 import { basicOptions, InMemoryMfaSecrets, TEST_SECRET } from '../../apps/basic/basic.app.js';
 import { createGlobalGuardsApp } from '../../apps/global-guards/global-guards.app.js';
 import { startApp, type RunningApp } from '../../apps/kit/running-app.js';
@@ -23,7 +23,7 @@ describe.each(STORES)('global guards on $name', (under) => {
         createGlobalGuardsApp(guard, basicOptions({ store, mfa: { secretStore: secrets } })),
       );
       secret = Totp.generateSecret();
-      await secrets.save('mfa-user', { secret, confirmedAt: Date.now() });
+      await running.app.get(MfaService).importEnrollment('mfa-user', secret);
     });
     afterAll(() => running.close());
 

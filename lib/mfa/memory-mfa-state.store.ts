@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import {
+  ATTEMPT_MEMORY_MS,
+  lockoutDurationFor,
+  type AttemptDecision,
+  type AttemptPolicy,
+  type MfaStateStore,
+} from './mfa-state-store.interface.js';
+import { MfaStateKeys } from './mfa-state-keys.js';
+
+export interface MemoryMfaStateOptions {
+  /**
+   * At most this many entries are kept; expired ones go first, then the oldest written.
+   * @default 100_000
+   */
+  maxEntries?: number;
+}
+
+interface Attempts {
+  fails: number;
+  locks: number;
+  lockedUntil: number;
+}
+
+interface Entry {
+  value: Attempts | number | string;
+  expiresAt: number;
+}
+
+/**
+ * The MFA state of the embedded store: one process, in memory. JavaScript runs each method
+ * to completion without interleaving, which makes every method atomic here. Like the embedded
+ * session store it forgets everything on restart, and it is not for several app instances.
+ * It keeps no timer: expired entries are swept while writing.
+ */
+export class MemoryMfaStateStore implements MfaStateStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly maxEntries: number;
+
+  constructor(
+    options: MemoryMfaStateOptions = {},
+    /** Expiry clock (epoch ms); the attempt logic uses the `now` callers pass. */
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.maxEntries = options.maxEntries ?? 100_000;
+    if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) {
+      throw new Error(`MemoryMfaStateStore: maxEntries must be a positive integer, not ${String(this.maxEntries)}`);
+    }
+  }
+
+  async beginAttempt(userId: string, policy: AttemptPolicy, now: number): Promise<AttemptDecision> {
+    const key = MfaStateKeys.attempts(userId);
+    const state = (this.live(key) as Attempts | undefined) ?? { fails: 0, locks: 0, lockedUntil: 0 };
+    if (state.lockedUntil > now) return { allowed: false, lockedUntil: state.lockedUntil };
+    state.fails += 1;
+    let lockedUntil: number | undefined;
+    if (state.fails >= policy.maxAttempts) {
+      state.locks += 1;
+      lockedUntil = now + lockoutDurationFor(state.locks, policy);
+      state.fails = 0;
+      state.lockedUntil = lockedUntil;
+    }
+    this.write(key, state, Math.max((lockedUntil ?? now) - now, 0) + ATTEMPT_MEMORY_MS);
+    return lockedUntil === undefined ? { allowed: true } : { allowed: true, lockedUntil };
+  }
+
+  async clearAttempts(userId: string): Promise<void> {
+    this.entries.delete(MfaStateKeys.attempts(userId));
+  }
+
+  async consumeTimeStep(userId: string, factorId: string, timeStep: number, ttlMs: number): Promise<boolean> {
+    const key = MfaStateKeys.timeStep(userId, factorId);
+    const last = this.live(key) as number | undefined;
+    if (last !== undefined && last >= timeStep) return false;
+    this.write(key, timeStep, ttlMs);
+    return true;
+  }
+
+  async acquireLock(userId: string, ttlMs: number): Promise<string | null> {
+    const key = MfaStateKeys.lock(userId);
+    if (this.live(key) !== undefined) return null;
+    const token = randomBytes(16).toString('base64url');
+    this.write(key, token, ttlMs);
+    return token;
+  }
+
+  async releaseLock(userId: string, token: string): Promise<void> {
+    const key = MfaStateKeys.lock(userId);
+    if (this.live(key) === token) this.entries.delete(key);
+  }
+
+  /** Entries held (for tests and diagnostics). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private live(key: string): Entry['value'] | undefined {
+    const entry = this.entries.get(key);
+    if (entry && entry.expiresAt <= this.clock()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry?.value;
+  }
+
+  private write(key: string, value: Entry['value'], ttlMs: number): void {
+    // Delete first so Map order stays "oldest written first" for eviction.
+    this.entries.delete(key);
+    this.entries.set(key, { value, expiresAt: this.clock() + ttlMs });
+    if (this.entries.size > this.maxEntries) this.makeRoom();
+  }
+
+  private makeRoom(): void {
+    const now = this.clock();
+    for (const [key, entry] of this.entries) {
+      if (entry.expiresAt <= now) this.entries.delete(key);
+    }
+    while (this.entries.size > this.maxEntries) {
+      this.entries.delete(this.entries.keys().next().value as string);
+    }
+  }
+}

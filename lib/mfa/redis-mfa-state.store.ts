@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import type { RedisClientType } from 'redis';
+import {
+  ATTEMPT_MEMORY_MS,
+  type AttemptDecision,
+  type AttemptPolicy,
+  type MfaStateStore,
+} from './mfa-state-store.interface.js';
+import { MfaStateKeys } from './mfa-state-keys.js';
+
+/**
+ * Counts an attempt unless the account is locked; the attempt that reaches the budget starts
+ * a lock of base * 2^(locks) capped at max. Mirrors MemoryMfaStateStore.beginAttempt.
+ * KEYS[1] attempts hash. ARGV: now, maxAttempts, base, max, memory. Returns {allowed, lockedUntil}.
+ */
+const BEGIN_ATTEMPT = `
+local now = tonumber(ARGV[1])
+local lockedUntil = tonumber(redis.call('HGET', KEYS[1], 'lockedUntil') or '0')
+if lockedUntil > now then
+  return {0, string.format('%.0f', lockedUntil)}
+end
+local fails = redis.call('HINCRBY', KEYS[1], 'fails', 1)
+local untilMs = 0
+if fails >= tonumber(ARGV[2]) then
+  local locks = redis.call('HINCRBY', KEYS[1], 'locks', 1)
+  local duration = math.min(tonumber(ARGV[3]) * 2 ^ math.min(locks - 1, 40), tonumber(ARGV[4]))
+  untilMs = now + duration
+  redis.call('HSET', KEYS[1], 'fails', 0, 'lockedUntil', string.format('%.0f', untilMs))
+end
+redis.call('PEXPIRE', KEYS[1], string.format('%.0f', math.max(untilMs - now, 0) + tonumber(ARGV[5])))
+return {1, string.format('%.0f', untilMs)}
+`;
+
+/** KEYS[1] last consumed step. ARGV: step, ttl. 1 when consumed now, 0 when at or before the last one. */
+const CONSUME_TIME_STEP = `
+local last = tonumber(redis.call('GET', KEYS[1]) or '-1')
+if last >= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`;
+
+/** KEYS[1] mutex. ARGV: token. Deletes only our own lock. */
+const RELEASE_LOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/**
+ * The MFA state in Redis, on the session store's own node-redis client and key prefix.
+ * Every method is one command or one Lua script, so it is atomic across app instances.
+ * Keys: `<prefix>mfa:{u:<userId>}:attempts|totp:<factor>|lock` (see MfaStateKeys).
+ */
+export class RedisMfaStateStore implements MfaStateStore {
+  constructor(
+    private readonly client: RedisClientType,
+    private readonly prefix: string,
+  ) {}
+
+  async beginAttempt(userId: string, policy: AttemptPolicy, now: number): Promise<AttemptDecision> {
+    const reply = (await this.client.eval(BEGIN_ATTEMPT, {
+      keys: [this.key(MfaStateKeys.attempts(userId))],
+      arguments: [now, policy.maxAttempts, policy.lockoutDuration, policy.maxLockoutDuration, ATTEMPT_MEMORY_MS].map(String),
+    })) as [number, string];
+    const allowed = Number(reply[0]) === 1;
+    const lockedUntil = Number(reply[1]);
+    if (!allowed) return { allowed: false, lockedUntil };
+    return lockedUntil > 0 ? { allowed: true, lockedUntil } : { allowed: true };
+  }
+
+  async clearAttempts(userId: string): Promise<void> {
+    await this.client.del(this.key(MfaStateKeys.attempts(userId)));
+  }
+
+  async consumeTimeStep(userId: string, factorId: string, timeStep: number, ttlMs: number): Promise<boolean> {
+    const reply = await this.client.eval(CONSUME_TIME_STEP, {
+      keys: [this.key(MfaStateKeys.timeStep(userId, factorId))],
+      arguments: [String(timeStep), String(Math.max(1, Math.ceil(ttlMs)))],
+    });
+    return Number(reply) === 1;
+  }
+
+  async acquireLock(userId: string, ttlMs: number): Promise<string | null> {
+    const token = randomBytes(16).toString('base64url');
+    const reply = await this.client.set(this.key(MfaStateKeys.lock(userId)), token, {
+      condition: 'NX',
+      expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) },
+    });
+    return reply === 'OK' ? token : null;
+  }
+
+  async releaseLock(userId: string, token: string): Promise<void> {
+    await this.client.eval(RELEASE_LOCK, { keys: [this.key(MfaStateKeys.lock(userId))], arguments: [token] });
+  }
+
+  private key(name: string): string {
+    return this.prefix + name;
+  }
+}
