@@ -28,6 +28,20 @@ export async function api(method, path, body) {
   }
 }
 
+/**
+ * Runs `work` (the form's API call) with its submit button disabled: a double click sends one
+ * request, not two logins or two codes (the second code would be refused as already used).
+ */
+export async function submitting(form, work) {
+  const button = form.querySelector('button[type="submit"]');
+  button.disabled = true;
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+  }
+}
+
 /** Shows the API's error message in `element`. */
 export function showError(element, result) {
   element.textContent = result.data?.message ?? `Request failed (HTTP ${result.status}).`;

@@ -1,4 +1,4 @@
-import { api, onPage, redirectForAuth, showError } from './app.js';
+import { api, onPage, redirectForAuth, showError, submitting } from './app.js';
 
 onPage(async () => {
   const error = document.getElementById('error');
@@ -15,9 +15,14 @@ onPage(async () => {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     error.hidden = true;
-    const result = await api('POST', '/api/mfa/enroll/confirm', { code: new FormData(form).get('code') });
+    const code = new FormData(form).get('code');
+    const result = await submitting(form, () => api('POST', '/api/mfa/enroll/confirm', { code }));
     if (redirectForAuth(result)) return;
-    if (!result.ok) return showError(error, result);
+    if (!result.ok) {
+      showError(error, result);
+      form.elements.code.select();
+      return;
+    }
     document.getElementById('scan').hidden = true;
     showRecoveryCodes(result.data.recoveryCodes ?? []);
     document.getElementById('done').hidden = false;

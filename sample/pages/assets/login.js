@@ -1,4 +1,4 @@
-import { api, onPage, showError } from './app.js';
+import { api, onPage, showError, submitting } from './app.js';
 
 onPage(() => {
   const form = document.getElementById('login-form');
@@ -7,11 +7,14 @@ onPage(() => {
     event.preventDefault();
     error.hidden = true;
     const fields = new FormData(form);
-    const result = await api('POST', '/api/auth/login', {
-      username: fields.get('username'),
-      password: fields.get('password'),
-    });
-    if (!result.ok) return showError(error, result);
+    const result = await submitting(form, () =>
+      api('POST', '/api/auth/login', { username: fields.get('username'), password: fields.get('password') }),
+    );
+    if (!result.ok) {
+      showError(error, result);
+      form.elements.password.select();
+      return;
+    }
     location.assign(result.data.mfa === 'required' ? '/mfa' : '/dashboard');
   });
 });

@@ -1,4 +1,4 @@
-import { api, logout, onPage, showError } from './app.js';
+import { api, logout, onPage, showError, submitting } from './app.js';
 
 onPage(() => {
   const form = document.getElementById('mfa-form');
@@ -7,9 +7,16 @@ onPage(() => {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     error.hidden = true;
-    const result = await api('POST', '/api/auth/mfa/verify', { code: new FormData(form).get('code') });
+    const code = new FormData(form).get('code');
+    const result = await submitting(form, () => api('POST', '/api/auth/mfa/verify', { code }));
     if (result.status === 401 && result.data?.error === 'unauthenticated') return location.assign('/login');
-    if (!result.ok) return showError(error, result);
+    // Already verified (another tab, or the back button): nothing left to do here.
+    if (result.data?.error === 'mfa_not_pending') return location.assign('/dashboard');
+    if (!result.ok) {
+      showError(error, result);
+      form.elements.code.select();
+      return;
+    }
     location.assign('/dashboard');
   });
 });
