@@ -15,6 +15,6 @@ onPage(async () => {
   text('user-id', user.id);
   text('created-at', new Date(session.createdAt).toLocaleString());
   text('last-seen-at', new Date(session.lastSeenAt).toLocaleString());
-  text('mfa', session.mfa ? 'yes' : 'no');
+  text('mfa', session.mfa ? 'verified in this session' : 'not verified in this session');
   document.getElementById('info').hidden = false;
 });
