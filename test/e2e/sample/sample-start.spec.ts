@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../support/free-port.js';
 import { setCookies } from '../../support/http-client.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -16,17 +16,6 @@ function sampleEnv(env: Record<string, string>): NodeJS.ProcessEnv {
     delete clean[name];
   }
   return { ...clean, ...env };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
 }
 
 /** `npm run sample` in its own process group, so that stopping it stops npm and node, and nothing else. */
