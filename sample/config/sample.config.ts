@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { MfaEncryptionKey } from '../../lib/index.js';
 
 /** Where the sample keeps sessions. */
 export type SampleStoreConfig = { kind: 'memory' } | { kind: 'redis'; url: string; prefix?: string };
@@ -24,6 +25,22 @@ export interface SampleConfig {
   /** Milliseconds, as the module takes them; undefined = the module's default. */
   idleTimeout: number | undefined;
   absoluteTimeout: number | undefined;
+  /** Failed MFA codes per account before `locked`; undefined = the module's default. */
+  mfaMaxAttempts: number | undefined;
+  /**
+   * Keys that encrypt TOTP secrets at rest, the first encrypts; undefined = the module derives one
+   * from the session secret (refused in production).
+   */
+  mfaEncryptionKeys: MfaEncryptionKey[] | undefined;
+  loginThrottle: LoginThrottleConfig;
+}
+
+/** Failed password logins allowed per account and per client network in one window. */
+export interface LoginThrottleConfig {
+  maxPerAccount: number;
+  maxPerIp: number;
+  /** Milliseconds. */
+  window: number;
 }
 
 /** A bad environment variable: the sample exits with this message. */
@@ -36,6 +53,9 @@ export class SampleConfigError extends Error {
 
 const DEFAULT_PORT = 3000;
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+/** OWASP's usual figures: a few typos never hurt, a password spray from one network soon stops. */
+export const LOGIN_THROTTLE_DEFAULTS: LoginThrottleConfig = { maxPerAccount: 10, maxPerIp: 50, window: 15 * 60_000 };
+const KEY_HINT = `generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))"`;
 
 /** Reads the sample's configuration from environment variables (see docs/SAMPLE-HTTP.md). */
 export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
@@ -52,6 +72,16 @@ export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     production,
     idleTimeout: readSeconds('SESSION_IDLE_TIMEOUT', env['SESSION_IDLE_TIMEOUT']),
     absoluteTimeout: readSeconds('SESSION_ABSOLUTE_TIMEOUT', env['SESSION_ABSOLUTE_TIMEOUT']),
+    mfaMaxAttempts: readCount('MFA_MAX_ATTEMPTS', env['MFA_MAX_ATTEMPTS'], 100),
+    mfaEncryptionKeys: readEncryptionKeys(env['MFA_ENCRYPTION_KEY'], production),
+    loginThrottle: {
+      maxPerAccount:
+        readCount('LOGIN_MAX_FAILURES_PER_ACCOUNT', env['LOGIN_MAX_FAILURES_PER_ACCOUNT']) ??
+        LOGIN_THROTTLE_DEFAULTS.maxPerAccount,
+      maxPerIp:
+        readCount('LOGIN_MAX_FAILURES_PER_IP', env['LOGIN_MAX_FAILURES_PER_IP']) ?? LOGIN_THROTTLE_DEFAULTS.maxPerIp,
+      window: readSeconds('LOGIN_THROTTLE_WINDOW', env['LOGIN_THROTTLE_WINDOW']) ?? LOGIN_THROTTLE_DEFAULTS.window,
+    },
   };
 }
 
@@ -136,4 +166,42 @@ function readSeconds(name: string, value: string | undefined): number | undefine
     throw new SampleConfigError(`${name} must be a whole number of seconds >= 1, not ${JSON.stringify(value)}.`);
   }
   return seconds * 1_000;
+}
+
+function readCount(name: string, value: string | undefined, max = 1_000_000): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const count = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(count) || count < 1 || count > max) {
+    throw new SampleConfigError(`${name} must be a whole number from 1 to ${max}, not ${JSON.stringify(value)}.`);
+  }
+  return count;
+}
+
+/**
+ * MFA_ENCRYPTION_KEY: one key (32 bytes as base64, base64url or 64 hex characters), which is the
+ * key `k1`, or a rotation list `k2:<new key>,k1:<old key>` (the first encrypts). The module
+ * checks each key's length; a wrong one is refused at start-up with its id in the message.
+ */
+function readEncryptionKeys(value: string | undefined, production: boolean): MfaEncryptionKey[] | undefined {
+  if (value === undefined || value.trim() === '') {
+    if (production) {
+      throw new SampleConfigError(
+        `MFA_ENCRYPTION_KEY is required when NODE_ENV=production (32 random bytes, base64 or hex; it encrypts TOTP secrets at rest); ${KEY_HINT}`,
+      );
+    }
+    return undefined;
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.length === 1 && !entries[0]!.includes(':')) return [{ id: 'k1', key: entries[0]! }];
+  return entries.map((entry) => {
+    const colon = entry.indexOf(':');
+    const id = colon === -1 ? '' : entry.slice(0, colon);
+    const key = entry.slice(colon + 1);
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(id) || key === '') {
+      throw new SampleConfigError(
+        'MFA_ENCRYPTION_KEY must be one key, or a comma-separated list of id:key (ids of A-Z a-z 0-9 _ -, the first key encrypts).',
+      );
+    }
+    return { id, key };
+  });
 }

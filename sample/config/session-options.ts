@@ -1,10 +1,14 @@
-import type { MfaSecretStore, SessionModuleOptions } from '../../lib/index.js';
+import type { MfaSecretStore, SessionEventListener, SessionModuleOptions } from '../../lib/index.js';
 import type { SampleConfig } from './sample.config.js';
 
 export const MFA_ISSUER = 'nest-secure-session sample';
 
 /** The SessionModule options the sample's configuration stands for. */
-export function sessionOptionsFor(config: SampleConfig, secretStore: MfaSecretStore): SessionModuleOptions {
+export function sessionOptionsFor(
+  config: SampleConfig,
+  secretStore: MfaSecretStore,
+  onEvent?: SessionEventListener,
+): SessionModuleOptions {
   const { store } = config;
   return {
     secret: config.secrets,
@@ -14,7 +18,13 @@ export function sessionOptionsFor(config: SampleConfig, secretStore: MfaSecretSt
         : { memory: {} },
     idleTimeout: config.idleTimeout,
     absoluteTimeout: config.absoluteTimeout,
-    mfa: { secretStore, issuer: MFA_ISSUER },
+    mfa: {
+      secretStore,
+      issuer: MFA_ISSUER,
+      ...(config.mfaMaxAttempts === undefined ? {} : { maxAttempts: config.mfaMaxAttempts }),
+      ...(config.mfaEncryptionKeys === undefined ? {} : { encryptionKeys: config.mfaEncryptionKeys }),
+    },
+    onEvent,
     production: config.production,
     // So `npm run sample` works over http://localhost: the cookie is then `sid` without Secure
     // (the module logs a warning). Production keeps the strict Secure `__Host-sid` cookie.

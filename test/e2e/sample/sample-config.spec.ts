@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { SessionOptionsError } from '../../../lib/index.js';
 import { readSampleConfig, SampleConfigError } from '../../../sample/config/sample.config.js';
@@ -5,6 +6,10 @@ import { createSampleApp } from '../../../sample/sample.app.js';
 import { setCookies } from '../../support/http-client.js';
 import { STORES } from '../../support/stores.js';
 import { ALICE, expectError, login, SampleHarness, SECRET } from './sample-harness.js';
+
+/** 32 bytes as base64 and as hex (what MFA_ENCRYPTION_KEY takes). */
+const KEY_B64 = randomBytes(32).toString('base64');
+const KEY_HEX = randomBytes(32).toString('hex');
 
 function refusal(env: NodeJS.ProcessEnv): string {
   try {
@@ -28,6 +33,9 @@ describe('sample configuration from the environment', () => {
       production: false,
       idleTimeout: undefined,
       absoluteTimeout: undefined,
+      mfaMaxAttempts: undefined,
+      mfaEncryptionKeys: undefined,
+      loginThrottle: { maxPerAccount: 10, maxPerIp: 50, window: 900_000 },
     });
     expect(config.secrets).toHaveLength(1);
     expect(Buffer.byteLength(config.secrets[0]!)).toBeGreaterThanOrEqual(32);
@@ -45,6 +53,11 @@ describe('sample configuration from the environment', () => {
       NODE_ENV: 'production',
       SESSION_IDLE_TIMEOUT: '600',
       SESSION_ABSOLUTE_TIMEOUT: '3600',
+      MFA_MAX_ATTEMPTS: '3',
+      MFA_ENCRYPTION_KEY: `k2:${KEY_B64},k1:${KEY_HEX}`,
+      LOGIN_MAX_FAILURES_PER_ACCOUNT: '4',
+      LOGIN_MAX_FAILURES_PER_IP: '20',
+      LOGIN_THROTTLE_WINDOW: '60',
     });
     expect(config).toEqual({
       port: 8080,
@@ -56,7 +69,23 @@ describe('sample configuration from the environment', () => {
       production: true,
       idleTimeout: 600_000,
       absoluteTimeout: 3_600_000,
+      mfaMaxAttempts: 3,
+      mfaEncryptionKeys: [
+        { id: 'k2', key: KEY_B64 },
+        { id: 'k1', key: KEY_HEX },
+      ],
+      loginThrottle: { maxPerAccount: 4, maxPerIp: 20, window: 60_000 },
     });
+  });
+
+  it('MFA_ENCRYPTION_KEY: one key is the key "k1"; required in production, with a message saying how to make one', () => {
+    expect(readSampleConfig({ MFA_ENCRYPTION_KEY: KEY_B64 }).mfaEncryptionKeys).toEqual([{ id: 'k1', key: KEY_B64 }]);
+    const message = refusal({ NODE_ENV: 'production', SESSION_SECRET: SECRET });
+    expect(message).toContain('MFA_ENCRYPTION_KEY is required when NODE_ENV=production');
+    expect(message).toContain('randomBytes(32)');
+    expect(
+      readSampleConfig({ NODE_ENV: 'production', SESSION_SECRET: SECRET, MFA_ENCRYPTION_KEY: KEY_HEX }).production,
+    ).toBe(true);
   });
 
   it('APP_ORIGIN follows PORT; REDIS_URL defaults to the local Redis; TRUST_PROXY booleans and hop counts', () => {
@@ -82,13 +111,30 @@ describe('sample configuration from the environment', () => {
     [{ SESSION_IDLE_TIMEOUT: '0' }, 'SESSION_IDLE_TIMEOUT'],
     [{ SESSION_ABSOLUTE_TIMEOUT: '-5' }, 'SESSION_ABSOLUTE_TIMEOUT'],
     [{ SESSION_ABSOLUTE_TIMEOUT: '1.5' }, 'SESSION_ABSOLUTE_TIMEOUT'],
+    [{ MFA_MAX_ATTEMPTS: '0' }, 'MFA_MAX_ATTEMPTS'],
+    [{ MFA_MAX_ATTEMPTS: '101' }, 'MFA_MAX_ATTEMPTS'],
+    [{ MFA_MAX_ATTEMPTS: 'five' }, 'MFA_MAX_ATTEMPTS'],
+    [{ MFA_ENCRYPTION_KEY: `k1:${KEY_B64},${KEY_HEX}` }, 'MFA_ENCRYPTION_KEY'],
+    [{ MFA_ENCRYPTION_KEY: `bad id:${KEY_B64}` }, 'MFA_ENCRYPTION_KEY'],
+    [{ MFA_ENCRYPTION_KEY: 'k1:' }, 'MFA_ENCRYPTION_KEY'],
+    [{ LOGIN_MAX_FAILURES_PER_ACCOUNT: '0' }, 'LOGIN_MAX_FAILURES_PER_ACCOUNT'],
+    [{ LOGIN_MAX_FAILURES_PER_IP: '1e3' }, 'LOGIN_MAX_FAILURES_PER_IP'],
+    [{ LOGIN_THROTTLE_WINDOW: '15m' }, 'LOGIN_THROTTLE_WINDOW'],
   ])('refuses %j with a message naming %s', (env, name) => {
     expect(refusal(env)).toContain(name);
   });
 
-  it('createSampleApp refuses what the module refuses (a short secret in production) and a bad TRUST_PROXY', async () => {
-    const shortSecret = readSampleConfig({ NODE_ENV: 'production', SESSION_SECRET: 'short' });
+  it('createSampleApp refuses what the module refuses (a short secret or key in production) and a bad TRUST_PROXY', async () => {
+    const shortSecret = readSampleConfig({
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'short',
+      MFA_ENCRYPTION_KEY: KEY_B64,
+    });
     await expect(createSampleApp(shortSecret, { logger: false })).rejects.toBeInstanceOf(SessionOptionsError);
+    const shortKey = readSampleConfig({ SESSION_SECRET: SECRET, MFA_ENCRYPTION_KEY: 'k1:c2hvcnQ' });
+    const refused = createSampleApp(shortKey, { logger: false });
+    await expect(refused).rejects.toBeInstanceOf(SessionOptionsError);
+    await expect(refused).rejects.toThrow(/mfa\.encryptionKeys\[0\] \("k1"\)\.key must be exactly 32 bytes/);
     const badProxy = readSampleConfig({ SESSION_SECRET: SECRET, TRUST_PROXY: 'not-an-address' });
     await expect(createSampleApp(badProxy, { logger: false })).rejects.toThrow(/TRUST_PROXY/);
   });
@@ -102,8 +148,8 @@ describe.each(STORES)('sample configuration takes effect on $name', (store) => {
   });
   afterAll(() => sample.cleanUp());
 
-  it('NODE_ENV=production: the strict Secure __Host-sid cookie', async () => {
-    await sample.start({ NODE_ENV: 'production' });
+  it('NODE_ENV=production (with MFA_ENCRYPTION_KEY): the strict Secure __Host-sid cookie', async () => {
+    await sample.start({ NODE_ENV: 'production', MFA_ENCRYPTION_KEY: KEY_B64 });
     const res = await login(sample.client(), ALICE);
     expect(res.status).toBe(200);
     const [cookie] = setCookies(res);
