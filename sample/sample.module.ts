@@ -5,7 +5,7 @@ import type { SampleConfig } from './config/sample.config.js';
 import { SAMPLE_CONFIG } from './config/sample-config.token.js';
 import { sessionOptionsFor } from './config/session-options.js';
 import { MeController } from './me/me.controller.js';
-import { MfaEnrollmentController } from './mfa/mfa-enrollment.controller.js';
+import { MfaController } from './mfa/mfa.controller.js';
 import { PagesController } from './pages/pages.controller.js';
 import { UserRepository } from './users/user.repository.js';
 import { UsersModule } from './users/users.module.js';
@@ -25,7 +25,7 @@ export class SampleModule {
           useFactory: (users: UserRepository) => sessionOptionsFor(config, users),
         }),
       ],
-      controllers: [AuthController, MfaEnrollmentController, MeController, PagesController],
+      controllers: [AuthController, MfaController, MeController, PagesController],
       providers: [{ provide: SAMPLE_CONFIG, useValue: config }],
     };
   }

@@ -1,6 +1,13 @@
 import { Controller, HttpCode, Post, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AuthenticatedGuard, LoginInterceptor, MfaService, SessionService, SkipMfa } from '../../lib/index.js';
+import {
+  AuthenticatedGuard,
+  LoginInterceptor,
+  MfaGuard,
+  MfaService,
+  SessionService,
+  SkipMfa,
+} from '../../lib/index.js';
 import { codeField, JsonBody, stringField, type JsonObject } from '../http/json-body.js';
 import { UserRepository, type PublicUser } from '../users/user.repository.js';
 
@@ -8,7 +15,7 @@ import { UserRepository, type PublicUser } from '../users/user.repository.js';
 const MAX_USERNAME_LENGTH = 128;
 const MAX_PASSWORD_LENGTH = 1024;
 
-/** Password login, the TOTP step and logout. */
+/** Password login, the MFA step (TOTP or a recovery code), step-up and logout. */
 @Controller('api/auth')
 export class AuthController {
   constructor(
@@ -37,6 +44,25 @@ export class AuthController {
   @SkipMfa()
   async verifyMfa(@Req() req: Request, @JsonBody() body: JsonObject): Promise<{ mfa: 'verified' }> {
     await this.mfa.verify(req, codeField(body));
+    return { mfa: 'verified' };
+  }
+
+  /** The second step with a recovery code instead (the module checks its shape and spends it). */
+  @Post('mfa/recovery')
+  @HttpCode(200)
+  @UseGuards(AuthenticatedGuard)
+  @SkipMfa()
+  async useRecoveryCode(@Req() req: Request, @JsonBody() body: JsonObject): Promise<{ mfa: 'verified' }> {
+    await this.mfa.useRecoveryCode(req, body['code']);
+    return { mfa: 'verified' };
+  }
+
+  /** A fully authenticated user proves the second factor again (for MFA changes); new session ID. */
+  @Post('mfa/step-up')
+  @HttpCode(200)
+  @UseGuards(MfaGuard)
+  async stepUp(@Req() req: Request, @JsonBody() body: JsonObject): Promise<{ mfa: 'verified' }> {
+    await this.mfa.stepUp(req, codeField(body));
     return { mfa: 'verified' };
   }
 

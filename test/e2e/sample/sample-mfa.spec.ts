@@ -41,14 +41,18 @@ describe.each(STORES)('sample MFA: enrolment and the TOTP step on $name', (store
     expectError(await client.post('/api/mfa/enroll/confirm', { code: '123456' }), 401, 'unauthenticated');
   });
 
-  it('confirm: a wrong code is 400 invalid_code, the enrolment stays; the right one is 200 { recoveryCodes: [] }', async () => {
+  it('confirm: a wrong code is 400 invalid_code, the enrolment stays; the right one is 200 { recoveryCodes } (10)', async () => {
     const client = sample.client();
     await login(client, ALICE);
     const secret = secretOf((await client.post('/api/mfa/enroll')).body.otpauthUrl);
     expectError(await client.post('/api/mfa/enroll/confirm', { code: await wrongCode(secret) }), 400, 'invalid_code');
     const res = await client.post('/api/mfa/enroll/confirm', { code: await codeAt(secret) });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ recoveryCodes: [] });
+    expect(Object.keys(res.body)).toEqual(['recoveryCodes']);
+    expect(res.body.recoveryCodes).toHaveLength(10);
+    expect(new Set(res.body.recoveryCodes).size).toBe(10);
+    for (const code of res.body.recoveryCodes)
+      expect(code).toMatch(/^[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}$/);
   });
 
   it('confirm before enroll: 400 and MFA stays off', async () => {
@@ -130,16 +134,31 @@ describe.each(STORES)('sample MFA: enrolment and the TOTP step on $name', (store
     expectError(await bob.get('/api/me'), 403, 'mfa_required');
   });
 
-  it('enrolling does not change the session it happens in (no new cookie, mfa stays false)', async () => {
+  it("confirm marks the enrolling session MFA-verified under a NEW cookie; the user's other sessions stay as they were", async () => {
     const client = sample.client();
     await login(client, ALICE);
-    const before = client.cookie('sid');
+    const other = sample.client();
+    await login(other, ALICE);
+    const otherCookie = other.cookie('sid');
+    const before = client.clone();
+
     const started = await client.post('/api/mfa/enroll');
+    expect(sessionCookie(started)).toBeUndefined();
     const secret = secretOf(started.body.otpauthUrl);
     const confirmed = await client.post('/api/mfa/enroll/confirm', { code: await codeAt(secret) });
-    expect(sessionCookie(started)).toBeUndefined();
-    expect(sessionCookie(confirmed)).toBeUndefined();
-    expect(client.cookie('sid')).toBe(before);
-    expect((await client.get('/api/me')).body.session.mfa).toBe(false);
+    expect(confirmed.status).toBe(200);
+    expect(sessionCookie(confirmed)!.value).not.toBe(before.cookie('sid'));
+    expect((await client.get('/api/me')).body.session.mfa).toBe(true);
+    // The ID the enrolment started under died at confirm.
+    expectError(await before.get('/api/me'), 401, 'unauthenticated');
+
+    // The second session of the same user: same cookie, still fully authenticated, mfa false.
+    const me = await other.get('/api/me');
+    expect(me.status).toBe(200);
+    expect(me.body.user).toEqual({ id: ALICE.id, username: 'alice' });
+    expect(me.body.session.mfa).toBe(false);
+    expect(other.cookie('sid')).toBe(otherCookie);
+    // The next login of that user needs MFA.
+    expect((await login(sample.client(), ALICE)).body.mfa).toBe('required');
   });
 });
