@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { SessionModule } from '../lib/index.js';
+import { logSecurityEvent } from './audit/security-audit.js';
 import { AuthController } from './auth/auth.controller.js';
 import type { SampleConfig } from './config/sample.config.js';
 import { SAMPLE_CONFIG } from './config/sample-config.token.js';
@@ -22,7 +23,7 @@ export class SampleModule {
         SessionModule.forRootAsync({
           imports: [UsersModule],
           inject: [UserRepository],
-          useFactory: (users: UserRepository) => sessionOptionsFor(config, users),
+          useFactory: (users: UserRepository) => sessionOptionsFor(config, users, logSecurityEvent),
         }),
       ],
       controllers: [AuthController, MfaController, MeController, PagesController],

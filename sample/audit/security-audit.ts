@@ -1,0 +1,34 @@
+import { Logger } from '@nestjs/common';
+import type { SessionEvent } from '../../lib/index.js';
+
+const logger = new Logger('SecurityAudit');
+
+/** Outcomes worth a look: someone may be guessing. */
+const WARNINGS = new Set(['failed', 'replay_refused', 'locked', 'refused_locked']);
+
+/**
+ * One readable line per security event: what happened, to which account, from where. Events
+ * never carry codes, secrets or session IDs; values that a client can influence (the IP, through
+ * a trusted proxy's X-Forwarded-For) are quoted so they cannot forge a log line.
+ */
+export function describeEvent(event: SessionEvent): string {
+  const parts = [`mfa ${event.outcome}`, `user ${JSON.stringify(event.userId)}`, `purpose ${event.purpose}`];
+  if (event.method !== undefined) parts.push(`method ${event.method}`);
+  if (event.lockedUntil !== undefined) parts.push(`locked until ${new Date(event.lockedUntil).toISOString()}`);
+  if (event.recoveryCodesLeft !== undefined) parts.push(`${event.recoveryCodesLeft} recovery codes left`);
+  if (event.ip !== undefined) parts.push(`ip ${JSON.stringify(event.ip)}`);
+  return parts.join(', ');
+}
+
+/** The sample's `onEvent`: a real app would also notify the user (new device, MFA disabled, ...). */
+export function logSecurityEvent(event: SessionEvent): void {
+  if (WARNINGS.has(event.outcome)) logger.warn(describeEvent(event));
+  else logger.log(describeEvent(event));
+}
+
+/** A login throttle that starts refusing: once per window and key, not once per refused attempt. */
+export function logThrottleStarted(scope: 'account' | 'ip', subject: string, retryAfterSeconds: number): void {
+  logger.warn(
+    `login throttled: ${scope} ${JSON.stringify(subject)}, failed passwords refused for ${retryAfterSeconds} s`,
+  );
+}
