@@ -1,7 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { SessionModule } from '../lib/index.js';
+import { RedisSessionStore, SESSION_STORE, SessionModule, type SessionStore } from '../lib/index.js';
 import { logSecurityEvent } from './audit/security-audit.js';
 import { AuthController } from './auth/auth.controller.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { MemoryThrottleCounters } from './auth/memory-throttle-counters.js';
+import { RedisThrottleCounters } from './auth/redis-throttle-counters.js';
+import { THROTTLE_COUNTERS, type ThrottleCounters } from './auth/throttle-counters.js';
 import type { SampleConfig } from './config/sample.config.js';
 import { SAMPLE_CONFIG } from './config/sample-config.token.js';
 import { sessionOptionsFor } from './config/session-options.js';
@@ -10,6 +14,13 @@ import { MfaController } from './mfa/mfa.controller.js';
 import { PagesController } from './pages/pages.controller.js';
 import { UserRepository } from './users/user.repository.js';
 import { UsersModule } from './users/users.module.js';
+
+/** Login counters live where sessions live: shared through Redis, or in this process. */
+function throttleCountersFor(store: SessionStore): ThrottleCounters {
+  return store instanceof RedisSessionStore
+    ? new RedisThrottleCounters(store.client, store.prefix)
+    : new MemoryThrottleCounters();
+}
 
 /** The sample app: the JSON API, the pages, and SessionModule configured from the environment. */
 @Module({})
@@ -27,7 +38,11 @@ export class SampleModule {
         }),
       ],
       controllers: [AuthController, MfaController, MeController, PagesController],
-      providers: [{ provide: SAMPLE_CONFIG, useValue: config }],
+      providers: [
+        { provide: SAMPLE_CONFIG, useValue: config },
+        { provide: THROTTLE_COUNTERS, inject: [SESSION_STORE], useFactory: throttleCountersFor },
+        LoginThrottle,
+      ],
     };
   }
 }

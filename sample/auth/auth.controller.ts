@@ -10,6 +10,7 @@ import {
 } from '../../lib/index.js';
 import { codeField, JsonBody, stringField, type JsonObject } from '../http/json-body.js';
 import { UserRepository, type PublicUser } from '../users/user.repository.js';
+import { LoginThrottle } from './login-throttle.js';
 
 /** Longer inputs are refused before scrypt sees them: hashing megabytes is a cheap DoS. */
 const MAX_USERNAME_LENGTH = 128;
@@ -22,19 +23,25 @@ export class AuthController {
     private readonly users: UserRepository,
     private readonly sessions: SessionService,
     private readonly mfa: MfaService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   /**
    * Returns the user or null; LoginInterceptor turns null into 401 `invalid_credentials` and a
-   * user into a new session (new ID, fixation-safe) and `{ user, mfa }`.
+   * user into a new session (new ID, fixation-safe) and `{ user, mfa }`. Malformed input is 400
+   * and not counted; every other attempt passes the throttle first (429 `throttled`).
    */
   @Post('login')
   @HttpCode(200)
   @UseInterceptors(LoginInterceptor)
-  login(@JsonBody() body: JsonObject): Promise<PublicUser | null> {
+  async login(@Req() req: Request, @JsonBody() body: JsonObject): Promise<PublicUser | null> {
     const username = stringField(body, 'username', MAX_USERNAME_LENGTH);
     const password = stringField(body, 'password', MAX_PASSWORD_LENGTH);
-    return this.users.verifyCredentials(username, password);
+    const attempt = await this.throttle.begin(username, req.ip);
+    const user = await this.users.verifyCredentials(username, password);
+    if (user) await attempt.succeeded();
+    else attempt.failed();
+    return user;
   }
 
   /** The second step for users enrolled in MFA; the session ID changes again on success. */

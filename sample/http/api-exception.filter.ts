@@ -27,6 +27,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const { status, body } = this.describe(exception);
     if (res.headersSent) return;
+    const retryAfter = retryAfterOf(exception);
+    if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
     sendApiError(res, status, body.error, body.message);
   }
 
@@ -42,6 +44,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
     this.logger.error('unexpected error', exception instanceof Error ? exception.stack : String(exception));
     return { status: 500, body: { error: 'internal_error', message: 'Something went wrong on our side.' } };
   }
+}
+
+/** Throttles and locks carry `retryAfter` (seconds); the header tells clients when to try again. */
+function retryAfterOf(exception: unknown): number | undefined {
+  if (!(exception instanceof HttpException) || exception.getStatus() !== 429) return undefined;
+  const value = (exception as { retryAfter?: unknown }).retryAfter;
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 
 function bodyParserMessage(cause: unknown): string | undefined {
