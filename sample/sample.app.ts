@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { LoggerService, LogLevel, SecurityHeadersOptions } from '@nestjs/common';
+import type { LoggerService, LogLevel, NestApplicationOptions, SecurityHeadersOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SampleConfigError, type SampleConfig } from './config/sample.config.js';
@@ -24,13 +24,32 @@ export async function createSampleApp(
   config: SampleConfig,
   options: SampleAppOptions = {},
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(SampleModule.forConfig(config), {
+  const app = await NestFactory.create<NestExpressApplication>(
+    SampleModule.forConfig(config),
+    sampleAppOptions(options),
+  );
+  return configureSampleApp(app, config);
+}
+
+/** How the sample's Nest application is created (also for a testing module's `createNestApplication`). */
+export function sampleAppOptions(options: SampleAppOptions = {}): NestApplicationOptions {
+  return {
     // Only JSON is parsed (registered below, after the CSRF check): no urlencoded forms.
     bodyParser: false,
     logger: options.logger ?? ['error', 'warn'],
     // Throw bootstrap errors to the caller instead of exiting the process.
     abortOnError: false,
-  });
+  };
+}
+
+/**
+ * Adds the sample's HTTP layers to a created app of {@link SampleModule} and initialises it.
+ * Tests that replace a provider (the MFA clock) build the app from a testing module and call this.
+ */
+export async function configureSampleApp(
+  app: NestExpressApplication,
+  config: SampleConfig,
+): Promise<NestExpressApplication> {
   try {
     if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   } catch (err) {

@@ -1,10 +1,13 @@
+import type { LoggerService } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
 import type { RedisClientType } from 'redis';
 import request, { type Response } from 'supertest';
-import { expect } from 'vitest';
-import { Totp } from '../../../lib/index.js';
+import { afterEach, beforeEach, expect } from 'vitest';
+import { MFA_CLOCK, Totp } from '../../../lib/index.js';
 import { readSampleConfig, type SampleConfig } from '../../../sample/config/sample.config.js';
-import { createSampleApp } from '../../../sample/sample.app.js';
+import { configureSampleApp, createSampleApp, sampleAppOptions } from '../../../sample/sample.app.js';
+import { SampleModule } from '../../../sample/sample.module.js';
 import { BrowserClient, setCookies, type ParsedCookie } from '../../support/http-client.js';
 import { REDIS_URL } from '../../support/redis-url.js';
 import { connectTestRedis, deleteKeys, uniquePrefix, type StoreUnderTest } from '../../support/stores.js';
@@ -32,13 +35,36 @@ export function sampleConfig(store: StoreUnderTest, prefix: string, env: NodeJS.
   return config.store.kind === 'redis' ? { ...config, store: { ...config.store, prefix } } : config;
 }
 
+const STEP_MS = 30_000;
+
+/** The MFA clock of a harness started with `{ clock: true }`: it moves only when the test moves it. */
+export interface TestClock {
+  now: number;
+  advance(ms: number): void;
+}
+
+export interface StartOptions {
+  /**
+   * Replace the module's MFA clock (codes, locks, step-up ages) with a {@link TestClock} that
+   * stands in the middle of the current 30-second step, so codes never straddle a step edge.
+   */
+  clock?: boolean;
+  /** Nest's logger; default `false` (silent). */
+  logger?: LoggerService | false;
+}
+
 /**
  * One sample app per test (fresh users, fresh MFA state) on the given store; `close()` also
  * deletes the suite's Redis keys.
  */
 export class SampleHarness {
   app!: NestExpressApplication;
+  /** Set by `start(env, { clock: true })`. */
+  clock: TestClock | undefined;
   private redis: RedisClientType | undefined;
+  private config!: SampleConfig;
+  private options: StartOptions = {};
+  private readonly others: NestExpressApplication[] = [];
   readonly prefix: string;
 
   constructor(
@@ -48,15 +74,68 @@ export class SampleHarness {
     this.prefix = uniquePrefix(label);
   }
 
-  async start(env: NodeJS.ProcessEnv = {}): Promise<void> {
-    this.app = await createSampleApp(sampleConfig(this.store, this.prefix, env), { logger: false });
+  async start(env: NodeJS.ProcessEnv = {}, options: StartOptions = {}): Promise<void> {
+    this.config = sampleConfig(this.store, this.prefix, env);
+    this.options = options;
+    if (options.clock) {
+      const now = Math.floor(Date.now() / STEP_MS) * STEP_MS + STEP_MS / 2;
+      this.clock = {
+        now,
+        advance(ms) {
+          this.now += ms;
+        },
+      };
+    } else {
+      this.clock = undefined;
+    }
+    this.app = await this.build();
   }
 
-  client(): BrowserClient {
-    return new BrowserClient(this.app);
+  /** A second instance of the app on the same store, prefix and clock (behind the same load balancer). */
+  async startAnother(): Promise<NestExpressApplication> {
+    const app = await this.build();
+    this.others.push(app);
+    return app;
+  }
+
+  client(app: NestExpressApplication = this.app): BrowserClient {
+    return new BrowserClient(app);
+  }
+
+  /** The TOTP code of `secret` `stepOffset` steps from the MFA clock (the real clock without `{ clock: true }`). */
+  code(secret: string, stepOffset = 0): Promise<string> {
+    const now = () => (this.clock?.now ?? Date.now()) + stepOffset * STEP_MS;
+    return new Totp({ pastSteps: 1 }, now).generate(secret);
+  }
+
+  /**
+   * Enrols the logged-in client through the routes and returns the secret and recovery codes.
+   * The confirmation code's step is consumed, so afterwards the next code must be a later step:
+   * with the test clock, the clock moves one step on; without it, confirm uses the previous step.
+   */
+  async enrol(client: BrowserClient): Promise<{ secret: string; recoveryCodes: string[] }> {
+    const started = await client.post('/api/mfa/enroll');
+    expect(started.status).toBe(200);
+    const secret = secretOf(started.body.otpauthUrl);
+    const confirmed = await client.post('/api/mfa/enroll/confirm', {
+      code: await this.code(secret, this.clock ? 0 : -1),
+    });
+    expect(confirmed.status).toBe(200);
+    this.clock?.advance(STEP_MS);
+    return { secret, recoveryCodes: confirmed.body.recoveryCodes };
+  }
+
+  /** Logs in as an enrolled user and passes MFA with the current code; moves the test clock one step on. */
+  async fullyLoggedIn(user: { username: string; password: string }, secret: string): Promise<BrowserClient> {
+    const client = this.client();
+    expect((await login(client, user)).body.mfa).toBe('required');
+    expect((await client.post('/api/auth/mfa/verify', { code: await this.code(secret) })).status).toBe(200);
+    this.clock?.advance(STEP_MS);
+    return client;
   }
 
   async stop(): Promise<void> {
+    for (const app of this.others.splice(0)) await app.close();
     await this.app?.close();
   }
 
@@ -74,6 +153,39 @@ export class SampleHarness {
     if (client.jar.size > 0) test.set('Cookie', [...client.jar].map(([k, v]) => `${k}=${v}`).join('; '));
     return test.set('Content-Type', contentType).send(body);
   }
+
+  private async build(): Promise<NestExpressApplication> {
+    const logger = this.options.logger ?? false;
+    const clock = this.clock;
+    if (!clock) return createSampleApp(this.config, { logger });
+    // As the README says for apps: a testing module with MFA_CLOCK replaced, then the sample's own set-up.
+    const moduleRef = await Test.createTestingModule({ imports: [SampleModule.forConfig(this.config)] })
+      .overrideProvider(MFA_CLOCK)
+      .useValue(() => clock.now)
+      .compile();
+    const app = moduleRef.createNestApplication<NestExpressApplication>(sampleAppOptions({ logger }));
+    return configureSampleApp(app, this.config);
+  }
+}
+
+/**
+ * A fresh harness for each test, with its own Redis prefix (MFA attempt counts and login
+ * throttles of one test never reach the next), stopped and cleaned up after it. Call the
+ * returned function inside a test.
+ */
+export function perTestHarness(store: StoreUnderTest, label: string): () => SampleHarness {
+  let current: SampleHarness | undefined;
+  beforeEach(() => {
+    current = new SampleHarness(store, label);
+  });
+  afterEach(async () => {
+    await current?.stop();
+    await current?.cleanUp();
+  });
+  return () => {
+    if (!current) throw new Error('perTestHarness: call it inside a test');
+    return current;
+  };
 }
 
 export function login(client: BrowserClient, user: { username: string; password: string }): Promise<Response> {
@@ -101,7 +213,9 @@ export function codeAt(secret: string, offsetSeconds = 0): Promise<string> {
 export async function wrongCode(secret: string): Promise<string> {
   const near = new Set(await Promise.all([-60, -30, 0, 30].map((offset) => codeAt(secret, offset))));
   for (let n = 0; ; n++) {
-    const candidate = String(n * 111_111 + 123_456).slice(-6).padStart(6, '0');
+    const candidate = String(n * 111_111 + 123_456)
+      .slice(-6)
+      .padStart(6, '0');
     if (!near.has(candidate)) return candidate;
   }
 }
