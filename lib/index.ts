@@ -9,6 +9,7 @@ export {
   type MfaOptions,
   type SameSitePolicy,
   type SessionCookieOptions,
+  type SessionLimitPolicy,
   type SessionModuleOptions,
 } from './session.options.js';
 export { PUBLIC_ROUTE, SESSION_STORE, SKIP_MFA } from './session.constants.js';
@@ -31,6 +32,12 @@ export type { SessionStore, StoredSession, WriteMode } from './store/session-sto
 export { MemorySessionStore, type MemoryStoreOptions } from './store/memory-session.store.js';
 export { RedisSessionStore, type RedisStoreOptions } from './store/redis-session.store.js';
 
+export type { ActiveSession } from './devices/active-session.interface.js';
+export type { SessionIndex, SessionIndexEntry, SessionIndexTarget } from './devices/session-index.interface.js';
+export { MemorySessionIndex } from './devices/memory-session-index.js';
+export { RedisSessionIndex } from './devices/redis-session-index.js';
+export { summarizeUserAgent, type UserAgentSummary } from './devices/user-agent.js';
+
 export {
   InvalidMfaCodeException,
   MfaNotConfiguredException,
@@ -40,3 +47,8 @@ export {
   SessionStoreUnavailableException,
   UnauthenticatedException,
 } from './errors/session.exceptions.js';
+export {
+  SessionIndexNotConfiguredException,
+  SessionLimitException,
+  SessionNotFoundException,
+} from './errors/devices.exceptions.js';

@@ -2,8 +2,15 @@ import type { SessionStore } from './store/session-store.interface.js';
 import type { RedisStoreOptions } from './store/redis-session.store.js';
 import type { MfaSecretStore } from './mfa/mfa-secret-store.interface.js';
 import { isSessionStore } from './store/is-session-store.js';
+import type { SessionIndex } from './devices/session-index.interface.js';
 
 export type SameSitePolicy = 'lax' | 'strict' | 'none';
+
+/**
+ * A login over `maxSessionsPerUser`: `evict-oldest` revokes the user's sessions created
+ * longest ago so the new one fits; `reject` refuses the login (409 `session_limit`).
+ */
+export type SessionLimitPolicy = 'evict-oldest' | 'reject';
 
 export interface SessionCookieOptions {
   /**
@@ -73,6 +80,25 @@ export interface SessionModuleOptions {
    * @default process.env.NODE_ENV === 'production'
    */
   production?: boolean;
+  /**
+   * Most sessions one user may hold at once, every device and MFA-pending ones included. Bounds
+   * what one account keeps in the store and what listing or revoking its sessions costs.
+   * @default 100
+   */
+  maxSessionsPerUser?: number;
+  /**
+   * What a login over `maxSessionsPerUser` does (see {@link SessionLimitPolicy}).
+   * @default 'evict-oldest'
+   */
+  sessionLimitPolicy?: SessionLimitPolicy;
+  /**
+   * The per-user index behind listSessions, revocation and session limits. Built by the module
+   * for the memory and Redis stores (on the store's own client and prefix). Beside a custom
+   * `store` pass an implementation, or `false` to run without device lists, revocation and
+   * limits (LOOSENS SECURITY: logs a warning); without either, bootstrap fails.
+   * @default the store's own index
+   */
+  sessionIndex?: SessionIndex | false;
 }
 
 /** Options after validation and defaulting: what the rest of the module reads. */
@@ -87,6 +113,10 @@ export interface ResolvedSessionOptions {
   mfa: (Required<Omit<MfaOptions, 'secretStore'>> & { secretStore: MfaSecretStore }) | undefined;
   allowInsecureHttp: boolean;
   production: boolean;
+  maxSessionsPerUser: number;
+  sessionLimitPolicy: SessionLimitPolicy;
+  /** An app-supplied index, `false` (opted out), or undefined (the module builds the store's own). */
+  sessionIndex: SessionIndex | false | undefined;
 }
 
 export const SESSION_DEFAULTS = {
@@ -98,6 +128,8 @@ export const SESSION_DEFAULTS = {
   mfaIssuer: 'nest-secure-session',
   mfaPastSteps: 1,
   minSecretBytes: 32,
+  maxSessionsPerUser: 100,
+  sessionLimitPolicy: 'evict-oldest' as SessionLimitPolicy,
 };
 
 /** A bad option: bootstrap fails with one message saying what to change. */
@@ -179,6 +211,7 @@ export function resolveSessionOptions(
     mfa: resolveMfa(options.mfa),
     allowInsecureHttp,
     production,
+    ...resolveDevices(options, warnings),
   };
 }
 
@@ -244,4 +277,30 @@ function resolveMfa(mfa: MfaOptions | undefined): ResolvedSessionOptions['mfa'] 
     throw new SessionOptionsError(`mfa.pastSteps must be 0, 1 or 2, not ${String(pastSteps)}.`);
   }
   return { secretStore: mfa.secretStore, issuer: mfa.issuer ?? SESSION_DEFAULTS.mfaIssuer, pastSteps };
+}
+
+function resolveDevices(
+  options: SessionModuleOptions,
+  warnings: OptionWarnings,
+): Pick<ResolvedSessionOptions, 'maxSessionsPerUser' | 'sessionLimitPolicy' | 'sessionIndex'> {
+  const max = options.maxSessionsPerUser ?? SESSION_DEFAULTS.maxSessionsPerUser;
+  if (!Number.isSafeInteger(max) || max < 1) {
+    throw new SessionOptionsError(`maxSessionsPerUser must be a positive integer, not ${String(max)}.`);
+  }
+  const policy = options.sessionLimitPolicy ?? SESSION_DEFAULTS.sessionLimitPolicy;
+  if (policy !== 'evict-oldest' && policy !== 'reject') {
+    throw new SessionOptionsError(`sessionLimitPolicy must be 'evict-oldest' or 'reject', not ${JSON.stringify(policy)}.`);
+  }
+  const index = options.sessionIndex;
+  if (index === false) {
+    warnings.warn(
+      'sessionIndex is false: sessions cannot be listed or revoked (no logout everywhere) and maxSessionsPerUser is not enforced.',
+    );
+  } else if (index !== undefined) {
+    const methods = ['put', 'replace', 'list', 'get', 'remove', 'close'] as const;
+    if (typeof index !== 'object' || index === null || methods.some((m) => typeof index[m] !== 'function')) {
+      throw new SessionOptionsError(`sessionIndex must implement SessionIndex (${methods.join(', ')}), or be false.`);
+    }
+  }
+  return { maxSessionsPerUser: max, sessionLimitPolicy: policy, sessionIndex: index };
 }

@@ -9,7 +9,18 @@ type Callback = (err?: unknown, data?: unknown) => void;
 /** Marks a Session object that exists in the store, so its next save is a conditional update. */
 const PERSISTED = Symbol('nest-secure-session.persisted');
 
-type Marked = { [PERSISTED]?: boolean };
+/** The deadline a loaded session had, so a save can tell whether activity moved it. */
+const LOADED_DEADLINE = Symbol('nest-secure-session.loaded-deadline');
+
+type Marked = { [PERSISTED]?: boolean; [LOADED_DEADLINE]?: number };
+
+/**
+ * Told after a stored session was rewritten with a later deadline (throttled activity), so
+ * what mirrors the record (the per-user session index) can follow. A rejection fails the save.
+ */
+export interface SessionDeadlineListener {
+  deadlineMoved(storageKey: string, sess: SessionData, deadline: number): Promise<void>;
+}
 
 /**
  * The express-session Store that sits between express-session and a {@link SessionStore}:
@@ -21,6 +32,7 @@ export class ExpressStoreAdapter extends session.Store {
     private readonly store: SessionStore,
     private readonly hasher: SessionIdHasher,
     private readonly options: Pick<ResolvedSessionOptions, 'idleTimeout' | 'absoluteTimeout'>,
+    private readonly listener?: SessionDeadlineListener,
   ) {
     super();
   }
@@ -35,21 +47,27 @@ export class ExpressStoreAdapter extends session.Store {
 
   override set(sid: string, sess: SessionData, callback?: Callback): void {
     const marked = sess as SessionData & Marked;
-    const ttl = sessionDeadline(sess, this.options) - Date.now();
+    const deadline = sessionDeadline(sess, this.options);
+    const ttl = deadline - Date.now();
     const key = this.hasher.storageKey(sid);
-    const write =
-      ttl <= 0
-        ? this.store.destroy(key).then(() => true)
-        : this.store.set(key, toRecord(sess), ttl, marked[PERSISTED] ? 'update' : 'create');
-    write.then(
-      (written) => {
+    const mode = marked[PERSISTED] ? 'update' : 'create';
+    const write = ttl <= 0 ? this.store.destroy(key).then(() => true) : this.store.set(key, toRecord(sess), ttl, mode);
+    write
+      .then(async (written) => {
         // A failed update means the session was destroyed meanwhile (logout, revoke, rotation):
         // dropping the write is the point. The next request with that cookie is anonymous.
-        if (written) Object.defineProperty(marked, PERSISTED, { value: true, enumerable: false, configurable: true });
-        callback?.();
-      },
-      (err: unknown) => callback?.(err),
-    );
+        if (!written) return;
+        Object.defineProperty(marked, PERSISTED, { value: true, enumerable: false, configurable: true });
+        const loaded = marked[LOADED_DEADLINE];
+        if (ttl > 0 && mode === 'update' && loaded !== undefined && loaded !== deadline) {
+          await this.listener?.deadlineMoved(key, sess, deadline);
+          markLoadedDeadline(marked, deadline);
+        }
+      })
+      .then(
+        () => callback?.(),
+        (err: unknown) => callback?.(err),
+      );
   }
 
   /** TTLs follow the record's own deadline, rewritten with the record; nothing to extend here. */
@@ -67,8 +85,13 @@ export class ExpressStoreAdapter extends session.Store {
   override createSession(req: Parameters<session.Store['createSession']>[0], sess: SessionData): session.Session & SessionData {
     const created = super.createSession(req, sess);
     Object.defineProperty(created, PERSISTED, { value: true, enumerable: false, configurable: true });
+    markLoadedDeadline(created, sessionDeadline(sess, this.options));
     return created;
   }
+}
+
+function markLoadedDeadline(sess: object, deadline: number): void {
+  Object.defineProperty(sess, LOADED_DEADLINE, { value: deadline, enumerable: false, configurable: true, writable: true });
 }
 
 /** The stored form: everything but express-session's cookie, which is rebuilt from options. */
