@@ -1,8 +1,8 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { HttpException, Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Request } from 'express';
 import type { SessionData } from 'express-session';
 import { SessionLimitException, SessionIndexNotConfiguredException, SessionNotFoundException } from '../errors/devices.exceptions.js';
-import { UnauthenticatedException } from '../errors/session.exceptions.js';
+import { SessionStoreUnavailableException, UnauthenticatedException } from '../errors/session.exceptions.js';
 import { sessionDeadline } from '../http/session-lifetime.js';
 import { SESSION_STORE } from '../session.constants.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
@@ -42,10 +42,14 @@ const MAX_REVOKE_ROUNDS = 5;
  *   its storage key; an entry that moved to a new key meanwhile has that key deleted in turn.
  *   A failure between the two steps leaves an entry without a record: it is not listed nor
  *   counted (every listed entry is checked against its record) and is pruned at its deadline.
+ *
+ * When the store or the index fails, the methods reject with 503 `session_store_unavailable`
+ * (never a 500); a login or ID change whose entry could not be written leaves no session behind.
  */
 @Injectable()
 export class SessionDevicesService implements SessionDeadlineListener, OnApplicationShutdown {
   private readonly hasher: SessionIdHasher;
+  private readonly logger = new Logger('SessionModule');
 
   constructor(
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
@@ -60,7 +64,7 @@ export class SessionDevicesService implements SessionDeadlineListener, OnApplica
     requireUserId(userId);
     const index = this.requireIndex();
     const current = req ? this.identify(req) : undefined;
-    const live = await this.verified(userId, await index.list(userId, Date.now()));
+    const live = await this.available(async () => this.verified(userId, await index.list(userId, Date.now())));
     return live
       .map((entry) => toActiveSession(entry, current?.userId === userId && current.handle === entry.handle))
       .sort((a, b) => b.lastSeenAt.getTime() - a.lastSeenAt.getTime() || b.createdAt.getTime() - a.createdAt.getTime());
@@ -71,9 +75,9 @@ export class SessionDevicesService implements SessionDeadlineListener, OnApplica
     requireUserId(userId);
     const index = this.requireIndex();
     if (typeof handle !== 'string' || !HANDLE_SHAPE.test(handle)) throw new SessionNotFoundException();
-    const entry = await index.get(userId, handle, Date.now());
+    const entry = await this.available(() => index.get(userId, handle, Date.now()));
     if (!entry) throw new SessionNotFoundException();
-    await this.revokeEntries(index, userId, [entry]);
+    await this.available(() => this.revokeEntries(index, userId, [entry]));
   }
 
   /** Revokes every session of the request's user but the request's own. @returns how many. */
@@ -81,15 +85,17 @@ export class SessionDevicesService implements SessionDeadlineListener, OnApplica
     const current = this.identify(req);
     if (!current) throw new UnauthenticatedException();
     const index = this.requireIndex();
-    const others = (await index.list(current.userId, Date.now())).filter((entry) => entry.handle !== current.handle);
-    return this.revokeEntries(index, current.userId, others);
+    return this.available(async () => {
+      const others = (await index.list(current.userId, Date.now())).filter((entry) => entry.handle !== current.handle);
+      return this.revokeEntries(index, current.userId, others);
+    });
   }
 
   /** Revokes every session of the user. @returns how many. */
   async revokeAll(userId: string): Promise<number> {
     requireUserId(userId);
     const index = this.requireIndex();
-    return this.revokeEntries(index, userId, await index.list(userId, Date.now()));
+    return this.available(async () => this.revokeEntries(index, userId, await index.list(userId, Date.now())));
   }
 
   /** The request's authenticated session as the index knows it; undefined when anonymous. */
@@ -111,9 +117,11 @@ export class SessionDevicesService implements SessionDeadlineListener, OnApplica
     const own = this.identify(req);
     const max = this.options.maxSessionsPerUser;
     const others = (entries: SessionIndexEntry[]) => entries.filter((e) => !(own?.userId === userId && own.handle === e.handle));
-    const listed = others(await index.list(userId, Date.now()));
-    if (listed.length < max) return;
-    if (others(await this.verified(userId, listed)).length >= max) throw new SessionLimitException(max);
+    const full = await this.available(async () => {
+      const listed = others(await index.list(userId, Date.now()));
+      return listed.length >= max && others(await this.verified(userId, listed)).length >= max;
+    });
+    if (full) throw new SessionLimitException(max);
   }
 
   /**
@@ -124,25 +132,38 @@ export class SessionDevicesService implements SessionDeadlineListener, OnApplica
     const index = this.owned.index;
     if (!index) return;
     const after = this.identify(req);
-    const now = Date.now();
     const sameSession = before !== undefined && after?.userId === before.userId && after.handle === before.handle;
-    if (before && !sameSession) await index.remove(before.userId, [before], now);
+    if (before && !sameSession) {
+      // The old record is already gone: a left-over entry would only be hidden, then pruned.
+      await index.remove(before.userId, [before], Date.now()).catch((err: unknown) => this.report(err));
+    }
     if (!after) return;
-    if (sameSession) {
-      const entry = this.entryFor(after.storageKey, req.session, sessionDeadline(req.session, this.options), before.storageKey);
-      if (await index.replace(after.userId, entry, now)) return;
+    const deadline = sessionDeadline(req.session, this.options);
+    const entry = this.entryFor(after.storageKey, req.session, deadline, sameSession ? before.storageKey : undefined);
+    let indexed = true;
+    try {
+      if (sameSession) indexed = await index.replace(after.userId, entry, Date.now());
+      else await index.put(after.userId, entry, Date.now());
+    } catch (err) {
+      // A session the index does not know could be neither listed nor revoked: it must not live.
+      await this.discard(req, after.storageKey);
+      throw this.unavailable(err);
+    }
+    if (!indexed) {
       // Revoked (or expired) while its ID was changing: the new record must not outlive that.
-      await this.store.destroy(after.storageKey);
-      strip(req.session);
+      await this.discard(req, after.storageKey);
       throw new UnauthenticatedException('This session was signed out.');
     }
-    await index.put(after.userId, this.entryFor(after.storageKey, req.session, sessionDeadline(req.session, this.options)), now);
-    await this.enforceLimit(index, req, after);
+    if (!sameSession) await this.enforceLimit(index, req, after);
   }
 
-  /** Called by SessionService after a session record was destroyed (logout). */
+  /**
+   * Called by SessionService after a session record was destroyed (logout). Best effort: the
+   * logout has happened; an entry left behind is hidden (no record) and pruned at its deadline.
+   */
   async destroyed(before: IndexedSession | undefined): Promise<void> {
-    if (before) await this.owned.index?.remove(before.userId, [before], Date.now());
+    if (!before || !this.owned.index) return;
+    await this.owned.index.remove(before.userId, [before], Date.now()).catch((err: unknown) => this.report(err));
   }
 
   /** Activity moved a stored session's deadline: the entry's score and lastSeenAt follow. */
@@ -164,17 +185,20 @@ export class SessionDevicesService implements SessionDeadlineListener, OnApplica
    */
   private async enforceLimit(index: SessionIndex, req: Request, added: IndexedSession): Promise<void> {
     const max = this.options.maxSessionsPerUser;
-    const listed = await index.list(added.userId, Date.now());
-    if (listed.length <= max) return;
-    const live = (await this.verified(added.userId, listed)).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
-    if (live.length <= max) return;
+    const over = await this.available(async () => {
+      const listed = await index.list(added.userId, Date.now());
+      if (listed.length <= max) return undefined;
+      const live = (await this.verified(added.userId, listed)).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+      return live.length <= max ? undefined : live;
+    });
+    if (!over) return;
     if (this.options.sessionLimitPolicy === 'evict-oldest') {
-      await this.revokeEntries(index, added.userId, live.slice(0, live.length - max));
+      await this.available(() => this.revokeEntries(index, added.userId, over.slice(0, over.length - max)));
       return;
     }
-    const own = live.find((entry) => entry.handle === added.handle);
-    if (!own || live.indexOf(own) < max) return;
-    await this.revokeEntries(index, added.userId, [own]);
+    const own = over.find((entry) => entry.handle === added.handle);
+    if (!own || over.indexOf(own) < max) return;
+    await this.available(() => this.revokeEntries(index, added.userId, [own]));
     strip(req.session);
     throw new SessionLimitException(max);
   }
@@ -214,6 +238,32 @@ export class SessionDevicesService implements SessionDeadlineListener, OnApplica
       ...(meta.userAgent ? { userAgent: meta.userAgent } : {}),
       mfa: sess.auth?.mfa ?? 'none',
     };
+  }
+
+  /** Runs `work`; a failure of the store or the index becomes 503 (HTTP errors pass as they are). */
+  private async available<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      throw this.unavailable(err);
+    }
+  }
+
+  private unavailable(err: unknown): HttpException {
+    if (err instanceof HttpException) return err;
+    this.report(err);
+    return new SessionStoreUnavailableException();
+  }
+
+  /** Name and message only: store errors never carry session IDs here (keys are hashed). */
+  private report(err: unknown): void {
+    this.logger.error(`session store or index failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+  }
+
+  /** Best effort: deletes a record that must not live and makes the rest of the request anonymous. */
+  private async discard(req: Request, storageKey: string): Promise<void> {
+    await this.store.destroy(storageKey).catch((err: unknown) => this.report(err));
+    strip(req.session);
   }
 
   private requireIndex(): SessionIndex {
