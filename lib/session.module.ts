@@ -55,7 +55,7 @@ const providers: Provider[] = [
       session({
         name: options.cookie.name,
         secret: options.secrets,
-        // The devices service hears about activity so each session's index entry follows its deadline.
+        // The devices service hears of recorded activity so each index entry follows its session's deadline.
         store: new ExpressStoreAdapter(store, new SessionIdHasher(options.secrets), options, devices),
         resave: false,
         saveUninitialized: false,

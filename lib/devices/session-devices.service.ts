@@ -7,7 +7,7 @@ import { sessionDeadline } from '../http/session-lifetime.js';
 import { SESSION_STORE } from '../session.constants.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
 import type { ResolvedSessionOptions } from '../session.options.js';
-import type { SessionDeadlineListener } from '../store/express-store.adapter.js';
+import type { SessionActivityListener } from '../store/express-store.adapter.js';
 import { SessionIdHasher } from '../store/session-id-hasher.js';
 import type { SessionStore } from '../store/session-store.interface.js';
 import type { ActiveSession } from './active-session.interface.js';
@@ -47,7 +47,7 @@ const MAX_REVOKE_ROUNDS = 5;
  * (never a 500); a login or ID change whose entry could not be written leaves no session behind.
  */
 @Injectable()
-export class SessionDevicesService implements SessionDeadlineListener, OnApplicationShutdown {
+export class SessionDevicesService implements SessionActivityListener, OnApplicationShutdown {
   private readonly hasher: SessionIdHasher;
   private readonly logger = new Logger('SessionModule');
 
@@ -166,8 +166,8 @@ export class SessionDevicesService implements SessionDeadlineListener, OnApplica
     await this.owned.index.remove(before.userId, [before], Date.now()).catch((err: unknown) => this.report(err));
   }
 
-  /** Activity moved a stored session's deadline: the entry's score and lastSeenAt follow. */
-  async deadlineMoved(storageKey: string, sess: SessionData, deadline: number): Promise<void> {
+  /** A stored session recorded activity: the entry's lastSeenAt and deadline (its score) follow. */
+  async activityRecorded(storageKey: string, sess: SessionData, deadline: number): Promise<void> {
     const userId = sess.auth?.user?.id;
     if (!this.owned.index || typeof userId !== 'string' || !sess.meta?.handle) return;
     await this.owned.index.put(userId, this.entryFor(storageKey, sess, deadline), Date.now());

@@ -9,17 +9,18 @@ type Callback = (err?: unknown, data?: unknown) => void;
 /** Marks a Session object that exists in the store, so its next save is a conditional update. */
 const PERSISTED = Symbol('nest-secure-session.persisted');
 
-/** The deadline a loaded session had, so a save can tell whether activity moved it. */
-const LOADED_DEADLINE = Symbol('nest-secure-session.loaded-deadline');
+/** lastSeenAt and deadline of a loaded session, so a save can tell whether activity moved them. */
+const LOADED_ACTIVITY = Symbol('nest-secure-session.loaded-activity');
 
-type Marked = { [PERSISTED]?: boolean; [LOADED_DEADLINE]?: number };
+type Marked = { [PERSISTED]?: boolean; [LOADED_ACTIVITY]?: string };
 
 /**
- * Told after a stored session was rewritten with a later deadline (throttled activity), so
- * what mirrors the record (the per-user session index) can follow. A rejection fails the save.
+ * Told after a stored session was rewritten with new activity (lastSeenAt, written at a
+ * throttled rate, and the deadline that follows it), so what mirrors the record (the per-user
+ * session index) can follow. A rejection fails the save.
  */
-export interface SessionDeadlineListener {
-  deadlineMoved(storageKey: string, sess: SessionData, deadline: number): Promise<void>;
+export interface SessionActivityListener {
+  activityRecorded(storageKey: string, sess: SessionData, deadline: number): Promise<void>;
 }
 
 /**
@@ -32,7 +33,7 @@ export class ExpressStoreAdapter extends session.Store {
     private readonly store: SessionStore,
     private readonly hasher: SessionIdHasher,
     private readonly options: Pick<ResolvedSessionOptions, 'idleTimeout' | 'absoluteTimeout'>,
-    private readonly listener?: SessionDeadlineListener,
+    private readonly listener?: SessionActivityListener,
   ) {
     super();
   }
@@ -58,10 +59,11 @@ export class ExpressStoreAdapter extends session.Store {
         // dropping the write is the point. The next request with that cookie is anonymous.
         if (!written) return;
         Object.defineProperty(marked, PERSISTED, { value: true, enumerable: false, configurable: true });
-        const loaded = marked[LOADED_DEADLINE];
-        if (ttl > 0 && mode === 'update' && loaded !== undefined && loaded !== deadline) {
-          await this.listener?.deadlineMoved(key, sess, deadline);
-          markLoadedDeadline(marked, deadline);
+        const loaded = marked[LOADED_ACTIVITY];
+        const activity = activityOf(sess, deadline);
+        if (ttl > 0 && mode === 'update' && loaded !== undefined && loaded !== activity) {
+          await this.listener?.activityRecorded(key, sess, deadline);
+          markLoadedActivity(marked, activity);
         }
       })
       .then(
@@ -85,13 +87,17 @@ export class ExpressStoreAdapter extends session.Store {
   override createSession(req: Parameters<session.Store['createSession']>[0], sess: SessionData): session.Session & SessionData {
     const created = super.createSession(req, sess);
     Object.defineProperty(created, PERSISTED, { value: true, enumerable: false, configurable: true });
-    markLoadedDeadline(created, sessionDeadline(sess, this.options));
+    markLoadedActivity(created, activityOf(sess, sessionDeadline(sess, this.options)));
     return created;
   }
 }
 
-function markLoadedDeadline(sess: object, deadline: number): void {
-  Object.defineProperty(sess, LOADED_DEADLINE, { value: deadline, enumerable: false, configurable: true, writable: true });
+function activityOf(sess: Partial<SessionData>, deadline: number): string {
+  return `${sess.meta?.lastSeenAt ?? ''}/${deadline}`;
+}
+
+function markLoadedActivity(sess: object, activity: string): void {
+  Object.defineProperty(sess, LOADED_ACTIVITY, { value: activity, enumerable: false, configurable: true, writable: true });
 }
 
 /** The stored form: everything but express-session's cookie, which is rebuilt from options. */

@@ -133,3 +133,37 @@ describe.each(STORES)('session index lifecycle on $name', (under) => {
     if (h.redis) expect(await h.redis.exists(h.indexKeys(user))).toBe(0);
   });
 });
+
+describe.each(STORES)('session index lastSeenAt near the absolute timeout on $name', (under) => {
+  const MINUTE = 60_000;
+  let h: DevicesHarness;
+  let now: number;
+  const advance = (ms: number) => {
+    now += ms;
+    vi.setSystemTime(now);
+  };
+
+  beforeAll(async () => {
+    now = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'], now });
+    h = await DevicesHarness.start(under, { idleTimeout: 30 * MINUTE, absoluteTimeout: 40 * MINUTE });
+  });
+  afterAll(async () => {
+    await h.close();
+    vi.useRealTimers();
+  });
+
+  it('follows activity even once the deadline is the absolute one and no longer moves', async () => {
+    const user = 'life-absolute';
+    const loginAt = now;
+    const browser = await h.loggedIn(user);
+    advance(20 * MINUTE);
+    expect((await browser.get('/me')).status).toBe(200);
+    expect((await h.index().list(user, Date.now()))[0]).toMatchObject({ lastSeenAt: now, expiresAt: loginAt + 40 * MINUTE });
+
+    advance(5 * MINUTE);
+    expect((await browser.get('/me')).status).toBe(200);
+    expect((await h.index().list(user, Date.now()))[0]).toMatchObject({ lastSeenAt: now, expiresAt: loginAt + 40 * MINUTE });
+    expect(Date.parse((await h.list(browser))[0]!.lastSeenAt)).toBe(now);
+  });
+});
