@@ -82,7 +82,12 @@ export class RedisSessionIndex implements SessionIndex {
   /** The index borrows the store's client: the store closes it if it opened it. */
   async close(): Promise<void> {}
 
-  private async write(userId: string, entry: SessionIndexEntry, now: number, mode: 'upsert' | 'replace'): Promise<boolean> {
+  private async write(
+    userId: string,
+    entry: SessionIndexEntry,
+    now: number,
+    mode: 'upsert' | 'replace',
+  ): Promise<boolean> {
     const { seq: _assignedByTheIndex, ...fields } = entry;
     const args = [String(now), String(KEY_SLACK_MS), mode, entry.handle, String(entry.expiresAt), JSON.stringify(fields)];
     return (await this.run(PUT, this.keys(userId), args)) === 1;

@@ -1,7 +1,11 @@
 import { HttpException, Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Request } from 'express';
 import type { SessionData } from 'express-session';
-import { SessionLimitException, SessionIndexNotConfiguredException, SessionNotFoundException } from '../errors/devices.exceptions.js';
+import {
+  SessionIndexNotConfiguredException,
+  SessionLimitException,
+  SessionNotFoundException,
+} from '../errors/devices.exceptions.js';
 import { SessionStoreUnavailableException, UnauthenticatedException } from '../errors/session.exceptions.js';
 import { sessionDeadline } from '../http/session-lifetime.js';
 import { SESSION_STORE } from '../session.constants.js';
@@ -116,7 +120,8 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
     if (!index || this.options.sessionLimitPolicy !== 'reject') return;
     const own = this.identify(req);
     const max = this.options.maxSessionsPerUser;
-    const others = (entries: SessionIndexEntry[]) => entries.filter((e) => !(own?.userId === userId && own.handle === e.handle));
+    const isOwn = (entry: SessionIndexEntry) => own?.userId === userId && own.handle === entry.handle;
+    const others = (entries: SessionIndexEntry[]) => entries.filter((entry) => !isOwn(entry));
     const full = await this.available(async () => {
       const listed = others(await index.list(userId, Date.now()));
       return listed.length >= max && others(await this.verified(userId, listed)).length >= max;
@@ -208,9 +213,10 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
     let pending = entries;
     for (let round = 0; pending.length > 0; round++) {
       if (round === MAX_REVOKE_ROUNDS) throw new Error('SessionModule: a session kept changing its ID while being revoked.');
-      const keys = pending.flatMap((entry) => (entry.previousStorageKey ? [entry.storageKey, entry.previousStorageKey] : [entry.storageKey]));
-      await Promise.all(keys.map((key) => this.store.destroy(key)));
-      pending = await index.remove(userId, pending.map(({ handle, storageKey }) => ({ handle, storageKey })), Date.now());
+      const keys = pending.flatMap((entry) => [entry.storageKey, entry.previousStorageKey]);
+      await Promise.all(keys.map((key) => key && this.store.destroy(key)));
+      const targets = pending.map(({ handle, storageKey }) => ({ handle, storageKey }));
+      pending = await index.remove(userId, targets, Date.now());
     }
     return entries.length;
   }
@@ -221,11 +227,19 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
    * such an entry is neither shown nor counted, and is pruned at its deadline.
    */
   private async verified(userId: string, entries: SessionIndexEntry[]): Promise<SessionIndexEntry[]> {
-    const records = (await Promise.all(entries.map((entry) => this.store.get(entry.storageKey)))) as Array<Partial<SessionData> | null>;
-    return entries.filter((entry, i) => records[i]?.auth?.user?.id === userId && records[i]?.meta?.handle === entry.handle);
+    const records = await Promise.all(entries.map((entry) => this.store.get(entry.storageKey)));
+    return entries.filter((entry, i) => {
+      const record = records[i] as Partial<SessionData> | null;
+      return record?.auth?.user?.id === userId && record.meta?.handle === entry.handle;
+    });
   }
 
-  private entryFor(storageKey: string, sess: Partial<SessionData>, deadline: number, previousStorageKey?: string): SessionIndexEntry {
+  private entryFor(
+    storageKey: string,
+    sess: Partial<SessionData>,
+    deadline: number,
+    previousStorageKey?: string,
+  ): SessionIndexEntry {
     const meta = sess.meta!;
     return {
       handle: meta.handle,
@@ -257,7 +271,8 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
 
   /** Name and message only: store errors never carry session IDs here (keys are hashed). */
   private report(err: unknown): void {
-    this.logger.error(`session store or index failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+    const description = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    this.logger.error(`session store or index failed: ${description}`);
   }
 
   /** Best effort: deletes a record that must not live and makes the rest of the request anonymous. */
@@ -273,7 +288,9 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
 }
 
 function requireUserId(userId: string): void {
-  if (typeof userId !== 'string' || userId.length === 0) throw new TypeError('SessionService: userId must be a non-empty string');
+  if (typeof userId !== 'string' || userId.length === 0) {
+    throw new TypeError('SessionService: userId must be a non-empty string');
+  }
 }
 
 /** The rest of this request runs anonymous: its session is gone from the store. */
