@@ -10,6 +10,7 @@ export {
   type ResolvedMfaOptions,
   type SameSitePolicy,
   type SessionCookieOptions,
+  type SessionLimitPolicy,
   type SessionModuleOptions,
 } from './session.options.js';
 export { PUBLIC_ROUTE, SESSION_STORE, SKIP_MFA } from './session.constants.js';
@@ -47,6 +48,11 @@ export { RedisSessionStore, type RedisStoreOptions } from './store/redis-session
 
 export { SessionEvents, type SessionEvent, type SessionEventListener } from './events/session-events.js';
 export type { MfaEvent, MfaOutcome, MfaPurpose } from './events/mfa.event.js';
+export type { ActiveSession } from './devices/active-session.interface.js';
+export type { SessionIndex, SessionIndexEntry, SessionIndexTarget } from './devices/session-index.interface.js';
+export { MemorySessionIndex } from './devices/memory-session-index.js';
+export { RedisSessionIndex } from './devices/redis-session-index.js';
+export { summarizeUserAgent, type UserAgentSummary } from './devices/user-agent.js';
 
 export {
   MfaBusyException,
@@ -65,3 +71,8 @@ export {
   SessionStoreUnavailableException,
   UnauthenticatedException,
 } from './errors/session.exceptions.js';
+export {
+  SessionIndexNotConfiguredException,
+  SessionLimitException,
+  SessionNotFoundException,
+} from './errors/devices.exceptions.js';

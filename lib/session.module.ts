@@ -9,6 +9,9 @@ import {
   type Provider,
 } from '@nestjs/common';
 import session from 'express-session';
+import { SESSION_INDEX } from './devices/devices.internal-constants.js';
+import { SessionDevicesService } from './devices/session-devices.service.js';
+import { createSessionIndex } from './devices/session-index.factory.js';
 import { AuthenticatedGuard } from './guards/authenticated.guard.js';
 import { MfaGuard } from './guards/mfa.guard.js';
 import { SessionEvents } from './events/session-events.js';
@@ -45,14 +48,17 @@ const providers: Provider[] = [
     useFactory: (options: ResolvedSessionOptions) => createSessionStore(options, new Logger('SessionModule')),
   },
   { provide: SESSION_STORE, inject: [OWNED_STORE], useFactory: (owned: OwnedStore) => owned.store },
+  { provide: SESSION_INDEX, inject: [RESOLVED_SESSION_OPTIONS, SESSION_STORE], useFactory: createSessionIndex },
+  SessionDevicesService,
   {
     provide: SESSION_MIDDLEWARE,
-    inject: [RESOLVED_SESSION_OPTIONS, SESSION_STORE],
-    useFactory: (options: ResolvedSessionOptions, store: SessionStore) =>
+    inject: [RESOLVED_SESSION_OPTIONS, SESSION_STORE, SessionDevicesService],
+    useFactory: (options: ResolvedSessionOptions, store: SessionStore, devices: SessionDevicesService) =>
       session({
         name: options.cookie.name,
         secret: options.secrets,
-        store: new ExpressStoreAdapter(store, new SessionIdHasher(options.secrets), options),
+        // The devices service hears of recorded activity so each index entry follows its session's deadline.
+        store: new ExpressStoreAdapter(store, new SessionIdHasher(options.secrets), options, devices),
         resave: false,
         saveUninitialized: false,
         rolling: false,

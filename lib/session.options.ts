@@ -6,8 +6,15 @@ import type { MfaSecretStore } from './mfa/mfa-secret-store.interface.js';
 import { isSessionStore } from './store/is-session-store.js';
 import type { MfaStateStore } from './mfa/mfa-state-store.interface.js';
 import { decodeEncryptionKey, KEY_ID_SHAPE, type MfaEncryptionKey, type ResolvedEncryptionKey } from './mfa/secret-cipher.js';
+import type { SessionIndex } from './devices/session-index.interface.js';
 
 export type SameSitePolicy = 'lax' | 'strict' | 'none';
+
+/**
+ * A login over `maxSessionsPerUser`: `evict-oldest` revokes the user's sessions created
+ * longest ago so the new one fits; `reject` refuses the login (409 `session_limit`).
+ */
+export type SessionLimitPolicy = 'evict-oldest' | 'reject';
 
 export interface SessionCookieOptions {
   /**
@@ -120,6 +127,25 @@ export interface SessionModuleOptions {
    * @default process.env.NODE_ENV === 'production'
    */
   production?: boolean;
+  /**
+   * Most sessions one user may hold at once, every device and MFA-pending ones included. Bounds
+   * what one account keeps in the store and what listing or revoking its sessions costs.
+   * @default 100
+   */
+  maxSessionsPerUser?: number;
+  /**
+   * What a login over `maxSessionsPerUser` does (see {@link SessionLimitPolicy}).
+   * @default 'evict-oldest'
+   */
+  sessionLimitPolicy?: SessionLimitPolicy;
+  /**
+   * The per-user index behind listSessions, revocation and session limits. Built by the module
+   * for the memory and Redis stores (on the store's own client and prefix). Beside a custom
+   * `store` pass an implementation, or `false` to run without device lists, revocation and
+   * limits (LOOSENS SECURITY: logs a warning); without either, bootstrap fails.
+   * @default the store's own index
+   */
+  sessionIndex?: SessionIndex | false;
 }
 
 /** MFA options after validation and defaulting. */
@@ -148,6 +174,10 @@ export interface ResolvedSessionOptions {
   onEvent: SessionEventListener | undefined;
   allowInsecureHttp: boolean;
   production: boolean;
+  maxSessionsPerUser: number;
+  sessionLimitPolicy: SessionLimitPolicy;
+  /** An app-supplied index, `false` (opted out), or undefined (the module builds the store's own). */
+  sessionIndex: SessionIndex | false | undefined;
 }
 
 export const SESSION_DEFAULTS = {
@@ -163,6 +193,8 @@ export const SESSION_DEFAULTS = {
   mfaMaxLockoutDuration: 15 * 60_000,
   mfaStepUpMaxAge: 5 * 60_000,
   minSecretBytes: 32,
+  maxSessionsPerUser: 100,
+  sessionLimitPolicy: 'evict-oldest' as SessionLimitPolicy,
 };
 
 /** A bad option: bootstrap fails with one message saying what to change. */
@@ -245,6 +277,7 @@ export function resolveSessionOptions(
     onEvent: resolveOnEvent(options.onEvent),
     allowInsecureHttp,
     production,
+    ...resolveDevices(options, warnings),
   };
 }
 
@@ -402,4 +435,30 @@ function resolveOnEvent(onEvent: SessionEventListener | undefined): SessionEvent
     throw new SessionOptionsError('onEvent must be a function (event) => void.');
   }
   return onEvent;
+}
+
+function resolveDevices(
+  options: SessionModuleOptions,
+  warnings: OptionWarnings,
+): Pick<ResolvedSessionOptions, 'maxSessionsPerUser' | 'sessionLimitPolicy' | 'sessionIndex'> {
+  const max = options.maxSessionsPerUser ?? SESSION_DEFAULTS.maxSessionsPerUser;
+  if (!Number.isSafeInteger(max) || max < 1) {
+    throw new SessionOptionsError(`maxSessionsPerUser must be a positive integer, not ${String(max)}.`);
+  }
+  const policy = options.sessionLimitPolicy ?? SESSION_DEFAULTS.sessionLimitPolicy;
+  if (policy !== 'evict-oldest' && policy !== 'reject') {
+    throw new SessionOptionsError(`sessionLimitPolicy must be 'evict-oldest' or 'reject', not ${JSON.stringify(policy)}.`);
+  }
+  const index = options.sessionIndex;
+  if (index === false) {
+    warnings.warn(
+      'sessionIndex is false: sessions cannot be listed or revoked (no logout everywhere) and maxSessionsPerUser is not enforced.',
+    );
+  } else if (index !== undefined) {
+    const methods = ['put', 'replace', 'list', 'get', 'remove', 'close'] as const;
+    if (typeof index !== 'object' || index === null || methods.some((m) => typeof index[m] !== 'function')) {
+      throw new SessionOptionsError(`sessionIndex must implement SessionIndex (${methods.join(', ')}), or be false.`);
+    }
+  }
+  return { maxSessionsPerUser: max, sessionLimitPolicy: policy, sessionIndex: index };
 }

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { SessionData } from 'express-session';
+import type { ActiveSession } from './devices/active-session.interface.js';
+import { SessionDevicesService } from './devices/session-devices.service.js';
 import { SessionStoreUnavailableException, UnauthenticatedException } from './errors/session.exceptions.js';
 import { expireSessionCookie } from './http/cookie-policy.js';
 import { describeSession } from './http/session-view.js';
@@ -41,7 +43,10 @@ type Carried = Pick<SessionData, 'auth' | 'meta' | 'data'>;
  */
 @Injectable()
 export class SessionService {
-  constructor(@Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions) {}
+  constructor(
+    @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
+    @Optional() private readonly devices?: SessionDevicesService,
+  ) {}
 
   /** The authenticated session, or undefined when anonymous. */
   current(req: Request): CurrentSessionInfo | undefined {
@@ -79,6 +84,7 @@ export class SessionService {
       throw new TypeError('SessionService.login: user.id must be a non-empty string');
     }
     const session = this.require(req);
+    await this.devices?.assertCanLogin(req, user.id);
     const carried = pick(session.data, options.carry ?? []);
     const mfaRequired = (await this.options.mfa?.secretStore.find(user.id)) != null;
     const now = Date.now();
@@ -110,9 +116,12 @@ export class SessionService {
    */
   async regenerate(req: Request, state: Carried = this.snapshot(req)): Promise<void> {
     this.require(req);
+    const indexed = this.devices?.identify(req);
     await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
     Object.assign(req.session, withoutUndefined(state));
     await this.save(req);
+    // The device index follows the new storage key (same handle) or gains the new session (login).
+    await this.devices?.regenerated(req, indexed);
   }
 
   /** Writes the session now (instead of when the response ends). */
@@ -125,7 +134,9 @@ export class SessionService {
   async destroy(req: Request): Promise<void> {
     const session = req.session;
     if (!session) return;
+    const indexed = this.devices?.identify(req);
     await new Promise<void>((resolve, reject) => session.destroy((err) => (err ? reject(err) : resolve())));
+    await this.devices?.destroyed(indexed);
   }
 
   /**
@@ -138,6 +149,44 @@ export class SessionService {
     expireSessionCookie(req, res, this.options);
     res.setHeader('Clear-Site-Data', CLEAR_SITE_DATA);
     res.setHeader('Cache-Control', 'no-store');
+  }
+
+  /**
+   * Every live session of the user (MFA-pending ones included), most recently active first.
+   * Pass the request to mark its own session `current`. Costs O(sessions of that user).
+   */
+  async listSessions(userId: string, req?: Request): Promise<ActiveSession[]> {
+    return this.requireDevices().list(userId, req);
+  }
+
+  /**
+   * Revokes one session of the user by its public handle: its record is deleted, so its next
+   * request, on any app instance, is anonymous. A handle that is not one of this user's
+   * sessions is 404 `not_found`, whoever it belongs to. To revoke the request's own session,
+   * call {@link logout} instead (it also clears the cookie).
+   */
+  async revokeSession(userId: string, handle: string): Promise<void> {
+    await this.requireDevices().revoke(userId, handle);
+  }
+
+  /** Revokes every other session of the request's user ("sign out other devices"). @returns how many. */
+  async revokeOtherSessions(req: Request): Promise<number> {
+    if (isStoreUnavailable(req)) throw new SessionStoreUnavailableException();
+    return this.requireDevices().revokeOthers(req);
+  }
+
+  /**
+   * Revokes every session of the user: logout everywhere, password change, account disabling,
+   * admins. Costs O(sessions of that user). Block new logins of a disabled account yourself:
+   * a login that completes after this call starts a new session. @returns how many.
+   */
+  async revokeAllSessions(userId: string): Promise<number> {
+    return this.requireDevices().revokeAll(userId);
+  }
+
+  private requireDevices(): SessionDevicesService {
+    if (!this.devices) throw new Error('SessionService: device features need SessionModule (SessionDevicesService is missing).');
+    return this.devices;
   }
 
   private snapshot(req: Request): Carried {

@@ -9,7 +9,19 @@ type Callback = (err?: unknown, data?: unknown) => void;
 /** Marks a Session object that exists in the store, so its next save is a conditional update. */
 const PERSISTED = Symbol('nest-secure-session.persisted');
 
-type Marked = { [PERSISTED]?: boolean };
+/** lastSeenAt and deadline of a loaded session, so a save can tell whether activity moved them. */
+const LOADED_ACTIVITY = Symbol('nest-secure-session.loaded-activity');
+
+type Marked = { [PERSISTED]?: boolean; [LOADED_ACTIVITY]?: string };
+
+/**
+ * Told after a stored session was rewritten with new activity (lastSeenAt, written at a
+ * throttled rate, and the deadline that follows it), so what mirrors the record (the per-user
+ * session index) can follow. A rejection fails the save.
+ */
+export interface SessionActivityListener {
+  activityRecorded(storageKey: string, sess: SessionData, deadline: number): Promise<void>;
+}
 
 /**
  * The express-session Store that sits between express-session and a {@link SessionStore}:
@@ -21,6 +33,7 @@ export class ExpressStoreAdapter extends session.Store {
     private readonly store: SessionStore,
     private readonly hasher: SessionIdHasher,
     private readonly options: Pick<ResolvedSessionOptions, 'idleTimeout' | 'absoluteTimeout'>,
+    private readonly listener?: SessionActivityListener,
   ) {
     super();
   }
@@ -35,21 +48,28 @@ export class ExpressStoreAdapter extends session.Store {
 
   override set(sid: string, sess: SessionData, callback?: Callback): void {
     const marked = sess as SessionData & Marked;
-    const ttl = sessionDeadline(sess, this.options) - Date.now();
+    const deadline = sessionDeadline(sess, this.options);
+    const ttl = deadline - Date.now();
     const key = this.hasher.storageKey(sid);
-    const write =
-      ttl <= 0
-        ? this.store.destroy(key).then(() => true)
-        : this.store.set(key, toRecord(sess), ttl, marked[PERSISTED] ? 'update' : 'create');
-    write.then(
-      (written) => {
+    const mode = marked[PERSISTED] ? 'update' : 'create';
+    const write = ttl <= 0 ? this.store.destroy(key).then(() => true) : this.store.set(key, toRecord(sess), ttl, mode);
+    write
+      .then(async (written) => {
         // A failed update means the session was destroyed meanwhile (logout, revoke, rotation):
         // dropping the write is the point. The next request with that cookie is anonymous.
-        if (written) Object.defineProperty(marked, PERSISTED, { value: true, enumerable: false, configurable: true });
-        callback?.();
-      },
-      (err: unknown) => callback?.(err),
-    );
+        if (!written) return;
+        Object.defineProperty(marked, PERSISTED, { value: true, enumerable: false, configurable: true });
+        const loaded = marked[LOADED_ACTIVITY];
+        const activity = activityOf(sess, deadline);
+        if (ttl > 0 && mode === 'update' && loaded !== undefined && loaded !== activity) {
+          await this.listener?.activityRecorded(key, sess, deadline);
+          markLoadedActivity(marked, activity);
+        }
+      })
+      .then(
+        () => callback?.(),
+        (err: unknown) => callback?.(err),
+      );
   }
 
   /** TTLs follow the record's own deadline, rewritten with the record; nothing to extend here. */
@@ -67,8 +87,17 @@ export class ExpressStoreAdapter extends session.Store {
   override createSession(req: Parameters<session.Store['createSession']>[0], sess: SessionData): session.Session & SessionData {
     const created = super.createSession(req, sess);
     Object.defineProperty(created, PERSISTED, { value: true, enumerable: false, configurable: true });
+    markLoadedActivity(created, activityOf(sess, sessionDeadline(sess, this.options)));
     return created;
   }
+}
+
+function activityOf(sess: Partial<SessionData>, deadline: number): string {
+  return `${sess.meta?.lastSeenAt ?? ''}/${deadline}`;
+}
+
+function markLoadedActivity(sess: object, activity: string): void {
+  Object.defineProperty(sess, LOADED_ACTIVITY, { value: activity, enumerable: false, configurable: true, writable: true });
 }
 
 /** The stored form: everything but express-session's cookie, which is rebuilt from options. */
