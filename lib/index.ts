@@ -6,13 +6,23 @@ export {
 export {
   SESSION_DEFAULTS,
   SessionOptionsError,
+  type BindingPolicy,
+  type ClientBindingOptions,
   type MfaOptions,
   type SameSitePolicy,
   type SessionCookieOptions,
   type SessionModuleOptions,
 } from './session.options.js';
 export { PUBLIC_ROUTE, SESSION_STORE, SKIP_MFA } from './session.constants.js';
-export { SessionService, type LoginOptions, type LoginResult } from './session.service.js';
+export { SessionService, type LoginOptions, type LoginResult, type RegenerateOptions } from './session.service.js';
+export {
+  SessionEvents,
+  type BindingMismatchEvent,
+  type SessionEventSubject,
+  type SessionRotatedEvent,
+  type SessionSecurityEvent,
+  type SessionSecurityEventListener,
+} from './events/session-events.js';
 export type { CurrentSessionInfo, JsonValue, MfaState, SessionAuthState, SessionMeta, SessionUser } from './session.types.js';
 
 export { LoginInterceptor } from './login/login.interceptor.js';
@@ -30,6 +40,7 @@ export { Totp, TOTP_SECRET_BYTES, type TotpMatch, type TotpPolicy } from './mfa/
 export type { SessionStore, StoredSession, WriteMode } from './store/session-store.interface.js';
 export { MemorySessionStore, type MemoryStoreOptions } from './store/memory-session.store.js';
 export { RedisSessionStore, type RedisStoreOptions } from './store/redis-session.store.js';
+export { SessionStoreTimeoutError } from './store/store-timeout.js';
 
 export {
   InvalidMfaCodeException,

@@ -9,9 +9,11 @@ import {
   type Provider,
 } from '@nestjs/common';
 import session from 'express-session';
+import { SessionEvents } from './events/session-events.js';
 import { AuthenticatedGuard } from './guards/authenticated.guard.js';
 import { MfaGuard } from './guards/mfa.guard.js';
 import { sessionCookieOptions } from './http/cookie-policy.js';
+import { SessionLifecycle } from './http/session-lifecycle.js';
 import { SessionMiddleware } from './http/session.middleware.js';
 import { LoginInterceptor } from './login/login.interceptor.js';
 import { MfaService } from './mfa/mfa.service.js';
@@ -50,7 +52,7 @@ const providers: Provider[] = [
       session({
         name: options.cookie.name,
         secret: options.secrets,
-        store: new ExpressStoreAdapter(store, new SessionIdHasher(options.secrets), options),
+        store: new ExpressStoreAdapter(store, new SessionIdHasher(options.idHashSecret), options),
         resave: false,
         saveUninitialized: false,
         rolling: false,
@@ -59,6 +61,8 @@ const providers: Provider[] = [
       }),
   },
   SessionMiddleware,
+  SessionLifecycle,
+  SessionEvents,
   SessionService,
   MfaService,
   AuthenticatedGuard,
@@ -72,7 +76,7 @@ const providers: Provider[] = [
  */
 @Module({
   providers,
-  exports: [SessionService, MfaService, AuthenticatedGuard, MfaGuard, LoginInterceptor, SESSION_STORE],
+  exports: [SessionService, SessionEvents, MfaService, AuthenticatedGuard, MfaGuard, LoginInterceptor, SESSION_STORE],
 })
 export class SessionModule extends ConfigurableSessionModule implements NestModule, OnApplicationShutdown {
   constructor(@Inject(OWNED_STORE) private readonly ownedStore: OwnedStore) {

@@ -3,12 +3,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { SessionData } from 'express-session';
 import { SessionStoreUnavailableException, UnauthenticatedException } from './errors/session.exceptions.js';
+import { MAX_USER_AGENT_LENGTH } from './http/client-binding.js';
 import { expireSessionCookie } from './http/cookie-policy.js';
+import { keepPreviousIdOnce } from './http/rotation-grace.js';
 import { describeSession } from './http/session-view.js';
-import { isStoreUnavailable } from './http/store-availability.js';
+import { isStoreUnavailable, storeOperation } from './http/store-availability.js';
 import { RESOLVED_SESSION_OPTIONS } from './session.internal-constants.js';
 import type { ResolvedSessionOptions } from './session.options.js';
 import type { CurrentSessionInfo, JsonValue, SessionMeta, SessionUser } from './session.types.js';
+import { ExpressStoreAdapter } from './store/express-store.adapter.js';
 
 export interface LoginOptions {
   /**
@@ -26,14 +29,22 @@ export interface LoginResult {
   mfa: 'none' | 'required';
 }
 
-/** Longer User-Agent strings are cut: they only describe a device, and records stay small. */
-const MAX_USER_AGENT_LENGTH = 256;
-
 /** Headers that make a browser drop everything the site stored (logout). */
 const CLEAR_SITE_DATA = '"cache", "cookies", "storage"';
 
 /** The state a regeneration carries over to the new ID. */
 type Carried = Pick<SessionData, 'auth' | 'meta' | 'data'>;
+
+export interface RegenerateOptions {
+  /**
+   * Rotation instead of a privilege change: the previous ID is ended only after the new
+   * session is saved, and keeps serving the new session for this many milliseconds (0: ends
+   * at once). If a parallel request ends the session meanwhile (logout, revoke), the rotation
+   * is undone and the request goes on with an empty anonymous session.
+   * Without this option the previous ID is destroyed first (login, MFA: fixation-safe).
+   */
+  previousIdGrace?: number;
+}
 
 /**
  * The Promise API apps call for sessions: read and write data, fixation-safe login, MFA
@@ -106,26 +117,47 @@ export class SessionService {
 
   /**
    * Issues a new session ID and kills the old one in the store. By default everything the
-   * session held moves to the new ID; pass `state` to replace it.
+   * session held moves to the new ID; pass `state` to replace it. A store failure rejects
+   * with SessionStoreUnavailableException (503).
    */
-  async regenerate(req: Request, state: Carried = this.snapshot(req)): Promise<void> {
+  async regenerate(req: Request, state: Partial<Carried> = this.snapshot(req), options: RegenerateOptions = {}): Promise<void> {
     this.require(req);
-    await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+    const previousId = req.sessionID;
+    const rotation = options.previousIdGrace !== undefined;
+    if (rotation) keepPreviousIdOnce(req);
+    await storeOperation(req, new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve()))));
     Object.assign(req.session, withoutUndefined(state));
+    // Rotation counts from here; meta (and with it the device handle) is otherwise carried as it is.
+    if (req.session.meta) req.session.meta = { ...req.session.meta, idIssuedAt: Date.now() };
     await this.save(req);
+    if (rotation && req.sessionStore instanceof ExpressStoreAdapter) {
+      const retired = await storeOperation(
+        req,
+        req.sessionStore.retire(previousId, req.sessionID, options.previousIdGrace!, req.session),
+      );
+      if (!retired) await this.terminate(req);
+    }
+  }
+
+  /**
+   * Ends the session (destroyed in the store) and goes on with a fresh, empty anonymous one,
+   * which is not stored unless the request writes to it; the response expires the cookie.
+   */
+  async terminate(req: Request): Promise<void> {
+    await this.regenerate(req, {});
   }
 
   /** Writes the session now (instead of when the response ends). */
   async save(req: Request): Promise<void> {
     const session = this.require(req);
-    await new Promise<void>((resolve, reject) => session.save((err) => (err ? reject(err) : resolve())));
+    await storeOperation(req, new Promise<void>((resolve, reject) => session.save((err) => (err ? reject(err) : resolve()))));
   }
 
   /** Destroys the server-side record. The request goes on without a session. */
   async destroy(req: Request): Promise<void> {
     const session = req.session;
     if (!session) return;
-    await new Promise<void>((resolve, reject) => session.destroy((err) => (err ? reject(err) : resolve())));
+    await storeOperation(req, new Promise<void>((resolve, reject) => session.destroy((err) => (err ? reject(err) : resolve()))));
   }
 
   /**
@@ -160,6 +192,7 @@ function newMeta(req: Request, now = Date.now()): SessionMeta {
   return {
     createdAt: now,
     lastSeenAt: now,
+    idIssuedAt: now,
     handle: randomBytes(16).toString('base64url'),
     ...(req.ip ? { ip: req.ip } : {}),
     ...(userAgent ? { userAgent: userAgent.slice(0, MAX_USER_AGENT_LENGTH) } : {}),
