@@ -72,7 +72,10 @@ export class ExpressStoreAdapter extends session.Store {
    * keeps it until the new session is saved and {@link retire} has left a forward behind.
    */
   override regenerate(req: Request, callback: (err?: unknown) => unknown): void {
-    if (!takeKeepPreviousId(req)) return super.regenerate(req, callback);
+    const keepPrevious = takeKeepPreviousId(req);
+    // A session that was never stored (a first visit logging in) has nothing to destroy.
+    const stored = (req.session as (session.Session & Marked) | undefined)?.[PERSISTED] === true;
+    if (stored && !keepPrevious) return super.regenerate(req, callback);
     (this as unknown as { generate(req: Request): void }).generate(req);
     callback();
   }
