@@ -35,6 +35,10 @@ export class SessionMiddleware implements NestMiddleware {
       if (err) {
         this.logger.error(`session store failed while loading a session: ${describe(err)}`);
         markStoreUnavailable(req);
+        // With `unset: 'destroy'`, express-session destroys the session of a request that ends
+        // with an ID and no session: a failed load would delete a healthy session once the
+        // store answers again. Without the ID there is nothing to destroy.
+        req.sessionID = undefined as unknown as string;
         return proceed();
       }
       expireCookieOfEmptySession(req, res);
