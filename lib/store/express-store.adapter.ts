@@ -7,6 +7,7 @@ import { withTimeout } from './store-timeout.js';
 import { sessionCookieOptions } from '../http/cookie-policy.js';
 import { markGraceRequest, takeKeepPreviousId } from '../http/rotation-grace.js';
 import { sessionDeadline } from '../http/session-lifetime.js';
+import { isStoreUnavailable } from '../http/store-availability.js';
 import type { ResolvedSessionOptions } from '../session.options.js';
 
 type Callback = (err?: unknown, data?: unknown) => void;
@@ -49,6 +50,10 @@ export class ExpressStoreAdapter extends session.Store {
   }
 
   override set(sid: string, sess: SessionData, callback?: Callback): void {
+    // After a store failure the request answers 503; its end-of-response save would only
+    // wait for the same hung store a second time.
+    const req = (sess as SessionData & { req?: Request }).req;
+    if (req && isStoreUnavailable(req)) return void callback?.();
     this.bounded(this.write(sid, sess), 'write').then(
       () => callback?.(),
       (err: unknown) => callback?.(err),
