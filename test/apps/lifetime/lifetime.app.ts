@@ -20,6 +20,9 @@ import { Gates } from './gates.js';
 /** Holds requests inside /slow/* handlers; the tests release them. */
 export const gates = new Gates();
 
+/** How often each handler ran: a route must never run twice for one request. */
+export const handlerRuns = { slowWrite: 0 };
+
 @Controller()
 class LifetimeController {
   constructor(private readonly sessions: SessionService) {}
@@ -67,6 +70,7 @@ class LifetimeController {
   @HttpCode(204)
   @UseGuards(MfaGuard)
   async slowWrite(@Req() req: Request, @Headers('x-gate') gate: string, @Body() body: Record<string, JsonValue>) {
+    handlerRuns.slowWrite++;
     await gates.pass(gate);
     for (const [key, value] of Object.entries(body)) this.sessions.set(req, key, value);
   }
