@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { SESSION_MIDDLEWARE } from '../session.internal-constants.js';
-import { expireCookieOfEmptySession } from './cookie-expiry.js';
+import { guardSessionCookie } from './session-cookie-guard.js';
 import { SessionLifecycle } from './session-lifecycle.js';
 import { markStoreUnavailable } from './store-availability.js';
 
@@ -41,7 +41,7 @@ export class SessionMiddleware implements NestMiddleware {
         req.sessionID = undefined as unknown as string;
         return proceed();
       }
-      expireCookieOfEmptySession(req, res);
+      guardSessionCookie(req, res);
       this.lifecycle.check(req).then(proceed, (lifecycleError: unknown) => {
         this.logger.error(`session store failed during lifecycle checks: ${describe(lifecycleError)}`);
         markStoreUnavailable(req);

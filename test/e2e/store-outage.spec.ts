@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createLifetimeApp, gates, handlerRuns } from '../apps/lifetime/lifetime.app.js';
 import { BrowserClient } from '../support/http-client.js';
 import { RedisServerProcess } from '../support/redis-server.js';
+import { sessionCookies } from '../support/session-cookie.js';
 import { redisAvailable } from '../support/stores.js';
 
 const STORE_TIMEOUT = 500;
@@ -71,8 +72,11 @@ describe.skipIf(!redisAvailable)('store outage fails closed on redis', () => {
         const write = await timed(browser.post('/data', { lost: true }));
         expect(write.res.status).toBe(503);
         expect((await browser.post('/logout')).status).toBe(503);
-        // A login without a cookie cannot store its session either: 503, not a 500.
-        expect((await new BrowserClient(app).post('/login', { user: 'bob' })).status).toBe(503);
+        // A login without a cookie cannot store its session either: 503, not a 500, and no
+        // cookie for a session that may never exist.
+        const login = await new BrowserClient(app).post('/login', { user: 'bob' });
+        expect(login.status).toBe(503);
+        expect(sessionCookies(login)).toEqual([]);
 
         // Public routes: at once without a cookie, after at most storeTimeout with one.
         expect((await new BrowserClient(app).get('/public')).status).toBe(200);

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { isStoreUnavailable } from './store-availability.js';
 
 /**
  * The session cookie is a browser-session cookie: no Expires, no Max-Age. The deadlines are
@@ -11,11 +12,22 @@ import type { Request, Response } from 'express';
  *
  * What the browser is told instead: when a session dies (idle, absolute, binding) the request
  * goes on with an empty session, and its response expires the cookie.
+ *
+ * And a response to a request that found the store down never touches the cookie: a session
+ * it could not store must not replace the one the browser holds.
  */
-export function expireCookieOfEmptySession(req: Request, res: Response): void {
+export function guardSessionCookie(req: Request, res: Response): void {
   beforeHeaders(res, () => {
     const session = req.session;
-    if (session && Object.keys(session).every((key) => key === 'cookie')) session.cookie.expires = new Date(0);
+    if (!session) return;
+    if (isStoreUnavailable(req)) {
+      // express-session sets no cookie for a request without a session. Without an ID it does
+      // not destroy anything at the end either (see the load failure in SessionMiddleware).
+      req.session = undefined as unknown as Request['session'];
+      req.sessionID = undefined as unknown as string;
+      return;
+    }
+    if (Object.keys(session).every((key) => key === 'cookie')) session.cookie.expires = new Date(0);
   });
 }
 
