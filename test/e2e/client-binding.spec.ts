@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ClientBindingOptions, SessionSecurityEvent } from '../../lib/index.js';
 import { createLifetimeApp } from '../apps/lifetime/lifetime.app.js';
 import { BrowserClient } from '../support/http-client.js';
-import { expiresSessionCookie } from '../support/session-cookie.js';
+import { expiresSessionCookie, sessionCookies } from '../support/session-cookie.js';
 import { STORE_NAMES, openStore, type StoreHarness } from '../support/store-harness.js';
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
@@ -66,6 +66,7 @@ describe.each(STORE_NAMES)('client binding (CS-20) on $name', ({ name }) => {
       const stolen = await thief.get('/me');
       expect(stolen.status).toBe(401);
       expect(expiresSessionCookie(stolen)).toBe(true);
+      expect(sessionCookies(stolen)[0]!.attributes).toMatchObject({ path: '/', httponly: true, secure: true, samesite: 'Lax' });
       expect((await user.get('/me')).status).toBe(401);
       expect(events).toEqual([
         expect.objectContaining({

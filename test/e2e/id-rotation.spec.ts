@@ -51,7 +51,10 @@ describe.each(STORE_NAMES)('ID rotation (CS-14) on $name', ({ name }) => {
     clock.advance(1_000);
     const rotated = await browser.get('/me');
     expect(rotated.status).toBe(200);
-    expect(sessionCookies(rotated)).toHaveLength(1);
+    const [issued] = sessionCookies(rotated);
+    expect(issued).toBeDefined();
+    // The same attributes as at login, and still a browser-session cookie (T01).
+    expect(issued!.attributes).toEqual({ path: '/', httponly: true, secure: true, samesite: 'Lax' });
     expect(browser.cookie(COOKIE)).not.toBe(before);
     expect(rotated.body).toMatchObject({ userId: 'alice', handle, data: { note: 'kept' } });
     expect(events).toEqual([expect.objectContaining({ type: 'session.rotated', userId: 'alice', handle })]);
