@@ -322,7 +322,10 @@ function resolveIdHashSecret(
 
 const BINDING_POLICIES: readonly BindingPolicy[] = ['off', 'warn', 'strict'];
 
-function resolveBinding(binding: ClientBindingOptions | undefined, warnings: OptionWarnings): Required<ClientBindingOptions> {
+function resolveBinding(
+  binding: ClientBindingOptions | undefined,
+  warnings: OptionWarnings,
+): Required<ClientBindingOptions> {
   const userAgent = binding?.userAgent ?? SESSION_DEFAULTS.userAgentBinding;
   const ip = binding?.ip ?? SESSION_DEFAULTS.ipBinding;
   const ipMatch = binding?.ipMatch ?? SESSION_DEFAULTS.ipMatch;
@@ -338,9 +341,8 @@ function resolveBinding(binding: ClientBindingOptions | undefined, warnings: Opt
     throw new SessionOptionsError(`binding.ipMatch must be 'prefix' or 'exact', not ${JSON.stringify(ipMatch)}.`);
   }
   if (userAgent !== 'strict') {
-    warnings.warn(
-      `binding.userAgent is '${userAgent}': a session cookie replayed from another browser is ${userAgent === 'warn' ? 'only reported' : 'accepted'}.`,
-    );
+    const outcome = userAgent === 'warn' ? 'only reported' : 'accepted';
+    warnings.warn(`binding.userAgent is '${userAgent}': a session cookie replayed from another browser is ${outcome}.`);
   }
   if (ip === 'off') warnings.warn("binding.ip is 'off': IP changes of a session are not even reported.");
   return { userAgent, ip, ipMatch };

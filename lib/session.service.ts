@@ -120,12 +120,16 @@ export class SessionService {
    * session held moves to the new ID; pass `state` to replace it. A store failure rejects
    * with SessionStoreUnavailableException (503).
    */
-  async regenerate(req: Request, state: Partial<Carried> = this.snapshot(req), options: RegenerateOptions = {}): Promise<void> {
+  async regenerate(
+    req: Request,
+    state: Partial<Carried> = this.snapshot(req),
+    options: RegenerateOptions = {},
+  ): Promise<void> {
     this.require(req);
     const previousId = req.sessionID;
     const rotation = options.previousIdGrace !== undefined;
     if (rotation) keepPreviousIdOnce(req);
-    await storeOperation(req, new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve()))));
+    await settle(req, (done) => req.session.regenerate(done));
     Object.assign(req.session, withoutUndefined(state));
     // Rotation counts from here; meta (and with it the device handle) is otherwise carried as it is.
     if (req.session.meta) req.session.meta = { ...req.session.meta, idIssuedAt: Date.now() };
@@ -150,14 +154,14 @@ export class SessionService {
   /** Writes the session now (instead of when the response ends). */
   async save(req: Request): Promise<void> {
     const session = this.require(req);
-    await storeOperation(req, new Promise<void>((resolve, reject) => session.save((err) => (err ? reject(err) : resolve()))));
+    await settle(req, (done) => session.save(done));
   }
 
   /** Destroys the server-side record. The request goes on without a session. */
   async destroy(req: Request): Promise<void> {
     const session = req.session;
     if (!session) return;
-    await storeOperation(req, new Promise<void>((resolve, reject) => session.destroy((err) => (err ? reject(err) : resolve()))));
+    await settle(req, (done) => session.destroy(done));
   }
 
   /**
@@ -184,6 +188,11 @@ export class SessionService {
     }
     return req.session;
   }
+}
+
+/** Runs an express-session callback operation; a store failure becomes 503 (see storeOperation). */
+function settle(req: Request, operation: (done: (err?: unknown) => void) => void): Promise<void> {
+  return storeOperation(req, new Promise<void>((resolve, reject) => operation((err) => (err ? reject(err) : resolve()))));
 }
 
 /** Book-keeping for a new session (device): a fresh public handle and the client it came from. */

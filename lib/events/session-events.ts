@@ -85,7 +85,8 @@ export class SessionEvents {
   }
 
   private failed(event: SessionSecurityEvent, err: unknown): void {
-    this.logger.error(`a security event listener failed on ${event.type}: ${err instanceof Error ? err.message : String(err)}`);
+    const reason = err instanceof Error ? err.message : String(err);
+    this.logger.error(`a security event listener failed on ${event.type}: ${reason}`);
   }
 }
 

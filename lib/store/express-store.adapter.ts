@@ -162,7 +162,7 @@ export class ExpressStoreAdapter extends session.Store {
     const record = toRecord(sess);
     const now = Date.now();
     const ttl = sessionDeadline(sess, this.options, now) - now;
-    // An empty session is never stored (its cookie is expired instead, see cookie-expiry).
+    // An empty session is never stored (its cookie is expired instead, see session-cookie-guard).
     const empty = Object.keys(record).length === 0;
     if (!marked[PERSISTED]) {
       if (empty || ttl <= 0) return;

@@ -66,7 +66,8 @@ describe.each(STORE_NAMES)('client binding (CS-20) on $name', ({ name }) => {
       const stolen = await thief.get('/me');
       expect(stolen.status).toBe(401);
       expect(expiresSessionCookie(stolen)).toBe(true);
-      expect(sessionCookies(stolen)[0]!.attributes).toMatchObject({ path: '/', httponly: true, secure: true, samesite: 'Lax' });
+      const attributes = { path: '/', httponly: true, secure: true, samesite: 'Lax' };
+      expect(sessionCookies(stolen)[0]!.attributes).toMatchObject(attributes);
       expect((await user.get('/me')).status).toBe(401);
       expect(events).toEqual([
         expect.objectContaining({

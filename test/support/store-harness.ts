@@ -1,4 +1,10 @@
-import { MemorySessionStore, RedisSessionStore, type SessionStore, type StoredSession, type WriteMode } from '../../lib/index.js';
+import {
+  MemorySessionStore,
+  RedisSessionStore,
+  type SessionStore,
+  type StoredSession,
+  type WriteMode,
+} from '../../lib/index.js';
 import { REDIS_URL } from './redis-url.js';
 import { STORES, connectTestRedis, deleteKeys, uniquePrefix } from './stores.js';
 
