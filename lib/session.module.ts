@@ -16,6 +16,7 @@ import { AuthenticatedGuard } from './guards/authenticated.guard.js';
 import { MfaGuard } from './guards/mfa.guard.js';
 import { SessionEvents } from './events/session-events.js';
 import { sessionCookieOptions } from './http/cookie-policy.js';
+import { SessionLifecycle } from './http/session-lifecycle.js';
 import { SessionMiddleware } from './http/session.middleware.js';
 import { LoginInterceptor } from './login/login.interceptor.js';
 import { MfaService } from './mfa/mfa.service.js';
@@ -58,7 +59,7 @@ const providers: Provider[] = [
         name: options.cookie.name,
         secret: options.secrets,
         // The devices service hears of recorded activity so each index entry follows its session's deadline.
-        store: new ExpressStoreAdapter(store, new SessionIdHasher(options.secrets), options, devices),
+        store: new ExpressStoreAdapter(store, new SessionIdHasher(options.idHashSecret), options, devices),
         resave: false,
         saveUninitialized: false,
         rolling: false,
@@ -67,8 +68,9 @@ const providers: Provider[] = [
       }),
   },
   SessionMiddleware,
-  SessionService,
+  SessionLifecycle,
   SessionEvents,
+  SessionService,
   ...mfaProviders,
   MfaService,
   AuthenticatedGuard,

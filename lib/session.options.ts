@@ -30,6 +30,35 @@ export interface SessionCookieOptions {
   sameSite?: SameSitePolicy;
 }
 
+/**
+ * What happens when a request's client attribute differs from the one the session was created
+ * with: `off` ignores it, `warn` emits a `session.binding_mismatch` event and goes on,
+ * `strict` emits the event, destroys the session and continues the request as anonymous.
+ */
+export type BindingPolicy = 'off' | 'warn' | 'strict';
+
+export interface ClientBindingOptions {
+  /**
+   * Policy for the User-Agent header. A cookie stolen and replayed from another browser
+   * carries another User-Agent: `strict` ends the session. A browser update that changes
+   * the string ends it too (the user logs in again).
+   * @default 'strict'
+   */
+  userAgent?: BindingPolicy;
+  /**
+   * Policy for the client IP (`req.ip`, so Express `trust proxy` applies). Mobile users change
+   * networks all the time, so the default only reports a change.
+   * @default 'warn'
+   */
+  ip?: BindingPolicy;
+  /**
+   * How IPs compare: `prefix` treats addresses in the same IPv4 /24 or IPv6 /64 as the same
+   * client (NAT pools, IPv6 privacy addresses); `exact` compares the whole address.
+   * @default 'prefix'
+   */
+  ipMatch?: 'prefix' | 'exact';
+}
+
 export interface MfaOptions {
   /** Where each user's TOTP secret lives: implemented by the app. */
   secretStore: MfaSecretStore;
@@ -108,6 +137,33 @@ export interface SessionModuleOptions {
    * @default 43_200_000 (12 hours, NIST 800-63B AAL2)
    */
   absoluteTimeout?: number;
+  /**
+   * The session ID is replaced by a new one (same data, same device handle) on the first
+   * request after this long (milliseconds), so a leaked ID stops working on its own.
+   * @default 900_000 (15 minutes)
+   */
+  rotateInterval?: number;
+  /**
+   * After a rotation, the old ID keeps working this long (milliseconds, 0 to 30_000) for the
+   * requests a browser already had in flight; then it is dead. 0 kills it at once.
+   * @default 10_000 (10 seconds)
+   */
+  rotateGracePeriod?: number;
+  /** Client binding: what a change of User-Agent or IP does to a session. */
+  binding?: ClientBindingOptions;
+  /**
+   * The key that turns session IDs into storage keys (HMAC-SHA-256), independent of the
+   * cookie-signing `secret` list so that signing secrets can be rotated and retired without
+   * changing any storage key. Changing it ends every session.
+   * @default the last (oldest) entry of `secret`
+   */
+  idHashSecret?: string;
+  /**
+   * Longest wait for one store operation (milliseconds). A store that does not answer in time
+   * counts as down: guarded routes answer 503 `session_store_unavailable`, public routes go on.
+   * @default 1_000 (1 second)
+   */
+  storeTimeout?: number;
   /** TOTP multi-factor authentication. Without it, no user is asked for MFA. */
   mfa?: MfaOptions;
   /**
@@ -170,6 +226,11 @@ export interface ResolvedSessionOptions {
   absoluteTimeout: number;
   /** lastSeenAt is written at most this often, so a steady-state read is one store command. */
   activityWriteInterval: number;
+  rotateInterval: number;
+  rotateGracePeriod: number;
+  binding: Required<ClientBindingOptions>;
+  idHashSecret: string;
+  storeTimeout: number;
   mfa: ResolvedMfaOptions | undefined;
   onEvent: SessionEventListener | undefined;
   allowInsecureHttp: boolean;
@@ -186,6 +247,13 @@ export const SESSION_DEFAULTS = {
   sameSite: 'lax' as SameSitePolicy,
   idleTimeout: 30 * 60_000,
   absoluteTimeout: 12 * 60 * 60_000,
+  rotateInterval: 15 * 60_000,
+  rotateGracePeriod: 10_000,
+  maxRotateGracePeriod: 30_000,
+  userAgentBinding: 'strict' as BindingPolicy,
+  ipBinding: 'warn' as BindingPolicy,
+  ipMatch: 'prefix' as const,
+  storeTimeout: 1_000,
   mfaIssuer: 'nest-secure-session',
   mfaPastSteps: 1,
   mfaMaxAttempts: 5,
@@ -265,14 +333,30 @@ export function resolveSessionOptions(
     );
   }
 
+  const rotateInterval = positiveMs('rotateInterval', options.rotateInterval, SESSION_DEFAULTS.rotateInterval);
+  const rotateGracePeriod = boundedMs(
+    'rotateGracePeriod',
+    options.rotateGracePeriod,
+    SESSION_DEFAULTS.rotateGracePeriod,
+    0,
+    SESSION_DEFAULTS.maxRotateGracePeriod,
+  );
+  const storeTimeout = boundedMs('storeTimeout', options.storeTimeout, SESSION_DEFAULTS.storeTimeout, 10, 30_000);
+
   return {
     secrets,
     store: resolveStore(options.store),
     cookie: { name, sameSite, secure: allowInsecureHttp ? 'auto' : true },
     idleTimeout,
     absoluteTimeout,
-    // A twentieth of the idle window: the idle timeout is exact to within 5 %.
-    activityWriteInterval: Math.max(1_000, Math.floor(idleTimeout / 20)),
+    // A twentieth of the idle window: a session dies between 95 % and 100 % of idleTimeout
+    // after its last request, and a steady stream of reads writes at most once per interval.
+    activityWriteInterval: Math.max(1, Math.floor(idleTimeout / 20)),
+    rotateInterval,
+    rotateGracePeriod,
+    binding: resolveBinding(options.binding, warnings),
+    idHashSecret: resolveIdHashSecret(options.idHashSecret, secrets, production, warnings),
+    storeTimeout,
     mfa: resolveMfa(options.mfa, secrets, production, warnings),
     onEvent: resolveOnEvent(options.onEvent),
     allowInsecureHttp,
@@ -299,6 +383,65 @@ function resolveSecrets(
     warnings.warn(`${message}. Accepted outside production only.`);
   }
   return secrets;
+}
+
+/**
+ * The storage-key secret. Defaulting to the oldest signing secret keeps the keys of a
+ * single-secret deployment stable when a new signing secret is added in front; retiring that
+ * oldest secret later needs `idHashSecret` set to its value (README, "Rotating secrets").
+ */
+function resolveIdHashSecret(
+  idHashSecret: string | undefined,
+  secrets: string[],
+  production: boolean,
+  warnings: OptionWarnings,
+): string {
+  if (idHashSecret === undefined) return secrets[secrets.length - 1]!;
+  if (typeof idHashSecret !== 'string' || idHashSecret.length === 0) {
+    throw new SessionOptionsError('idHashSecret must be a non-empty string (or left out to use the oldest secret).');
+  }
+  if (Buffer.byteLength(idHashSecret) < SESSION_DEFAULTS.minSecretBytes) {
+    const message = `idHashSecret must be at least ${SESSION_DEFAULTS.minSecretBytes} bytes`;
+    if (production) throw new SessionOptionsError(`${message}.`);
+    warnings.warn(`${message}. Accepted outside production only.`);
+  }
+  return idHashSecret;
+}
+
+const BINDING_POLICIES: readonly BindingPolicy[] = ['off', 'warn', 'strict'];
+
+function resolveBinding(
+  binding: ClientBindingOptions | undefined,
+  warnings: OptionWarnings,
+): Required<ClientBindingOptions> {
+  const userAgent = binding?.userAgent ?? SESSION_DEFAULTS.userAgentBinding;
+  const ip = binding?.ip ?? SESSION_DEFAULTS.ipBinding;
+  const ipMatch = binding?.ipMatch ?? SESSION_DEFAULTS.ipMatch;
+  for (const [name, value] of [
+    ['userAgent', userAgent],
+    ['ip', ip],
+  ] as const) {
+    if (!BINDING_POLICIES.includes(value)) {
+      throw new SessionOptionsError(`binding.${name} must be 'off', 'warn' or 'strict', not ${JSON.stringify(value)}.`);
+    }
+  }
+  if (ipMatch !== 'prefix' && ipMatch !== 'exact') {
+    throw new SessionOptionsError(`binding.ipMatch must be 'prefix' or 'exact', not ${JSON.stringify(ipMatch)}.`);
+  }
+  if (userAgent !== 'strict') {
+    const outcome = userAgent === 'warn' ? 'only reported' : 'accepted';
+    warnings.warn(`binding.userAgent is '${userAgent}': a session cookie replayed from another browser is ${outcome}.`);
+  }
+  if (ip === 'off') warnings.warn("binding.ip is 'off': IP changes of a session are not even reported.");
+  return { userAgent, ip, ipMatch };
+}
+
+function boundedMs(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new SessionOptionsError(`${name} must be a number of milliseconds from ${min} to ${max}, not ${String(value)}.`);
+  }
+  return Math.floor(value);
 }
 
 function positiveMs(name: string, value: number | undefined, fallback: number): number {

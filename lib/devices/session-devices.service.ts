@@ -11,7 +11,7 @@ import { sessionDeadline } from '../http/session-lifetime.js';
 import { SESSION_STORE } from '../session.constants.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
 import type { ResolvedSessionOptions } from '../session.options.js';
-import type { SessionActivityListener } from '../store/express-store.adapter.js';
+import { loadedStorageKey, type SessionActivityListener } from '../store/express-store.adapter.js';
 import { SessionIdHasher } from '../store/session-id-hasher.js';
 import type { SessionStore } from '../store/session-store.interface.js';
 import type { ActiveSession } from './active-session.interface.js';
@@ -40,8 +40,8 @@ const MAX_REVOKE_ROUNDS = 5;
  *
  * Order of writes, so that no interleaving leaves a live session outside the index:
  * - new or regenerated session: the record is written first, then the index. A regeneration
- *   only replaces an entry that is still there; if it is gone (revoked meanwhile) the new record
- *   is destroyed at once.
+ *   only replaces an entry that is still there; if it is gone (revoked meanwhile) SessionService
+ *   ends the new session at once (and, for a rotation, the previous ID too).
  * - revocation and logout: the record is deleted first, then the entry, by compare-and-delete on
  *   its storage key; an entry that moved to a new key meanwhile has that key deleted in turn.
  *   A failure between the two steps leaves an entry without a record: it is not listed nor
@@ -60,7 +60,7 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
     @Inject(SESSION_STORE) private readonly store: SessionStore,
     @Inject(SESSION_INDEX) private readonly owned: OwnedIndex,
   ) {
-    this.hasher = new SessionIdHasher(options.secrets);
+    this.hasher = new SessionIdHasher(options.idHashSecret);
   }
 
   /** The user's live sessions, most recently active first; `current` marks the request's own. */
@@ -102,12 +102,15 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
     return this.available(async () => this.revokeEntries(index, userId, await index.list(userId, Date.now())));
   }
 
-  /** The request's authenticated session as the index knows it; undefined when anonymous. */
+  /**
+   * The request's authenticated session as the index knows it; undefined when anonymous. A
+   * request with an ID rotated moments ago (grace) is served the new ID's record: its key.
+   */
   identify(req: Request): IndexedSession | undefined {
     const userId = req.session?.auth?.user?.id;
     const handle = req.session?.meta?.handle;
     if (typeof userId !== 'string' || !handle || !req.sessionID) return undefined;
-    return { userId, handle, storageKey: this.hasher.storageKey(req.sessionID) };
+    return { userId, handle, storageKey: loadedStorageKey(req.session) ?? this.hasher.storageKey(req.sessionID) };
   }
 
   /**
@@ -131,18 +134,21 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
 
   /**
    * Called by SessionService after an ID regeneration was saved: moves the entry to the new
-   * storage key (rotation, MFA completion), or adds the entry of a new session (login).
+   * storage key (rotation, MFA completion), adds the entry of a new session (login), or drops
+   * the entry of an ended one (terminate: nothing is added).
+   * @returns false when the session's entry was gone (revoked or expired while its ID was
+   * changing): nothing was written, and the caller must end the new session.
    */
-  async regenerated(req: Request, before: IndexedSession | undefined): Promise<void> {
+  async regenerated(req: Request, before: IndexedSession | undefined): Promise<boolean> {
     const index = this.owned.index;
-    if (!index) return;
+    if (!index) return true;
     const after = this.identify(req);
     const sameSession = before !== undefined && after?.userId === before.userId && after.handle === before.handle;
     if (before && !sameSession) {
       // The old record is already gone: a left-over entry would only be hidden, then pruned.
       await index.remove(before.userId, [before], Date.now()).catch((err: unknown) => this.report(err));
     }
-    if (!after) return;
+    if (!after) return true;
     const deadline = sessionDeadline(req.session, this.options);
     const entry = this.entryFor(after.storageKey, req.session, deadline, sameSession ? before.storageKey : undefined);
     let indexed = true;
@@ -154,12 +160,10 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
       await this.discard(req, after.storageKey);
       throw this.unavailable(err);
     }
-    if (!indexed) {
-      // Revoked (or expired) while its ID was changing: the new record must not outlive that.
-      await this.discard(req, after.storageKey);
-      throw new UnauthenticatedException('This session was signed out.');
-    }
+    // Revoked (or expired) while its ID was changing: the new record must not outlive that.
+    if (!indexed) return false;
     if (!sameSession) await this.enforceLimit(index, req, after);
+    return true;
   }
 
   /**

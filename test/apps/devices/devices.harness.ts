@@ -138,6 +138,11 @@ export class DevicesBrowser extends BrowserClient {
     return super.delete(path, { 'User-Agent': this.userAgent, ...headers });
   }
 
+  /** A copy of the cookies from the same browser (same User-Agent): a stolen cookie, a second tab. */
+  override clone(): DevicesBrowser {
+    return this.on(this.app);
+  }
+
   /** The same cookies, sent to another app instance. */
   on(app: INestApplication): DevicesBrowser {
     const copy = new DevicesBrowser(app, this.userAgent);

@@ -43,7 +43,8 @@ export async function startApp(
   // Listen once: supertest would otherwise open and close a server socket for every request.
   await app.listen(0, '127.0.0.1');
   const store = app.get<SessionStore>(SESSION_STORE);
-  const hasher = new SessionIdHasher(secrets);
+  // The module's default idHashSecret: the oldest (last) signing secret.
+  const hasher = new SessionIdHasher(secrets[secrets.length - 1]!);
   const storageKey = (cookieValue: string) => hasher.storageKey(sessionIdOf(cookieValue));
   return {
     app,

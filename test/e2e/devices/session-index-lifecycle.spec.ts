@@ -9,7 +9,7 @@ const IDLE = SESSION_DEFAULTS.idleTimeout;
 /** The module writes lastSeenAt at most once per twentieth of the idle timeout. */
 const ACTIVITY_WRITE_INTERVAL = IDLE / 20;
 
-const hasher = new SessionIdHasher([TEST_SECRET]);
+const hasher = new SessionIdHasher(TEST_SECRET);
 const storageKeyOf = (cookie: string) => hasher.storageKey(decodeURIComponent(cookie).slice(2).split('.')[0]!);
 
 describe.each(STORES)('session index lifecycle on $name', (under) => {

@@ -15,7 +15,7 @@ function sessionId(cookie: string): string {
   return decodeURIComponent(cookie).slice(2).split('.')[0]!;
 }
 
-const hasher = new SessionIdHasher([TEST_SECRET]);
+const hasher = new SessionIdHasher(TEST_SECRET);
 
 describe.each(STORES)('T17 session list and revoke on $name', (under) => {
   let h: DevicesHarness;

@@ -1,0 +1,38 @@
+/**
+ * Events about a session's lifetime and devices. Like every event of the module they carry no
+ * session ID, storage key or cookie value: `handle` is the public device handle, safe to log
+ * and to show to the user.
+ */
+export interface SessionEventSubject {
+  /** The authenticated user, undefined for an anonymous session. */
+  userId: string | undefined;
+  /** The session's public device handle. */
+  handle: string | undefined;
+  /** The request's client IP (`req.ip`, so `trust proxy` applies). */
+  ip: string | undefined;
+  /** The request's User-Agent. */
+  userAgent: string | undefined;
+}
+
+interface SessionEventBase<T extends string> extends SessionEventSubject {
+  type: T;
+  /** Epoch ms. */
+  timestamp: number;
+}
+
+/** A client attribute differs from the one recorded at login (see the `binding` option). */
+export interface BindingMismatchEvent extends SessionEventBase<'session.binding_mismatch'> {
+  attribute: 'userAgent' | 'ip';
+  /** `warn`: reported, the session goes on; `strict`: the session was destroyed. */
+  policy: 'warn' | 'strict';
+  /** The value recorded for the session. */
+  expected: string;
+  /** The value this request came with. */
+  actual: string;
+}
+
+/** The session ID was rotated (see `rotateInterval`); the handle stays the same. */
+export type SessionRotatedEvent = SessionEventBase<'session.rotated'>;
+
+/** Events about sessions themselves (lifetime, binding, devices). */
+export type SessionLifecycleEvent = BindingMismatchEvent | SessionRotatedEvent;
