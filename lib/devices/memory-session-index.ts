@@ -68,7 +68,8 @@ export class MemorySessionIndex implements SessionIndex {
   private write(userId: string, entry: SessionIndexEntry, now: number, mode: 'upsert' | 'replace'): boolean {
     const user = this.live(userId, now);
     const existing = user?.entries.get(entry.handle);
-    if (mode === 'replace' && !existing) return false;
+    const expected = entry.previousStorageKey ?? entry.storageKey;
+    if (mode === 'replace' && (!existing || parse(existing).storageKey !== expected)) return false;
     if (entry.expiresAt <= now) {
       user?.entries.delete(entry.handle);
       if (user?.entries.size === 0) this.users.delete(userId);

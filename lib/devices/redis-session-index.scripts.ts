@@ -32,14 +32,14 @@ end
 
 /**
  * ARGV: now, slack, mode ('upsert' | 'replace'), handle, expiresAt, json (an object without
- * `seq`). A new entry takes the next `seq`, a replaced one keeps its own; it is written into
- * the JSON. Returns 1 written, 0 not.
+ * `seq`), the storage key a replaced entry must still point at. A new entry takes the next
+ * `seq`, a replaced one keeps its own; it is written into the JSON. Returns 1 written, 0 not.
  */
 export const PUT_SCRIPT = `${PRELUDE}
 prune()
-local mode, handle, score, json = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local mode, handle, score, json, expected = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 local old = redis.call('HGET', hkey, handle)
-if mode == 'replace' and not old then
+if mode == 'replace' and (not old or cjson.decode(old).storageKey ~= expected) then
   keepalive()
   return 0
 end

@@ -89,7 +89,8 @@ export class RedisSessionIndex implements SessionIndex {
     mode: 'upsert' | 'replace',
   ): Promise<boolean> {
     const { seq: _assignedByTheIndex, ...fields } = entry;
-    const args = [String(now), String(KEY_SLACK_MS), mode, entry.handle, String(entry.expiresAt), JSON.stringify(fields)];
+    const expected = entry.previousStorageKey ?? entry.storageKey;
+    const args = [String(now), String(KEY_SLACK_MS), mode, entry.handle, String(entry.expiresAt), JSON.stringify(fields), expected];
     return (await this.run(PUT, this.keys(userId), args)) === 1;
   }
 

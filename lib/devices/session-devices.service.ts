@@ -175,11 +175,15 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
     await this.owned.index.remove(before.userId, [before], Date.now()).catch((err: unknown) => this.report(err));
   }
 
-  /** A stored session recorded activity: the entry's lastSeenAt and deadline (its score) follow. */
+  /**
+   * A stored session recorded activity: the entry's lastSeenAt and deadline (its score) follow,
+   * if it still points at the key written. When it does not, the session was revoked, or moved
+   * on to a new ID (a write under a rotated-out ID), and there is nothing to follow.
+   */
   async activityRecorded(storageKey: string, sess: SessionData, deadline: number): Promise<void> {
     const userId = sess.auth?.user?.id;
     if (!this.owned.index || typeof userId !== 'string' || !sess.meta?.handle) return;
-    await this.owned.index.put(userId, this.entryFor(storageKey, sess, deadline), Date.now());
+    await this.owned.index.replace(userId, this.entryFor(storageKey, sess, deadline), Date.now());
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -56,8 +56,13 @@ export interface SessionIndex {
    */
   put(userId: string, entry: SessionIndexEntry, now: number): Promise<void>;
   /**
-   * Replaces the entry with `entry.handle` only if it is still in the index.
-   * @returns false when it is gone (revoked or expired meanwhile) and nothing was written.
+   * Replaces the entry with `entry.handle` only if it is still in the index and still points at
+   * `entry.previousStorageKey ?? entry.storageKey`: the key a regenerated session moves from,
+   * or the key a session's activity was just written under. A compare-and-set, so that of two
+   * parallel ID changes of one session only one moves the entry, and a late write under a
+   * rotated-out key never points the entry back at it.
+   * @returns false when it is gone (revoked or expired meanwhile) or points elsewhere; nothing
+   * was written.
    */
   replace(userId: string, entry: SessionIndexEntry, now: number): Promise<boolean>;
   /** The user's live entries, in no particular order. */

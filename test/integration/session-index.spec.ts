@@ -92,6 +92,19 @@ describe.each(kinds)('session index on %s', (kind) => {
     expect(await t.index.get(u, 'a', T0)).toMatchObject({ storageKey: 'rotated', previousStorageKey: 'key-a', seq: 1 });
   });
 
+  it('replace is a compare-and-set on the key the session moves from (or was written under)', async () => {
+    const u = user();
+    await t.index.put(u, entry('a', T0 + 10_000), T0);
+    // Two ID changes of one session from the same key: only the first moves the entry.
+    expect(await t.index.replace(u, entry('a', T0 + 20_000, { storageKey: 'first', previousStorageKey: 'key-a' }), T0)).toBe(true);
+    expect(await t.index.replace(u, entry('a', T0 + 20_000, { storageKey: 'second', previousStorageKey: 'key-a' }), T0)).toBe(false);
+    expect(await t.index.get(u, 'a', T0)).toMatchObject({ storageKey: 'first' });
+    // Activity follows the key it was written under, never a key the session left.
+    expect(await t.index.replace(u, entry('a', T0 + 30_000, { storageKey: 'key-a', lastSeenAt: T0 + 9 }), T0)).toBe(false);
+    expect(await t.index.replace(u, entry('a', T0 + 30_000, { storageKey: 'first', lastSeenAt: T0 + 5 }), T0)).toBe(true);
+    expect(await t.index.get(u, 'a', T0)).toMatchObject({ storageKey: 'first', lastSeenAt: T0 + 5, expiresAt: T0 + 30_000, seq: 1 });
+  });
+
   it('remove is a compare-and-delete on the storage key and reports entries that moved', async () => {
     const u = user();
     await t.index.put(u, entry('a', T0 + 10_000), T0);
