@@ -13,11 +13,13 @@ import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
 import type { ResolvedSessionOptions } from '../session.options.js';
 import { loadedStorageKey, type SessionActivityListener } from '../store/express-store.adapter.js';
 import { SessionIdHasher } from '../store/session-id-hasher.js';
-import type { SessionStore } from '../store/session-store.interface.js';
+import type { SessionStore, StoredSession } from '../store/session-store.interface.js';
+import { withTimeout } from '../store/store-timeout.js';
 import type { ActiveSession } from './active-session.interface.js';
 import { SESSION_INDEX } from './devices.internal-constants.js';
 import type { SessionIndex, SessionIndexEntry } from './session-index.interface.js';
 import type { OwnedIndex } from './session-index.factory.js';
+import { TimeBoundSessionIndex } from './time-bound-session-index.js';
 import { summarizeUserAgent } from './user-agent.js';
 
 /** Where a request's authenticated session sits in the index. */
@@ -47,13 +49,16 @@ const MAX_REVOKE_ROUNDS = 5;
  *   A failure between the two steps leaves an entry without a record: it is not listed nor
  *   counted (every listed entry is checked against its record) and is pruned at its deadline.
  *
- * When the store or the index fails, the methods reject with 503 `session_store_unavailable`
- * (never a 500); a login or ID change whose entry could not be written leaves no session behind.
+ * When the store or the index fails or does not answer within `storeTimeout`, the methods
+ * reject with 503 `session_store_unavailable` (never a 500, never a hang); a login or ID change
+ * whose entry could not be written leaves no new session behind.
  */
 @Injectable()
 export class SessionDevicesService implements SessionActivityListener, OnApplicationShutdown {
   private readonly hasher: SessionIdHasher;
   private readonly logger = new Logger('SessionModule');
+  /** The index with every call bounded by `storeTimeout`; undefined when the app opted out. */
+  private readonly index: SessionIndex | undefined;
 
   constructor(
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
@@ -61,6 +66,7 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
     @Inject(SESSION_INDEX) private readonly owned: OwnedIndex,
   ) {
     this.hasher = new SessionIdHasher(options.idHashSecret);
+    this.index = owned.index && new TimeBoundSessionIndex(owned.index, options.storeTimeout);
   }
 
   /** The user's live sessions, most recently active first; `current` marks the request's own. */
@@ -119,7 +125,7 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
    * logging in again replaces it.
    */
   async assertCanLogin(req: Request, userId: string): Promise<void> {
-    const index = this.owned.index;
+    const index = this.index;
     if (!index || this.options.sessionLimitPolicy !== 'reject') return;
     const own = this.identify(req);
     const max = this.options.maxSessionsPerUser;
@@ -140,7 +146,7 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
    * changing): nothing was written, and the caller must end the new session.
    */
   async regenerated(req: Request, before: IndexedSession | undefined): Promise<boolean> {
-    const index = this.owned.index;
+    const index = this.index;
     if (!index) return true;
     const after = this.identify(req);
     const sameSession = before !== undefined && after?.userId === before.userId && after.handle === before.handle;
@@ -171,8 +177,8 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
    * logout has happened; an entry left behind is hidden (no record) and pruned at its deadline.
    */
   async destroyed(before: IndexedSession | undefined): Promise<void> {
-    if (!before || !this.owned.index) return;
-    await this.owned.index.remove(before.userId, [before], Date.now()).catch((err: unknown) => this.report(err));
+    if (!before || !this.index) return;
+    await this.index.remove(before.userId, [before], Date.now()).catch((err: unknown) => this.report(err));
   }
 
   /**
@@ -182,8 +188,8 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
    */
   async activityRecorded(storageKey: string, sess: SessionData, deadline: number): Promise<void> {
     const userId = sess.auth?.user?.id;
-    if (!this.owned.index || typeof userId !== 'string' || !sess.meta?.handle) return;
-    await this.owned.index.replace(userId, this.entryFor(storageKey, sess, deadline), Date.now());
+    if (!this.index || typeof userId !== 'string' || !sess.meta?.handle) return;
+    await this.index.replace(userId, this.entryFor(storageKey, sess, deadline), Date.now());
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -222,7 +228,7 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
     for (let round = 0; pending.length > 0; round++) {
       if (round === MAX_REVOKE_ROUNDS) throw new Error('SessionModule: a session kept changing its ID while being revoked.');
       const keys = pending.flatMap((entry) => [entry.storageKey, entry.previousStorageKey]);
-      await Promise.all(keys.map((key) => key && this.store.destroy(key)));
+      await Promise.all(keys.map((key) => key && this.destroyRecord(key)));
       const targets = pending.map(({ handle, storageKey }) => ({ handle, storageKey }));
       pending = await index.remove(userId, targets, Date.now());
     }
@@ -235,7 +241,7 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
    * such an entry is neither shown nor counted, and is pruned at its deadline.
    */
   private async verified(userId: string, entries: SessionIndexEntry[]): Promise<SessionIndexEntry[]> {
-    const records = await Promise.all(entries.map((entry) => this.store.get(entry.storageKey)));
+    const records = await Promise.all(entries.map((entry) => this.readRecord(entry.storageKey)));
     return entries.filter((entry, i) => {
       const record = records[i] as Partial<SessionData> | null;
       return record?.auth?.user?.id === userId && record.meta?.handle === entry.handle;
@@ -262,6 +268,15 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
     };
   }
 
+  /** A session record, bounded by `storeTimeout` like every store call of the module. */
+  private readRecord(key: string): Promise<StoredSession | null> {
+    return withTimeout(this.store.get(key), this.options.storeTimeout, 'read');
+  }
+
+  private destroyRecord(key: string): Promise<void> {
+    return withTimeout(this.store.destroy(key), this.options.storeTimeout, 'delete');
+  }
+
   /** Runs `work`; a failure of the store or the index becomes 503 (HTTP errors pass as they are). */
   private async available<T>(work: () => Promise<T>): Promise<T> {
     try {
@@ -285,13 +300,13 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
 
   /** Best effort: deletes a record that must not live and makes the rest of the request anonymous. */
   private async discard(req: Request, storageKey: string): Promise<void> {
-    await this.store.destroy(storageKey).catch((err: unknown) => this.report(err));
+    await this.destroyRecord(storageKey).catch((err: unknown) => this.report(err));
     strip(req.session);
   }
 
   private requireIndex(): SessionIndex {
-    if (!this.owned.index) throw new SessionIndexNotConfiguredException();
-    return this.owned.index;
+    if (!this.index) throw new SessionIndexNotConfiguredException();
+    return this.index;
   }
 }
 

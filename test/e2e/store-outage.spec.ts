@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SessionService, SessionStoreUnavailableException } from '../../lib/index.js';
 import { createLifetimeApp, gates, handlerRuns } from '../apps/lifetime/lifetime.app.js';
 import { BrowserClient } from '../support/http-client.js';
 import { RedisServerProcess } from '../support/redis-server.js';
@@ -89,6 +90,26 @@ describe.skipIf(!redisAvailable)('store outage fails closed on redis', () => {
 
       await eventually(async () => (await browser.get('/me')).status === 200);
       expect((await browser.get('/me')).body).toMatchObject({ userId: 'alice', data: { kept: true } });
+    });
+
+    it('the device API and the session index fail closed within the bound too', async () => {
+      const browser = new BrowserClient(app);
+      expect((await browser.post('/login', { user: 'dave' })).status).toBe(200);
+      const sessions = app.get(SessionService);
+      server.pause();
+      try {
+        for (const call of [() => sessions.listSessions('dave'), () => sessions.revokeAllSessions('dave')]) {
+          const { res, ms } = await timed(call().then(() => 'resolved', (err: unknown) => err));
+          expect(res).toBeInstanceOf(SessionStoreUnavailableException);
+          expect(ms).toBeLessThan(BOUND);
+        }
+      } finally {
+        server.resume();
+      }
+      await eventually(async () => (await browser.get('/me')).status === 200);
+      expect((await sessions.listSessions('dave')).map((session) => session.handle)).toEqual([
+        (await browser.get('/me')).body.handle,
+      ]);
     });
 
     it('finishes a request whose end-of-response save hangs, without running the route twice', async () => {
