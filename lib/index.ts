@@ -60,6 +60,8 @@ export type {
   BindingMismatchEvent,
   SessionEventSubject,
   SessionLifecycleEvent,
+  SessionRevokedEvent,
+  SessionRevokeReason,
   SessionRotatedEvent,
 } from './events/session.event.js';
 export type { ActiveSession } from './devices/active-session.interface.js';

@@ -7,6 +7,8 @@ import {
   SessionNotFoundException,
 } from '../errors/devices.exceptions.js';
 import { SessionStoreUnavailableException, UnauthenticatedException } from '../errors/session.exceptions.js';
+import { SessionEvents } from '../events/session-events.js';
+import type { SessionRevokeReason } from '../events/session.event.js';
 import { sessionDeadline } from '../http/session-lifetime.js';
 import { SESSION_STORE } from '../session.constants.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
@@ -64,6 +66,7 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
     @Inject(SESSION_STORE) private readonly store: SessionStore,
     @Inject(SESSION_INDEX) private readonly owned: OwnedIndex,
+    private readonly events: SessionEvents,
   ) {
     this.hasher = new SessionIdHasher(options.idHashSecret);
     this.index = owned.index && new TimeBoundSessionIndex(owned.index, options.storeTimeout);
@@ -87,7 +90,7 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
     if (typeof handle !== 'string' || !HANDLE_SHAPE.test(handle)) throw new SessionNotFoundException();
     const entry = await this.available(() => index.get(userId, handle, Date.now()));
     if (!entry) throw new SessionNotFoundException();
-    await this.available(() => this.revokeEntries(index, userId, [entry]));
+    await this.available(() => this.revokeEntries(index, userId, [entry], 'revoke'));
   }
 
   /** Revokes every session of the request's user but the request's own. @returns how many. */
@@ -97,7 +100,7 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
     const index = this.requireIndex();
     return this.available(async () => {
       const others = (await index.list(current.userId, Date.now())).filter((entry) => entry.handle !== current.handle);
-      return this.revokeEntries(index, current.userId, others);
+      return this.revokeEntries(index, current.userId, others, 'revoke_others');
     });
   }
 
@@ -105,7 +108,7 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
   async revokeAll(userId: string): Promise<number> {
     requireUserId(userId);
     const index = this.requireIndex();
-    return this.available(async () => this.revokeEntries(index, userId, await index.list(userId, Date.now())));
+    return this.available(async () => this.revokeEntries(index, userId, await index.list(userId, Date.now()), 'revoke_all'));
   }
 
   /**
@@ -212,7 +215,7 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
     });
     if (!over) return;
     if (this.options.sessionLimitPolicy === 'evict-oldest') {
-      await this.available(() => this.revokeEntries(index, added.userId, over.slice(0, over.length - max)));
+      await this.available(() => this.revokeEntries(index, added.userId, over.slice(0, over.length - max), 'session_limit'));
       return;
     }
     const own = over.find((entry) => entry.handle === added.handle);
@@ -222,17 +225,39 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
     throw new SessionLimitException(max);
   }
 
-  /** Deletes the sessions' records, then their entries; follows entries that moved meanwhile. */
-  private async revokeEntries(index: SessionIndex, userId: string, entries: SessionIndexEntry[]): Promise<number> {
+  /**
+   * Deletes the sessions' records, then their entries; follows entries that moved meanwhile.
+   * Each revoked session is reported (`session.revoked`) when a `reason` is given.
+   */
+  private async revokeEntries(
+    index: SessionIndex,
+    userId: string,
+    entries: SessionIndexEntry[],
+    reason?: SessionRevokeReason,
+  ): Promise<number> {
     let pending = entries;
     for (let round = 0; pending.length > 0; round++) {
       if (round === MAX_REVOKE_ROUNDS) throw new Error('SessionModule: a session kept changing its ID while being revoked.');
+      // The previous key too: a record still under a rotated-out ID (its grace window) dies with it.
       const keys = pending.flatMap((entry) => [entry.storageKey, entry.previousStorageKey]);
       await Promise.all(keys.map((key) => key && this.destroyRecord(key)));
       const targets = pending.map(({ handle, storageKey }) => ({ handle, storageKey }));
       pending = await index.remove(userId, targets, Date.now());
     }
+    if (reason) for (const entry of entries) this.reportRevoked(userId, entry, reason);
     return entries.length;
+  }
+
+  private reportRevoked(userId: string, entry: SessionIndexEntry, reason: SessionRevokeReason): void {
+    this.events.emit({
+      type: 'session.revoked',
+      userId,
+      handle: entry.handle,
+      reason,
+      ip: entry.ip,
+      userAgent: entry.userAgent,
+      timestamp: Date.now(),
+    });
   }
 
   /**

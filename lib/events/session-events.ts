@@ -7,7 +7,7 @@ import type { SessionEventSubject, SessionLifecycleEvent } from './session.event
 
 /**
  * Every security event the module reports: a union keyed by `type` (`mfa`,
- * `session.binding_mismatch`, `session.rotated`), so more kinds join
+ * `session.binding_mismatch`, `session.rotated`, `session.revoked`), so more kinds join
  * without breaking listeners that switch on `type`. Each has `userId`, `ip` and `timestamp`
  * (epoch ms); none holds a code, a secret, a session ID or a cookie value.
  */

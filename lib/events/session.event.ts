@@ -8,9 +8,12 @@ export interface SessionEventSubject {
   userId: string | undefined;
   /** The session's public device handle. */
   handle: string | undefined;
-  /** The request's client IP (`req.ip`, so `trust proxy` applies). */
+  /**
+   * The client IP: the request's (`req.ip`, so `trust proxy` applies) for events a request
+   * raised, the one recorded at login for `session.revoked`.
+   */
   ip: string | undefined;
-  /** The request's User-Agent. */
+  /** The User-Agent, from the request or recorded at login like `ip`. */
   userAgent: string | undefined;
 }
 
@@ -34,5 +37,21 @@ export interface BindingMismatchEvent extends SessionEventBase<'session.binding_
 /** The session ID was rotated (see `rotateInterval`); the handle stays the same. */
 export type SessionRotatedEvent = SessionEventBase<'session.rotated'>;
 
+/**
+ * Why a session was revoked:
+ * - `revoke`: `revokeSession(userId, handle)`
+ * - `revoke_others`: `revokeOtherSessions(req)` ("sign out other devices")
+ * - `revoke_all`: `revokeAllSessions(userId)` (logout everywhere, password change, admins)
+ * - `session_limit`: evicted by a newer login over `maxSessionsPerUser` (policy `evict-oldest`)
+ */
+export type SessionRevokeReason = 'revoke' | 'revoke_others' | 'revoke_all' | 'session_limit';
+
+/** A session was ended from elsewhere: its next request, on any instance, is anonymous. */
+export interface SessionRevokedEvent extends SessionEventBase<'session.revoked'> {
+  userId: string;
+  handle: string;
+  reason: SessionRevokeReason;
+}
+
 /** Events about sessions themselves (lifetime, binding, devices). */
-export type SessionLifecycleEvent = BindingMismatchEvent | SessionRotatedEvent;
+export type SessionLifecycleEvent = BindingMismatchEvent | SessionRotatedEvent | SessionRevokedEvent;
