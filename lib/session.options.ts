@@ -167,8 +167,10 @@ export interface SessionModuleOptions {
   /** TOTP multi-factor authentication. Without it, no user is asked for MFA. */
   mfa?: MfaOptions;
   /**
-   * Receives every security event (MFA outcomes, ...): for audit logs and notifying users.
-   * Events never hold codes, secrets or session IDs. Errors it throws are logged and ignored.
+   * Receives every security event (MFA outcomes, client-binding mismatches, ID rotations,
+   * revoked sessions): for audit logs and notifying users. Subscribe through `SessionEvents`
+   * too. Events never hold codes, secrets, session IDs or cookie values. Errors it throws (or
+   * rejections) are logged and never affect the request.
    */
   onEvent?: SessionEventListener;
   /**
