@@ -4,7 +4,7 @@ import { SESSION_STORE, type SessionModuleOptions, type SessionStore } from '../
 import { SessionIdHasher } from '../../../lib/store/session-id-hasher.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { connectTestRedis, deleteKeys, uniquePrefix, type StoreUnderTest } from '../../support/stores.js';
-import { sessionIdOf } from './session-cookie.js';
+import { sessionIdOf } from '../../support/session-cookie.js';
 
 /**
  * One fixture app on one store, with what a test needs to look behind it: the store the module

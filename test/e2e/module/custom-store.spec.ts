@@ -5,7 +5,7 @@ import { SessionIdHasher } from '../../../lib/store/session-id-hasher.js';
 import { TEST_SECRET } from '../../apps/basic/basic.app.js';
 import { createCustomStoreApp, StoreProbe } from '../../apps/custom-store/custom-store.app.js';
 import { MapSessionStore } from '../../apps/custom-store/map-session.store.js';
-import { sessionIdOf } from '../../apps/kit/session-cookie.js';
+import { sessionIdOf } from '../../support/session-cookie.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { expectLoginRoundTrip } from './round-trip.js';
 

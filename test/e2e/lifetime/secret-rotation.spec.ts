@@ -1,12 +1,12 @@
 import { createHmac } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SessionModuleOptions } from '../../lib/index.js';
-import { createLifetimeApp } from '../apps/lifetime/lifetime.app.js';
-import { useFakeClock, type FakeClock } from '../support/fake-clock.js';
-import { BrowserClient } from '../support/http-client.js';
-import { COOKIE } from '../support/session-cookie.js';
-import { STORE_NAMES, openStore, type StoreHarness } from '../support/store-harness.js';
+import type { SessionModuleOptions } from '../../../lib/index.js';
+import { createLifetimeApp } from '../../apps/lifetime/lifetime.app.js';
+import { useFakeClock, type FakeClock } from '../../support/fake-clock.js';
+import { BrowserClient } from '../../support/http-client.js';
+import { COOKIE } from '../../support/session-cookie.js';
+import { STORE_NAMES, openStore, type StoreHarness } from '../../support/store-harness.js';
 
 const OLD = 'old-signing-secret-old-signing-secret-0001';
 const NEW = 'new-signing-secret-new-signing-secret-0002';

@@ -1,10 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLifetimeApp } from '../apps/lifetime/lifetime.app.js';
-import { useFakeClock, type FakeClock } from '../support/fake-clock.js';
-import { BrowserClient } from '../support/http-client.js';
-import { connectTestRedis } from '../support/stores.js';
-import { STORE_NAMES, openStore, type StoreHarness } from '../support/store-harness.js';
+import { createLifetimeApp } from '../../apps/lifetime/lifetime.app.js';
+import { useFakeClock, type FakeClock } from '../../support/fake-clock.js';
+import { BrowserClient } from '../../support/http-client.js';
+import { connectTestRedis } from '../../support/stores.js';
+import { STORE_NAMES, openStore, type StoreHarness } from '../../support/store-harness.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -1,12 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { createClient, type RedisClientType } from 'redis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLifetimeApp } from '../apps/lifetime/lifetime.app.js';
-import { useFakeClock, type FakeClock } from '../support/fake-clock.js';
-import { BrowserClient } from '../support/http-client.js';
-import { RedisServerProcess } from '../support/redis-server.js';
-import { STORE_NAMES, openStore, type StoreHarness } from '../support/store-harness.js';
-import { redisAvailable } from '../support/stores.js';
+import { createLifetimeApp } from '../../apps/lifetime/lifetime.app.js';
+import { useFakeClock, type FakeClock } from '../../support/fake-clock.js';
+import { BrowserClient } from '../../support/http-client.js';
+import { RedisServerProcess } from '../../support/redis-server.js';
+import { STORE_NAMES, openStore, type StoreHarness } from '../../support/store-harness.js';
+import { redisAvailable } from '../../support/stores.js';
 
 const IDLE = 30 * 60_000;
 /** A twentieth of the idle timeout: lastSeenAt is written at most this often. */

@@ -1,11 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SessionIdHasher } from '../../lib/store/session-id-hasher.js';
-import { TEST_SECRET } from '../apps/basic/basic.app.js';
-import { createLifetimeApp, gates } from '../apps/lifetime/lifetime.app.js';
-import { BrowserClient } from '../support/http-client.js';
-import { COOKIE, sessionCookies, sessionIdOf } from '../support/session-cookie.js';
-import { STORE_NAMES, openStore, type StoreHarness } from '../support/store-harness.js';
+import { SessionIdHasher } from '../../../lib/store/session-id-hasher.js';
+import { TEST_SECRET } from '../../apps/basic/basic.app.js';
+import { createLifetimeApp, gates } from '../../apps/lifetime/lifetime.app.js';
+import { BrowserClient } from '../../support/http-client.js';
+import { COOKIE, sessionCookies, sessionIdOf } from '../../support/session-cookie.js';
+import { STORE_NAMES, openStore, type StoreHarness } from '../../support/store-harness.js';
 
 const RACES = 1_000;
 const BATCH = 50;

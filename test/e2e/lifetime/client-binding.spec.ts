@@ -1,10 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ClientBindingOptions, SessionEvent } from '../../lib/index.js';
-import { createLifetimeApp } from '../apps/lifetime/lifetime.app.js';
-import { BrowserClient } from '../support/http-client.js';
-import { expiresSessionCookie, sessionCookies } from '../support/session-cookie.js';
-import { STORE_NAMES, openStore, type StoreHarness } from '../support/store-harness.js';
+import type { ClientBindingOptions, SessionEvent } from '../../../lib/index.js';
+import { createLifetimeApp } from '../../apps/lifetime/lifetime.app.js';
+import { BrowserClient } from '../../support/http-client.js';
+import { expiresSessionCookie, sessionCookies } from '../../support/session-cookie.js';
+import { STORE_NAMES, openStore, type StoreHarness } from '../../support/store-harness.js';
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';

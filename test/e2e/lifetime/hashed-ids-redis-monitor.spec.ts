@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { createClient, type RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SessionIdHasher } from '../../lib/store/session-id-hasher.js';
-import { TEST_SECRET } from '../apps/basic/basic.app.js';
-import { createLifetimeApp } from '../apps/lifetime/lifetime.app.js';
-import { useFakeClock } from '../support/fake-clock.js';
-import { BrowserClient } from '../support/http-client.js';
-import { RedisServerProcess } from '../support/redis-server.js';
-import { COOKIE, sessionIdOf } from '../support/session-cookie.js';
-import { redisAvailable } from '../support/stores.js';
+import { SessionIdHasher } from '../../../lib/store/session-id-hasher.js';
+import { TEST_SECRET } from '../../apps/basic/basic.app.js';
+import { createLifetimeApp } from '../../apps/lifetime/lifetime.app.js';
+import { useFakeClock } from '../../support/fake-clock.js';
+import { BrowserClient } from '../../support/http-client.js';
+import { RedisServerProcess } from '../../support/redis-server.js';
+import { COOKIE, sessionIdOf } from '../../support/session-cookie.js';
+import { redisAvailable } from '../../support/stores.js';
 
 /** Everything a key holds: session records and forwards are strings, the device index a hash and a sorted set. */
 async function dump(client: RedisClientType, key: string): Promise<string> {

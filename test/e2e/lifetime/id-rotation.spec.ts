@@ -1,11 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SessionEvent } from '../../lib/index.js';
-import { createLifetimeApp, gates } from '../apps/lifetime/lifetime.app.js';
-import { useFakeClock, type FakeClock } from '../support/fake-clock.js';
-import { BrowserClient } from '../support/http-client.js';
-import { COOKIE, sessionCookies } from '../support/session-cookie.js';
-import { STORE_NAMES, openStore, type StoreHarness } from '../support/store-harness.js';
+import type { SessionEvent } from '../../../lib/index.js';
+import { createLifetimeApp, gates } from '../../apps/lifetime/lifetime.app.js';
+import { useFakeClock, type FakeClock } from '../../support/fake-clock.js';
+import { BrowserClient } from '../../support/http-client.js';
+import { COOKIE, sessionCookies } from '../../support/session-cookie.js';
+import { STORE_NAMES, openStore, type StoreHarness } from '../../support/store-harness.js';
 
 const MINUTE = 60_000;
 const ROTATE = 15 * MINUTE;

@@ -1,11 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SessionService, SessionStoreUnavailableException } from '../../lib/index.js';
-import { createLifetimeApp, gates, handlerRuns } from '../apps/lifetime/lifetime.app.js';
-import { BrowserClient } from '../support/http-client.js';
-import { RedisServerProcess } from '../support/redis-server.js';
-import { sessionCookies } from '../support/session-cookie.js';
-import { redisAvailable } from '../support/stores.js';
+import { SessionService, SessionStoreUnavailableException } from '../../../lib/index.js';
+import { createLifetimeApp, gates, handlerRuns } from '../../apps/lifetime/lifetime.app.js';
+import { BrowserClient } from '../../support/http-client.js';
+import { RedisServerProcess } from '../../support/redis-server.js';
+import { sessionCookies } from '../../support/session-cookie.js';
+import { redisAvailable } from '../../support/stores.js';
 
 const STORE_TIMEOUT = 500;
 /** Generous: proves "bounded, never hangs" (a hang would run into the test timeout), not speed. */
