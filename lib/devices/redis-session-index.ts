@@ -90,7 +90,8 @@ export class RedisSessionIndex implements SessionIndex {
   ): Promise<boolean> {
     const { seq: _assignedByTheIndex, ...fields } = entry;
     const expected = entry.previousStorageKey ?? entry.storageKey;
-    const args = [String(now), String(KEY_SLACK_MS), mode, entry.handle, String(entry.expiresAt), JSON.stringify(fields), expected];
+    const args = [String(now), String(KEY_SLACK_MS), mode, entry.handle, String(entry.expiresAt)];
+    args.push(JSON.stringify(fields), expected);
     return (await this.run(PUT, this.keys(userId), args)) === 1;
   }
 

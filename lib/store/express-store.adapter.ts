@@ -197,7 +197,9 @@ export class ExpressStoreAdapter extends session.Store {
       forward.issuedAt !== undefined && meta && typeof meta === 'object' && !Array.isArray(meta)
         ? { ...record, meta: { ...meta, idIssuedAt: forward.issuedAt } }
         : record;
-    if (await this.store.set(forward.to, redirected, ttl, 'update')) await this.recordActivity(forward.to, marked, now + ttl);
+    if (await this.store.set(forward.to, redirected, ttl, 'update')) {
+      await this.recordActivity(forward.to, marked, now + ttl);
+    }
   }
 
   /**

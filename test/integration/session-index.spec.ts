@@ -95,13 +95,15 @@ describe.each(kinds)('session index on %s', (kind) => {
   it('replace is a compare-and-set on the key the session moves from (or was written under)', async () => {
     const u = user();
     await t.index.put(u, entry('a', T0 + 10_000), T0);
+    const moved = (storageKey: string) => entry('a', T0 + 20_000, { storageKey, previousStorageKey: 'key-a' });
+    const active = (storageKey: string, lastSeenAt: number) => entry('a', T0 + 30_000, { storageKey, lastSeenAt });
     // Two ID changes of one session from the same key: only the first moves the entry.
-    expect(await t.index.replace(u, entry('a', T0 + 20_000, { storageKey: 'first', previousStorageKey: 'key-a' }), T0)).toBe(true);
-    expect(await t.index.replace(u, entry('a', T0 + 20_000, { storageKey: 'second', previousStorageKey: 'key-a' }), T0)).toBe(false);
+    expect(await t.index.replace(u, moved('first'), T0)).toBe(true);
+    expect(await t.index.replace(u, moved('second'), T0)).toBe(false);
     expect(await t.index.get(u, 'a', T0)).toMatchObject({ storageKey: 'first' });
     // Activity follows the key it was written under, never a key the session left.
-    expect(await t.index.replace(u, entry('a', T0 + 30_000, { storageKey: 'key-a', lastSeenAt: T0 + 9 }), T0)).toBe(false);
-    expect(await t.index.replace(u, entry('a', T0 + 30_000, { storageKey: 'first', lastSeenAt: T0 + 5 }), T0)).toBe(true);
+    expect(await t.index.replace(u, active('key-a', T0 + 9), T0)).toBe(false);
+    expect(await t.index.replace(u, active('first', T0 + 5), T0)).toBe(true);
     expect(await t.index.get(u, 'a', T0)).toMatchObject({ storageKey: 'first', lastSeenAt: T0 + 5, expiresAt: T0 + 30_000, seq: 1 });
   });
 

@@ -115,7 +115,10 @@ export async function createLifetimeApp(options: Partial<SessionModuleOptions> =
   // A tracking store is a custom store: the module needs the index of the store behind it.
   const sessionIndex = options.store instanceof TrackingStore ? { sessionIndex: options.store.index } : {};
   const moduleRef = await Test.createTestingModule({
-    imports: [SessionModule.forRoot({ secret: TEST_SECRET, ...sessionIndex, ...options, isGlobal: true }), LifetimeFeatureModule],
+    imports: [
+      SessionModule.forRoot({ secret: TEST_SECRET, ...sessionIndex, ...options, isGlobal: true }),
+      LifetimeFeatureModule,
+    ],
   }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
   // The tests speak plain HTTP and say X-Forwarded-Proto: https (and X-Forwarded-For), as a TLS proxy would.

@@ -99,7 +99,9 @@ describe.each(STORE_NAMES)('session index under rotation and binding on $name', 
     expect((await slow).status).toBe(204);
 
     // The stale request ran last: its activity is what the entry shows, under the key it really wrote.
-    expect(await entries('idx-stale')).toEqual([expect.objectContaining({ storageKey: rotatedKey, lastSeenAt: slowSeenAt })]);
+    expect(await entries('idx-stale')).toEqual([
+      expect.objectContaining({ storageKey: rotatedKey, lastSeenAt: slowSeenAt }),
+    ]);
     expect((await browser.get('/me')).body).toMatchObject({ data: { note: 'late' } });
     const [entry] = await entries('idx-stale');
     await app.get(SessionService).revokeSession('idx-stale', entry!.handle);

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionEvent, SessionRevokedEvent } from '../../../lib/index.js';
-import { CHROME_ANDROID, COOKIE, DevicesHarness, FIREFOX_WINDOWS, SAFARI_IPHONE } from '../../apps/devices/devices.harness.js';
+import {
+  CHROME_ANDROID,
+  COOKIE,
+  DevicesHarness,
+  FIREFOX_WINDOWS,
+  SAFARI_IPHONE,
+} from '../../apps/devices/devices.harness.js';
 import { STORES } from '../../support/stores.js';
 
 /** T17/T18 audit: every revoked or evicted session is reported, by handle, never by ID or cookie. */
@@ -25,13 +31,21 @@ describe.each(STORES)('session.revoked events on $name', (under) => {
     const phone = await h.loggedIn(user, SAFARI_IPHONE);
     const tablet = await h.loggedIn(user, CHROME_ANDROID);
     const handleOf = async (browser: typeof laptop) => (await browser.get('/me')).body.handle as string;
-    const [phoneHandle, tabletHandle, laptopHandle] = [await handleOf(phone), await handleOf(tablet), await handleOf(laptop)];
+    const phoneHandle = await handleOf(phone);
+    const tabletHandle = await handleOf(tablet);
+    const laptopHandle = await handleOf(laptop);
     const storageKeys = (await h.index().list(user, Date.now())).map((entry) => entry.storageKey);
     expect(storageKeys).toHaveLength(3);
 
     expect((await laptop.delete(`/api/sessions/${phoneHandle}`)).status).toBe(204);
     expect(revoked()).toEqual([
-      expect.objectContaining({ userId: user, handle: phoneHandle, reason: 'revoke', userAgent: SAFARI_IPHONE, ip: expect.any(String) }),
+      expect.objectContaining({
+        userId: user,
+        handle: phoneHandle,
+        reason: 'revoke',
+        userAgent: SAFARI_IPHONE,
+        ip: expect.any(String),
+      }),
     ]);
     expect((await laptop.post('/password')).status).toBe(204);
     expect(revoked().slice(1)).toEqual([expect.objectContaining({ handle: tabletHandle, reason: 'revoke_others' })]);
@@ -51,7 +65,9 @@ describe.each(STORES)('session.revoked events on $name', (under) => {
     const first = await h.loggedIn('ev-limit', FIREFOX_WINDOWS);
     const firstHandle = (await first.get('/me')).body.handle as string;
     await h.loggedIn('ev-limit', SAFARI_IPHONE);
-    expect(revoked()).toEqual([expect.objectContaining({ userId: 'ev-limit', handle: firstHandle, reason: 'session_limit' })]);
+    expect(revoked()).toEqual([
+      expect.objectContaining({ userId: 'ev-limit', handle: firstHandle, reason: 'session_limit' }),
+    ]);
     await h.close();
 
     const strict = await start({ maxSessionsPerUser: 1, sessionLimitPolicy: 'reject' });
