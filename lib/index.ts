@@ -6,14 +6,17 @@ export {
 export {
   SESSION_DEFAULTS,
   SessionOptionsError,
+  type BindingPolicy,
+  type ClientBindingOptions,
   type MfaOptions,
   type ResolvedMfaOptions,
   type SameSitePolicy,
   type SessionCookieOptions,
+  type SessionLimitPolicy,
   type SessionModuleOptions,
 } from './session.options.js';
 export { PUBLIC_ROUTE, SESSION_STORE, SKIP_MFA } from './session.constants.js';
-export { SessionService, type LoginOptions, type LoginResult } from './session.service.js';
+export { SessionService, type LoginOptions, type LoginResult, type RegenerateOptions } from './session.service.js';
 export type { CurrentSessionInfo, JsonValue, MfaState, SessionAuthState, SessionMeta, SessionUser } from './session.types.js';
 
 export { LoginInterceptor } from './login/login.interceptor.js';
@@ -44,9 +47,28 @@ export { Totp, TOTP_SECRET_BYTES, type TotpMatch, type TotpPolicy } from './mfa/
 export type { SessionStore, StoredSession, WriteMode } from './store/session-store.interface.js';
 export { MemorySessionStore, type MemoryStoreOptions } from './store/memory-session.store.js';
 export { RedisSessionStore, type RedisStoreOptions } from './store/redis-session.store.js';
+export { SessionStoreTimeoutError } from './store/store-timeout.js';
 
-export { SessionEvents, type SessionEvent, type SessionEventListener } from './events/session-events.js';
+export {
+  SessionEvents,
+  type SessionEvent,
+  type SessionEventInit,
+  type SessionEventListener,
+} from './events/session-events.js';
 export type { MfaEvent, MfaOutcome, MfaPurpose } from './events/mfa.event.js';
+export type {
+  BindingMismatchEvent,
+  SessionEventSubject,
+  SessionLifecycleEvent,
+  SessionRevokedEvent,
+  SessionRevokeReason,
+  SessionRotatedEvent,
+} from './events/session.event.js';
+export type { ActiveSession } from './devices/active-session.interface.js';
+export type { SessionIndex, SessionIndexEntry, SessionIndexTarget } from './devices/session-index.interface.js';
+export { MemorySessionIndex } from './devices/memory-session-index.js';
+export { RedisSessionIndex } from './devices/redis-session-index.js';
+export { summarizeUserAgent, type UserAgentSummary } from './devices/user-agent.js';
 
 export {
   MfaBusyException,
@@ -65,3 +87,8 @@ export {
   SessionStoreUnavailableException,
   UnauthenticatedException,
 } from './errors/session.exceptions.js';
+export {
+  SessionIndexNotConfiguredException,
+  SessionLimitException,
+  SessionNotFoundException,
+} from './errors/devices.exceptions.js';

@@ -9,10 +9,14 @@ import {
   type Provider,
 } from '@nestjs/common';
 import session from 'express-session';
+import { SESSION_INDEX } from './devices/devices.internal-constants.js';
+import { SessionDevicesService } from './devices/session-devices.service.js';
+import { createSessionIndex } from './devices/session-index.factory.js';
 import { AuthenticatedGuard } from './guards/authenticated.guard.js';
 import { MfaGuard } from './guards/mfa.guard.js';
 import { SessionEvents } from './events/session-events.js';
 import { sessionCookieOptions } from './http/cookie-policy.js';
+import { SessionLifecycle } from './http/session-lifecycle.js';
 import { SessionMiddleware } from './http/session.middleware.js';
 import { LoginInterceptor } from './login/login.interceptor.js';
 import { MfaService } from './mfa/mfa.service.js';
@@ -45,14 +49,17 @@ const providers: Provider[] = [
     useFactory: (options: ResolvedSessionOptions) => createSessionStore(options, new Logger('SessionModule')),
   },
   { provide: SESSION_STORE, inject: [OWNED_STORE], useFactory: (owned: OwnedStore) => owned.store },
+  { provide: SESSION_INDEX, inject: [RESOLVED_SESSION_OPTIONS, SESSION_STORE], useFactory: createSessionIndex },
+  SessionDevicesService,
   {
     provide: SESSION_MIDDLEWARE,
-    inject: [RESOLVED_SESSION_OPTIONS, SESSION_STORE],
-    useFactory: (options: ResolvedSessionOptions, store: SessionStore) =>
+    inject: [RESOLVED_SESSION_OPTIONS, SESSION_STORE, SessionDevicesService],
+    useFactory: (options: ResolvedSessionOptions, store: SessionStore, devices: SessionDevicesService) =>
       session({
         name: options.cookie.name,
         secret: options.secrets,
-        store: new ExpressStoreAdapter(store, new SessionIdHasher(options.secrets), options),
+        // The devices service hears of recorded activity so each index entry follows its session's deadline.
+        store: new ExpressStoreAdapter(store, new SessionIdHasher(options.idHashSecret), options, devices),
         resave: false,
         saveUninitialized: false,
         rolling: false,
@@ -61,8 +68,9 @@ const providers: Provider[] = [
       }),
   },
   SessionMiddleware,
-  SessionService,
+  SessionLifecycle,
   SessionEvents,
+  SessionService,
   ...mfaProviders,
   MfaService,
   AuthenticatedGuard,

@@ -6,8 +6,15 @@ import type { MfaSecretStore } from './mfa/mfa-secret-store.interface.js';
 import { isSessionStore } from './store/is-session-store.js';
 import type { MfaStateStore } from './mfa/mfa-state-store.interface.js';
 import { decodeEncryptionKey, KEY_ID_SHAPE, type MfaEncryptionKey, type ResolvedEncryptionKey } from './mfa/secret-cipher.js';
+import type { SessionIndex } from './devices/session-index.interface.js';
 
 export type SameSitePolicy = 'lax' | 'strict' | 'none';
+
+/**
+ * A login over `maxSessionsPerUser`: `evict-oldest` revokes the user's sessions created
+ * longest ago so the new one fits; `reject` refuses the login (409 `session_limit`).
+ */
+export type SessionLimitPolicy = 'evict-oldest' | 'reject';
 
 export interface SessionCookieOptions {
   /**
@@ -21,6 +28,35 @@ export interface SessionCookieOptions {
    * @default 'lax'
    */
   sameSite?: SameSitePolicy;
+}
+
+/**
+ * What happens when a request's client attribute differs from the one the session was created
+ * with: `off` ignores it, `warn` emits a `session.binding_mismatch` event and goes on,
+ * `strict` emits the event, destroys the session and continues the request as anonymous.
+ */
+export type BindingPolicy = 'off' | 'warn' | 'strict';
+
+export interface ClientBindingOptions {
+  /**
+   * Policy for the User-Agent header. A cookie stolen and replayed from another browser
+   * carries another User-Agent: `strict` ends the session. A browser update that changes
+   * the string ends it too (the user logs in again).
+   * @default 'strict'
+   */
+  userAgent?: BindingPolicy;
+  /**
+   * Policy for the client IP (`req.ip`, so Express `trust proxy` applies). Mobile users change
+   * networks all the time, so the default only reports a change.
+   * @default 'warn'
+   */
+  ip?: BindingPolicy;
+  /**
+   * How IPs compare: `prefix` treats addresses in the same IPv4 /24 or IPv6 /64 as the same
+   * client (NAT pools, IPv6 privacy addresses); `exact` compares the whole address.
+   * @default 'prefix'
+   */
+  ipMatch?: 'prefix' | 'exact';
 }
 
 export interface MfaOptions {
@@ -101,11 +137,40 @@ export interface SessionModuleOptions {
    * @default 43_200_000 (12 hours, NIST 800-63B AAL2)
    */
   absoluteTimeout?: number;
+  /**
+   * The session ID is replaced by a new one (same data, same device handle) on the first
+   * request after this long (milliseconds), so a leaked ID stops working on its own.
+   * @default 900_000 (15 minutes)
+   */
+  rotateInterval?: number;
+  /**
+   * After a rotation, the old ID keeps working this long (milliseconds, 0 to 30_000) for the
+   * requests a browser already had in flight; then it is dead. 0 kills it at once.
+   * @default 10_000 (10 seconds)
+   */
+  rotateGracePeriod?: number;
+  /** Client binding: what a change of User-Agent or IP does to a session. */
+  binding?: ClientBindingOptions;
+  /**
+   * The key that turns session IDs into storage keys (HMAC-SHA-256), independent of the
+   * cookie-signing `secret` list so that signing secrets can be rotated and retired without
+   * changing any storage key. Changing it ends every session.
+   * @default the last (oldest) entry of `secret`
+   */
+  idHashSecret?: string;
+  /**
+   * Longest wait for one store operation (milliseconds). A store that does not answer in time
+   * counts as down: guarded routes answer 503 `session_store_unavailable`, public routes go on.
+   * @default 1_000 (1 second)
+   */
+  storeTimeout?: number;
   /** TOTP multi-factor authentication. Without it, no user is asked for MFA. */
   mfa?: MfaOptions;
   /**
-   * Receives every security event (MFA outcomes, ...): for audit logs and notifying users.
-   * Events never hold codes, secrets or session IDs. Errors it throws are logged and ignored.
+   * Receives every security event (MFA outcomes, client-binding mismatches, ID rotations,
+   * revoked sessions): for audit logs and notifying users. Subscribe through `SessionEvents`
+   * too. Events never hold codes, secrets, session IDs or cookie values. Errors it throws (or
+   * rejections) are logged and never affect the request.
    */
   onEvent?: SessionEventListener;
   /**
@@ -120,6 +185,25 @@ export interface SessionModuleOptions {
    * @default process.env.NODE_ENV === 'production'
    */
   production?: boolean;
+  /**
+   * Most sessions one user may hold at once, every device and MFA-pending ones included. Bounds
+   * what one account keeps in the store and what listing or revoking its sessions costs.
+   * @default 100
+   */
+  maxSessionsPerUser?: number;
+  /**
+   * What a login over `maxSessionsPerUser` does (see {@link SessionLimitPolicy}).
+   * @default 'evict-oldest'
+   */
+  sessionLimitPolicy?: SessionLimitPolicy;
+  /**
+   * The per-user index behind listSessions, revocation and session limits. Built by the module
+   * for the memory and Redis stores (on the store's own client and prefix). Beside a custom
+   * `store` pass an implementation, or `false` to run without device lists, revocation and
+   * limits (LOOSENS SECURITY: logs a warning); without either, bootstrap fails.
+   * @default the store's own index
+   */
+  sessionIndex?: SessionIndex | false;
 }
 
 /** MFA options after validation and defaulting. */
@@ -144,10 +228,19 @@ export interface ResolvedSessionOptions {
   absoluteTimeout: number;
   /** lastSeenAt is written at most this often, so a steady-state read is one store command. */
   activityWriteInterval: number;
+  rotateInterval: number;
+  rotateGracePeriod: number;
+  binding: Required<ClientBindingOptions>;
+  idHashSecret: string;
+  storeTimeout: number;
   mfa: ResolvedMfaOptions | undefined;
   onEvent: SessionEventListener | undefined;
   allowInsecureHttp: boolean;
   production: boolean;
+  maxSessionsPerUser: number;
+  sessionLimitPolicy: SessionLimitPolicy;
+  /** An app-supplied index, `false` (opted out), or undefined (the module builds the store's own). */
+  sessionIndex: SessionIndex | false | undefined;
 }
 
 export const SESSION_DEFAULTS = {
@@ -156,6 +249,13 @@ export const SESSION_DEFAULTS = {
   sameSite: 'lax' as SameSitePolicy,
   idleTimeout: 30 * 60_000,
   absoluteTimeout: 12 * 60 * 60_000,
+  rotateInterval: 15 * 60_000,
+  rotateGracePeriod: 10_000,
+  maxRotateGracePeriod: 30_000,
+  userAgentBinding: 'strict' as BindingPolicy,
+  ipBinding: 'warn' as BindingPolicy,
+  ipMatch: 'prefix' as const,
+  storeTimeout: 1_000,
   mfaIssuer: 'nest-secure-session',
   mfaPastSteps: 1,
   mfaMaxAttempts: 5,
@@ -163,6 +263,8 @@ export const SESSION_DEFAULTS = {
   mfaMaxLockoutDuration: 15 * 60_000,
   mfaStepUpMaxAge: 5 * 60_000,
   minSecretBytes: 32,
+  maxSessionsPerUser: 100,
+  sessionLimitPolicy: 'evict-oldest' as SessionLimitPolicy,
 };
 
 /** A bad option: bootstrap fails with one message saying what to change. */
@@ -233,18 +335,35 @@ export function resolveSessionOptions(
     );
   }
 
+  const rotateInterval = positiveMs('rotateInterval', options.rotateInterval, SESSION_DEFAULTS.rotateInterval);
+  const rotateGracePeriod = boundedMs(
+    'rotateGracePeriod',
+    options.rotateGracePeriod,
+    SESSION_DEFAULTS.rotateGracePeriod,
+    0,
+    SESSION_DEFAULTS.maxRotateGracePeriod,
+  );
+  const storeTimeout = boundedMs('storeTimeout', options.storeTimeout, SESSION_DEFAULTS.storeTimeout, 10, 30_000);
+
   return {
     secrets,
     store: resolveStore(options.store),
     cookie: { name, sameSite, secure: allowInsecureHttp ? 'auto' : true },
     idleTimeout,
     absoluteTimeout,
-    // A twentieth of the idle window: the idle timeout is exact to within 5 %.
-    activityWriteInterval: Math.max(1_000, Math.floor(idleTimeout / 20)),
+    // A twentieth of the idle window: a session dies between 95 % and 100 % of idleTimeout
+    // after its last request, and a steady stream of reads writes at most once per interval.
+    activityWriteInterval: Math.max(1, Math.floor(idleTimeout / 20)),
+    rotateInterval,
+    rotateGracePeriod,
+    binding: resolveBinding(options.binding, warnings),
+    idHashSecret: resolveIdHashSecret(options.idHashSecret, secrets, production, warnings),
+    storeTimeout,
     mfa: resolveMfa(options.mfa, secrets, production, warnings),
     onEvent: resolveOnEvent(options.onEvent),
     allowInsecureHttp,
     production,
+    ...resolveDevices(options, warnings),
   };
 }
 
@@ -266,6 +385,65 @@ function resolveSecrets(
     warnings.warn(`${message}. Accepted outside production only.`);
   }
   return secrets;
+}
+
+/**
+ * The storage-key secret. Defaulting to the oldest signing secret keeps the keys of a
+ * single-secret deployment stable when a new signing secret is added in front; retiring that
+ * oldest secret later needs `idHashSecret` set to its value (README, "Rotating secrets").
+ */
+function resolveIdHashSecret(
+  idHashSecret: string | undefined,
+  secrets: string[],
+  production: boolean,
+  warnings: OptionWarnings,
+): string {
+  if (idHashSecret === undefined) return secrets[secrets.length - 1]!;
+  if (typeof idHashSecret !== 'string' || idHashSecret.length === 0) {
+    throw new SessionOptionsError('idHashSecret must be a non-empty string (or left out to use the oldest secret).');
+  }
+  if (Buffer.byteLength(idHashSecret) < SESSION_DEFAULTS.minSecretBytes) {
+    const message = `idHashSecret must be at least ${SESSION_DEFAULTS.minSecretBytes} bytes`;
+    if (production) throw new SessionOptionsError(`${message}.`);
+    warnings.warn(`${message}. Accepted outside production only.`);
+  }
+  return idHashSecret;
+}
+
+const BINDING_POLICIES: readonly BindingPolicy[] = ['off', 'warn', 'strict'];
+
+function resolveBinding(
+  binding: ClientBindingOptions | undefined,
+  warnings: OptionWarnings,
+): Required<ClientBindingOptions> {
+  const userAgent = binding?.userAgent ?? SESSION_DEFAULTS.userAgentBinding;
+  const ip = binding?.ip ?? SESSION_DEFAULTS.ipBinding;
+  const ipMatch = binding?.ipMatch ?? SESSION_DEFAULTS.ipMatch;
+  for (const [name, value] of [
+    ['userAgent', userAgent],
+    ['ip', ip],
+  ] as const) {
+    if (!BINDING_POLICIES.includes(value)) {
+      throw new SessionOptionsError(`binding.${name} must be 'off', 'warn' or 'strict', not ${JSON.stringify(value)}.`);
+    }
+  }
+  if (ipMatch !== 'prefix' && ipMatch !== 'exact') {
+    throw new SessionOptionsError(`binding.ipMatch must be 'prefix' or 'exact', not ${JSON.stringify(ipMatch)}.`);
+  }
+  if (userAgent !== 'strict') {
+    const outcome = userAgent === 'warn' ? 'only reported' : 'accepted';
+    warnings.warn(`binding.userAgent is '${userAgent}': a session cookie replayed from another browser is ${outcome}.`);
+  }
+  if (ip === 'off') warnings.warn("binding.ip is 'off': IP changes of a session are not even reported.");
+  return { userAgent, ip, ipMatch };
+}
+
+function boundedMs(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new SessionOptionsError(`${name} must be a number of milliseconds from ${min} to ${max}, not ${String(value)}.`);
+  }
+  return Math.floor(value);
 }
 
 function positiveMs(name: string, value: number | undefined, fallback: number): number {
@@ -402,4 +580,30 @@ function resolveOnEvent(onEvent: SessionEventListener | undefined): SessionEvent
     throw new SessionOptionsError('onEvent must be a function (event) => void.');
   }
   return onEvent;
+}
+
+function resolveDevices(
+  options: SessionModuleOptions,
+  warnings: OptionWarnings,
+): Pick<ResolvedSessionOptions, 'maxSessionsPerUser' | 'sessionLimitPolicy' | 'sessionIndex'> {
+  const max = options.maxSessionsPerUser ?? SESSION_DEFAULTS.maxSessionsPerUser;
+  if (!Number.isSafeInteger(max) || max < 1) {
+    throw new SessionOptionsError(`maxSessionsPerUser must be a positive integer, not ${String(max)}.`);
+  }
+  const policy = options.sessionLimitPolicy ?? SESSION_DEFAULTS.sessionLimitPolicy;
+  if (policy !== 'evict-oldest' && policy !== 'reject') {
+    throw new SessionOptionsError(`sessionLimitPolicy must be 'evict-oldest' or 'reject', not ${JSON.stringify(policy)}.`);
+  }
+  const index = options.sessionIndex;
+  if (index === false) {
+    warnings.warn(
+      'sessionIndex is false: sessions cannot be listed or revoked (no logout everywhere) and maxSessionsPerUser is not enforced.',
+    );
+  } else if (index !== undefined) {
+    const methods = ['put', 'replace', 'list', 'get', 'remove', 'close'] as const;
+    if (typeof index !== 'object' || index === null || methods.some((m) => typeof index[m] !== 'function')) {
+      throw new SessionOptionsError(`sessionIndex must implement SessionIndex (${methods.join(', ')}), or be false.`);
+    }
+  }
+  return { maxSessionsPerUser: max, sessionLimitPolicy: policy, sessionIndex: index };
 }

@@ -1,14 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { SessionData } from 'express-session';
+import type { ActiveSession } from './devices/active-session.interface.js';
+import { SessionDevicesService } from './devices/session-devices.service.js';
 import { SessionStoreUnavailableException, UnauthenticatedException } from './errors/session.exceptions.js';
+import { MAX_USER_AGENT_LENGTH } from './http/client-binding.js';
 import { expireSessionCookie } from './http/cookie-policy.js';
+import { keepPreviousIdOnce } from './http/rotation-grace.js';
 import { describeSession } from './http/session-view.js';
-import { isStoreUnavailable } from './http/store-availability.js';
+import { isStoreUnavailable, storeOperation } from './http/store-availability.js';
 import { RESOLVED_SESSION_OPTIONS } from './session.internal-constants.js';
 import type { ResolvedSessionOptions } from './session.options.js';
 import type { CurrentSessionInfo, JsonValue, SessionMeta, SessionUser } from './session.types.js';
+import { ExpressStoreAdapter } from './store/express-store.adapter.js';
 
 export interface LoginOptions {
   /**
@@ -26,14 +31,22 @@ export interface LoginResult {
   mfa: 'none' | 'required';
 }
 
-/** Longer User-Agent strings are cut: they only describe a device, and records stay small. */
-const MAX_USER_AGENT_LENGTH = 256;
-
 /** Headers that make a browser drop everything the site stored (logout). */
 const CLEAR_SITE_DATA = '"cache", "cookies", "storage"';
 
-/** The state a regeneration carries over to the new ID. */
-type Carried = Pick<SessionData, 'auth' | 'meta' | 'data'>;
+/** The state a regeneration carries over to the new ID (a pending MFA enrolment survives a rotation). */
+type Carried = Pick<SessionData, 'auth' | 'meta' | 'data' | 'mfaEnrollment'>;
+
+export interface RegenerateOptions {
+  /**
+   * Rotation instead of a privilege change: the previous ID is ended only after the new
+   * session is saved, and keeps serving the new session for this many milliseconds (0: ends
+   * at once). If a parallel request ends the session meanwhile (logout, revoke), the rotation
+   * is undone and the request goes on with an empty anonymous session.
+   * Without this option the previous ID is destroyed first (login, MFA: fixation-safe).
+   */
+  previousIdGrace?: number;
+}
 
 /**
  * The Promise API apps call for sessions: read and write data, fixation-safe login, MFA
@@ -41,7 +54,10 @@ type Carried = Pick<SessionData, 'auth' | 'meta' | 'data'>;
  */
 @Injectable()
 export class SessionService {
-  constructor(@Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions) {}
+  constructor(
+    @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
+    @Optional() private readonly devices?: SessionDevicesService,
+  ) {}
 
   /** The authenticated session, or undefined when anonymous. */
   current(req: Request): CurrentSessionInfo | undefined {
@@ -79,6 +95,7 @@ export class SessionService {
       throw new TypeError('SessionService.login: user.id must be a non-empty string');
     }
     const session = this.require(req);
+    await this.devices?.assertCanLogin(req, user.id);
     const carried = pick(session.data, options.carry ?? []);
     const mfaRequired = (await this.options.mfa?.secretStore.find(user.id)) != null;
     const now = Date.now();
@@ -106,26 +123,62 @@ export class SessionService {
 
   /**
    * Issues a new session ID and kills the old one in the store. By default everything the
-   * session held moves to the new ID; pass `state` to replace it.
+   * session held moves to the new ID; pass `state` to replace it. A store failure rejects
+   * with SessionStoreUnavailableException (503).
    */
-  async regenerate(req: Request, state: Carried = this.snapshot(req)): Promise<void> {
+  async regenerate(
+    req: Request,
+    state: Partial<Carried> = this.snapshot(req),
+    options: RegenerateOptions = {},
+  ): Promise<void> {
     this.require(req);
-    await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+    const indexed = this.devices?.identify(req);
+    const previousId = req.sessionID;
+    const rotation = options.previousIdGrace !== undefined;
+    if (rotation) keepPreviousIdOnce(req);
+    await settle(req, (done) => req.session.regenerate(done));
     Object.assign(req.session, withoutUndefined(state));
+    // Rotation counts from here; meta (and with it the device handle) is otherwise carried as it is.
+    if (req.session.meta) req.session.meta = { ...req.session.meta, idIssuedAt: Date.now() };
     await this.save(req);
+    // The device index follows the new storage key (same handle) or gains the new session (login),
+    // before a rotation ends the previous ID: an index failure leaves the session on its old ID.
+    if (this.devices && !(await this.devices.regenerated(req, indexed))) {
+      // Revoked while its ID was changing. A rotation has not ended the previous ID yet.
+      if (rotation) await settle(req, (done) => req.sessionStore.destroy(previousId, done));
+      return this.signedOutMeanwhile(req);
+    }
+    if (rotation && req.sessionStore instanceof ExpressStoreAdapter) {
+      const retired = await storeOperation(
+        req,
+        req.sessionStore.retire(previousId, req.sessionID, options.previousIdGrace!, req.session),
+      );
+      if (!retired) return this.signedOutMeanwhile(req);
+    }
+  }
+
+  /**
+   * Ends the session (destroyed in the store, its device entry removed) and goes on with a
+   * fresh, empty anonymous one, which is not stored unless the request writes to it; the
+   * response expires the cookie.
+   */
+  async terminate(req: Request): Promise<void> {
+    await this.regenerate(req, {});
   }
 
   /** Writes the session now (instead of when the response ends). */
   async save(req: Request): Promise<void> {
     const session = this.require(req);
-    await new Promise<void>((resolve, reject) => session.save((err) => (err ? reject(err) : resolve())));
+    await settle(req, (done) => session.save(done));
   }
 
   /** Destroys the server-side record. The request goes on without a session. */
   async destroy(req: Request): Promise<void> {
     const session = req.session;
     if (!session) return;
-    await new Promise<void>((resolve, reject) => session.destroy((err) => (err ? reject(err) : resolve())));
+    const indexed = this.devices?.identify(req);
+    await settle(req, (done) => session.destroy(done));
+    await this.devices?.destroyed(indexed);
   }
 
   /**
@@ -140,9 +193,56 @@ export class SessionService {
     res.setHeader('Cache-Control', 'no-store');
   }
 
+  /**
+   * Every live session of the user (MFA-pending ones included), most recently active first.
+   * Pass the request to mark its own session `current`. Costs O(sessions of that user).
+   */
+  async listSessions(userId: string, req?: Request): Promise<ActiveSession[]> {
+    return this.requireDevices().list(userId, req);
+  }
+
+  /**
+   * Revokes one session of the user by its public handle: its record is deleted, so its next
+   * request, on any app instance, is anonymous. A handle that is not one of this user's
+   * sessions is 404 `not_found`, whoever it belongs to. To revoke the request's own session,
+   * call {@link logout} instead (it also clears the cookie).
+   */
+  async revokeSession(userId: string, handle: string): Promise<void> {
+    await this.requireDevices().revoke(userId, handle);
+  }
+
+  /** Revokes every other session of the request's user ("sign out other devices"). @returns how many. */
+  async revokeOtherSessions(req: Request): Promise<number> {
+    if (isStoreUnavailable(req)) throw new SessionStoreUnavailableException();
+    return this.requireDevices().revokeOthers(req);
+  }
+
+  /**
+   * Revokes every session of the user: logout everywhere, password change, account disabling,
+   * admins. Costs O(sessions of that user). Block new logins of a disabled account yourself:
+   * a login that completes after this call starts a new session. @returns how many.
+   */
+  async revokeAllSessions(userId: string): Promise<number> {
+    return this.requireDevices().revokeAll(userId);
+  }
+
+  /**
+   * An ID change found its session ended by a parallel request (logout, revoke): whatever the
+   * change made is undone, the request goes on anonymous, and the caller gets 401.
+   */
+  private async signedOutMeanwhile(req: Request): Promise<never> {
+    await this.terminate(req);
+    throw new UnauthenticatedException('This session was signed out.');
+  }
+
+  private requireDevices(): SessionDevicesService {
+    if (!this.devices) throw new Error('SessionService: device features need SessionModule (SessionDevicesService is missing).');
+    return this.devices;
+  }
+
   private snapshot(req: Request): Carried {
-    const { auth, meta, data } = req.session;
-    return { auth, meta, data } as Carried;
+    const { auth, meta, data, mfaEnrollment } = req.session;
+    return { auth, meta, data, mfaEnrollment } as Carried;
   }
 
   private require(req: Request): Request['session'] {
@@ -154,12 +254,18 @@ export class SessionService {
   }
 }
 
+/** Runs an express-session callback operation; a store failure becomes 503 (see storeOperation). */
+function settle(req: Request, operation: (done: (err?: unknown) => void) => void): Promise<void> {
+  return storeOperation(req, new Promise<void>((resolve, reject) => operation((err) => (err ? reject(err) : resolve()))));
+}
+
 /** Book-keeping for a new session (device): a fresh public handle and the client it came from. */
 function newMeta(req: Request, now = Date.now()): SessionMeta {
   const userAgent = req.get('user-agent');
   return {
     createdAt: now,
     lastSeenAt: now,
+    idIssuedAt: now,
     handle: randomBytes(16).toString('base64url'),
     ...(req.ip ? { ip: req.ip } : {}),
     ...(userAgent ? { userAgent: userAgent.slice(0, MAX_USER_AGENT_LENGTH) } : {}),

@@ -36,6 +36,13 @@ export interface SessionMeta {
   ip?: string;
   /** User-Agent at login, truncated. */
   userAgent?: string;
+  /** When the current session ID was issued (epoch ms): ID rotation counts from here. */
+  idIssuedAt?: number;
+  /**
+   * Client attributes that differed from `ip` / `userAgent` and were already reported under a
+   * `warn` binding policy, so one change is reported once, not on every request.
+   */
+  reported?: { ip?: string; userAgent?: string };
 }
 
 /** What `@CurrentSession()` gives a handler. */

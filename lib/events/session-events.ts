@@ -1,21 +1,32 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Request } from 'express';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
 import type { ResolvedSessionOptions } from '../session.options.js';
 import type { MfaEvent } from './mfa.event.js';
+import type { SessionEventSubject, SessionLifecycleEvent } from './session.event.js';
 
 /**
- * Every security event the module reports. A union keyed by `type`, so more kinds (session
- * lifecycle, devices) join without breaking listeners that switch on `type`.
+ * Every security event the module reports: a union keyed by `type` (`mfa`,
+ * `session.binding_mismatch`, `session.rotated`, `session.revoked`), so more kinds join
+ * without breaking listeners that switch on `type`. Each has `userId`, `ip` and `timestamp`
+ * (epoch ms); none holds a code, a secret, a session ID or a cookie value.
  */
-export type SessionEvent = MfaEvent;
+export type SessionEvent = MfaEvent | SessionLifecycleEvent;
 
 /** Receives events; may be async. Its errors are logged, never thrown into the request. */
 export type SessionEventListener = (event: SessionEvent) => void | Promise<void>;
 
+/** A session event without the fields {@link SessionEvents.emitFor} fills in from the request. */
+export type SessionEventInit = SessionLifecycleEvent extends infer E
+  ? E extends SessionLifecycleEvent
+    ? Omit<E, keyof SessionEventSubject | 'timestamp'>
+    : never
+  : never;
+
 /**
  * The typed hook for security events: the `onEvent` option receives each one, and so does
  * any listener added with {@link subscribe} (inject `SessionEvents`). Events are also logged,
- * one line each, by the `SessionEvents` logger; they hold no codes, secrets or session IDs.
+ * one line each, by the `SessionEvents` logger.
  */
 @Injectable()
 export class SessionEvents {
@@ -32,25 +43,41 @@ export class SessionEvents {
     return () => this.listeners.delete(listener);
   }
 
+  /** Emits an event about the request's session: userId, handle, ip and userAgent come from the request. */
+  emitFor(req: Request, event: SessionEventInit): void {
+    this.emit({ ...event, ...subjectOf(req), timestamp: Date.now() } as SessionEvent);
+  }
+
   /** Reports an event to every listener without waiting for them. */
   emit(event: SessionEvent): void {
     const line = JSON.stringify(event);
-    if (isFailure(event)) this.logger.warn(line);
+    if (isWarning(event)) this.logger.warn(line);
     else this.logger.log(line);
     for (const listener of this.listeners) {
       try {
-        Promise.resolve(listener(event)).catch((err: unknown) => this.listenerFailed(err));
+        Promise.resolve(listener(event)).catch((err: unknown) => this.listenerFailed(event, err));
       } catch (err) {
-        this.listenerFailed(err);
+        this.listenerFailed(event, err);
       }
     }
   }
 
-  private listenerFailed(err: unknown): void {
-    this.logger.error(`an event listener failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+  private listenerFailed(event: SessionEvent, err: unknown): void {
+    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    this.logger.error(`an event listener failed on ${event.type}: ${reason}`);
   }
 }
 
-function isFailure(event: SessionEvent): boolean {
-  return ['failed', 'replay_refused', 'locked', 'refused_locked'].includes(event.outcome);
+function isWarning(event: SessionEvent): boolean {
+  if (event.type === 'mfa') return ['failed', 'replay_refused', 'locked', 'refused_locked'].includes(event.outcome);
+  return event.type === 'session.binding_mismatch';
+}
+
+function subjectOf(req: Request): SessionEventSubject {
+  return {
+    userId: req.session?.auth?.user.id,
+    handle: req.session?.meta?.handle,
+    ip: req.ip,
+    userAgent: req.get('user-agent'),
+  };
 }

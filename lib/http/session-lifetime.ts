@@ -17,3 +17,4 @@ export function sessionDeadline(sess: Partial<SessionData>, timeouts: Timeouts, 
 export function isExpired(sess: Partial<SessionData>, timeouts: Timeouts, now = Date.now()): boolean {
   return sessionDeadline(sess, timeouts, now) <= now;
 }
+

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { RESOLVED_SESSION_OPTIONS, SESSION_MIDDLEWARE } from '../session.internal-constants.js';
-import type { ResolvedSessionOptions } from '../session.options.js';
-import { isExpired } from './session-lifetime.js';
+import { SESSION_MIDDLEWARE } from '../session.internal-constants.js';
+import { guardSessionCookie } from './session-cookie-guard.js';
+import { SessionLifecycle } from './session-lifecycle.js';
 import { markStoreUnavailable } from './store-availability.js';
 
 /**
@@ -16,40 +16,38 @@ export class SessionMiddleware implements NestMiddleware {
 
   constructor(
     @Inject(SESSION_MIDDLEWARE) private readonly expressSession: RequestHandler,
-    @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
+    private readonly lifecycle: SessionLifecycle,
   ) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
+    let passed = false;
+    const proceed = () => {
+      passed = true;
+      next();
+    };
     this.expressSession(req, res, (err?: unknown) => {
+      if (passed) {
+        // express-session reports a failed end-of-response save through this same callback,
+        // after the route ran: log it, never run the route a second time.
+        if (err) this.logger.error(`session store failed while saving a session: ${describe(err)}`);
+        return;
+      }
       if (err) {
         this.logger.error(`session store failed while loading a session: ${describe(err)}`);
         markStoreUnavailable(req);
-        return next();
+        // With `unset: 'destroy'`, express-session destroys the session of a request that ends
+        // with an ID and no session: a failed load would delete a healthy session once the
+        // store answers again. Without the ID there is nothing to destroy.
+        req.sessionID = undefined as unknown as string;
+        return proceed();
       }
-      this.checkLifecycle(req).then(
-        () => next(),
-        (lifecycleError: unknown) => {
-          this.logger.error(`session store failed during lifecycle checks: ${describe(lifecycleError)}`);
-          markStoreUnavailable(req);
-          next();
-        },
-      );
+      guardSessionCookie(req, res);
+      this.lifecycle.check(req).then(proceed, (lifecycleError: unknown) => {
+        this.logger.error(`session store failed during lifecycle checks: ${describe(lifecycleError)}`);
+        markStoreUnavailable(req);
+        proceed();
+      });
     });
-  }
-
-  /** Kills dead sessions and records activity at a throttled rate. */
-  private async checkLifecycle(req: Request): Promise<void> {
-    const session = req.session;
-    if (!session?.meta) return;
-    const now = Date.now();
-    if (isExpired(session, this.options, now)) {
-      // A fresh, empty session under a new ID: the request goes on as anonymous.
-      await new Promise<void>((resolve, reject) => session.regenerate((e) => (e ? reject(e) : resolve())));
-      return;
-    }
-    if (now - session.meta.lastSeenAt >= this.options.activityWriteInterval) {
-      session.meta.lastSeenAt = now;
-    }
   }
 }
 

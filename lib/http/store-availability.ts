@@ -1,4 +1,8 @@
+import { Logger } from '@nestjs/common';
 import type { Request } from 'express';
+import { SessionStoreUnavailableException } from '../errors/session.exceptions.js';
+
+const logger = new Logger('SessionModule');
 
 const STORE_UNAVAILABLE = Symbol('nest-secure-session.store-unavailable');
 
@@ -12,4 +16,20 @@ export function markStoreUnavailable(req: Request): void {
 /** True when this request's session could not be loaded: guards answer 503, never "anonymous". */
 export function isStoreUnavailable(req: Request): boolean {
   return (req as Marked)[STORE_UNAVAILABLE] === true;
+}
+
+/**
+ * Awaits a store operation of the request's session; a failure (error or `storeTimeout`)
+ * marks the request and becomes 503 `session_store_unavailable`, never a 500.
+ */
+export async function storeOperation<T>(req: Request, operation: Promise<T>): Promise<T> {
+  try {
+    return await operation;
+  } catch (err) {
+    if (err instanceof SessionStoreUnavailableException) throw err;
+    // Name and message only: store errors name hashed keys at most, never a session ID.
+    logger.error(`session store failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+    markStoreUnavailable(req);
+    throw new SessionStoreUnavailableException();
+  }
 }

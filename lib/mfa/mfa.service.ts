@@ -22,6 +22,7 @@ import { SessionEvents } from '../events/session-events.js';
 import { SessionService } from '../session.service.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
 import { SESSION_DEFAULTS, type ResolvedMfaOptions, type ResolvedSessionOptions } from '../session.options.js';
+import { withTimeout } from '../store/store-timeout.js';
 import type { CurrentSessionInfo, SessionAuthState } from '../session.types.js';
 import type { MfaEnrollment } from './mfa-secret-store.interface.js';
 import type { AttemptDecision, MfaStateStore } from './mfa-state-store.interface.js';
@@ -343,7 +344,9 @@ export class MfaService {
     try {
       return await fn();
     } finally {
-      await state.releaseLock(userId, token).catch((err: unknown) => this.logger.warn(`releasing an MFA lock failed: ${describe(err)}`));
+      await withTimeout(state.releaseLock(userId, token), this.options.storeTimeout, 'MFA lock release').catch((err: unknown) =>
+        this.logger.warn(`releasing an MFA lock failed: ${describe(err)}`),
+      );
     }
   }
 
@@ -390,10 +393,13 @@ export class MfaService {
     this.events.emit({ type: 'mfa', outcome, userId, ip: req?.ip, timestamp: this.clock(), purpose, ...extra });
   }
 
-  /** Fail closed: a state store that cannot answer is 503, never a pass and never a 500. */
+  /**
+   * Fail closed: a state store that fails or does not answer within `storeTimeout` is 503,
+   * never a pass, never a 500 and never a hang.
+   */
   private async storeCall<T>(operation: Promise<T>): Promise<T> {
     try {
-      return await operation;
+      return await withTimeout(operation, this.options.storeTimeout, 'MFA state');
     } catch (err) {
       if (err instanceof HttpException) throw err;
       this.logger.error(`MFA state store failed: ${describe(err)}`);

@@ -24,7 +24,8 @@ export class MemorySessionStore implements SessionStore {
   private readonly maxSessions: number;
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(options: MemoryStoreOptions = {}, private readonly now: () => number = Date.now) {
+  // Date.now is read at each call (not captured), so a test's fake clock applies to stored TTLs too.
+  constructor(options: MemoryStoreOptions = {}, private readonly now: () => number = () => Date.now()) {
     this.maxSessions = options.maxSessions ?? 10_000;
     if (!Number.isInteger(this.maxSessions) || this.maxSessions < 1) {
       throw new Error(`MemorySessionStore: maxSessions must be a positive integer, not ${String(this.maxSessions)}`);

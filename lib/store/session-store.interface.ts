@@ -14,6 +14,13 @@ export type WriteMode = 'create' | 'update';
  * The storage contract behind SessionModule. Keys are already hashed session IDs: a store
  * never sees a usable cookie value. Every method is one atomic operation on the backend.
  *
+ * What the module relies on: `update` never creates a record (no resurrection after logout,
+ * and a stale write after an ID rotation fails instead of forking the session); `create`
+ * succeeds for one caller only (one of parallel requests claims a rotation). Besides session
+ * keys (43 base64url characters) the module writes `rotated:<key>` records, small and short-lived
+ * (at least 5 s, at most the rotation grace period otherwise), through the same methods.
+ * The module bounds each call by its `storeTimeout`; a store need not time out on its own.
+ *
  * Implement it to plug in another backend; pass the instance as `store`.
  */
 export interface SessionStore {

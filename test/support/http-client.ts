@@ -36,7 +36,7 @@ export class BrowserClient {
   readonly jar = new Map<string, string>();
 
   constructor(
-    private readonly app: INestApplication,
+    protected readonly app: INestApplication,
     private readonly https = true,
   ) {}
 

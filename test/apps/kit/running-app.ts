@@ -4,7 +4,7 @@ import { SESSION_STORE, type SessionModuleOptions, type SessionStore } from '../
 import { SessionIdHasher } from '../../../lib/store/session-id-hasher.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { connectTestRedis, deleteKeys, uniquePrefix, type StoreUnderTest } from '../../support/stores.js';
-import { sessionIdOf } from './session-cookie.js';
+import { sessionIdOf } from '../../support/session-cookie.js';
 
 /**
  * One fixture app on one store, with what a test needs to look behind it: the store the module
@@ -43,7 +43,8 @@ export async function startApp(
   // Listen once: supertest would otherwise open and close a server socket for every request.
   await app.listen(0, '127.0.0.1');
   const store = app.get<SessionStore>(SESSION_STORE);
-  const hasher = new SessionIdHasher(secrets);
+  // The module's default idHashSecret: the oldest (last) signing secret.
+  const hasher = new SessionIdHasher(secrets[secrets.length - 1]!);
   const storageKey = (cookieValue: string) => hasher.storageKey(sessionIdOf(cookieValue));
   return {
     app,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SECRET } from '../../apps/basic/basic.app.js';
 import { COOKIE, startBasicApp, type RunningBasicApp } from '../../apps/basic/basic.harness.js';
-import { sessionIdOf, signedCookieValue } from '../../apps/kit/session-cookie.js';
+import { sessionIdOf, signedCookieValue } from '../../support/session-cookie.js';
 import type { BrowserClient } from '../../support/http-client.js';
 import { STORES } from '../../support/stores.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COOKIE, startBasicApp, type RunningBasicApp } from '../../apps/basic/basic.harness.js';
-import { sessionIdOf } from '../../apps/kit/session-cookie.js';
+import { sessionIdOf } from '../../support/session-cookie.js';
 import { STORES } from '../../support/stores.js';
 
 describe.each(STORES)('T04 session ID only from the cookie on $name', (under) => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COOKIE, startBasicApp, type RunningBasicApp } from '../../apps/basic/basic.harness.js';
-import { sessionIdOf } from '../../apps/kit/session-cookie.js';
+import { sessionIdOf } from '../../support/session-cookie.js';
 import type { BrowserClient } from '../../support/http-client.js';
 import { STORES } from '../../support/stores.js';
 

@@ -1,6 +1,9 @@
 import { createHmac } from 'node:crypto';
 import type { Response } from 'supertest';
-import { setCookies, type ParsedCookie } from '../../support/http-client.js';
+import { setCookies, type ParsedCookie } from './http-client.js';
+
+/** The session cookie's name in the fixtures (HTTPS through a trusted proxy). */
+export const COOKIE = '__Host-sid';
 
 /**
  * The session ID inside a cookie value as express-session writes it: `s:<id>.<signature>`,
@@ -21,4 +24,17 @@ export function signedCookieValue(id: string, secret: string): string {
 /** The Set-Cookie lines of a response for one cookie name. */
 export function setCookiesNamed(res: Response, name: string): ParsedCookie[] {
   return setCookies(res).filter((cookie) => cookie.name === name);
+}
+
+/** The response's Set-Cookie lines for the session cookie. */
+export function sessionCookies(res: Response): ParsedCookie[] {
+  return setCookiesNamed(res, COOKIE);
+}
+
+/** True when the response tells the browser to drop the session cookie. */
+export function expiresSessionCookie(res: Response): boolean {
+  return sessionCookies(res).some((cookie) => {
+    const expires = cookie.attributes['expires'];
+    return typeof expires === 'string' && Date.parse(expires) <= Date.now();
+  });
 }

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import type { SessionIndex, SessionIndexEntry, SessionIndexTarget } from './session-index.interface.js';
+import { LIST_SCRIPT, PUT_SCRIPT, REMOVE_SCRIPT } from './redis-session-index.scripts.js';
+
+/** How long past its last deadline a user's index keys stay (clock skew between instances). */
+const KEY_SLACK_MS = 60_000;
+
+/** What the index needs of node-redis: a plain, Cluster or Sentinel client all provide it. */
+export interface RedisIndexClient {
+  evalSha(sha1: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  hGet(key: string, field: string): Promise<unknown>;
+}
+
+/** A script and its SHA-1, run by EVALSHA first and by EVAL once the server lacks it. */
+interface Script {
+  source: string;
+  sha: string;
+}
+
+function script(source: string): Script {
+  return { source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+const PUT = script(PUT_SCRIPT);
+const LIST = script(LIST_SCRIPT);
+const REMOVE = script(REMOVE_SCRIPT);
+
+/**
+ * The session index in Redis, on the session store's own node-redis client and key prefix.
+ *
+ * Key names (one user, `<id>` = encodeURIComponent(userId), so braces in IDs cannot break the tag):
+ * - `<prefix>devices:{u:<id>}:by-expiry`  ZSET    member = handle, score = the session's deadline
+ * - `<prefix>devices:{u:<id>}:entries`    HASH    field = handle, value = entry JSON
+ * - `<prefix>devices:{u:<id>}:seq`        STRING  counter behind each entry's `seq`
+ *
+ * Why: the keys of a user share the hash tag `{u:<id>}`, so on Redis Cluster they live in one
+ * slot and every script (prune + read or write) runs atomically on one node. Session records
+ * (`<prefix><hmac>`) live on other slots; no operation ever needs them in the same atomic step:
+ * revocation deletes the record first and then removes the entry with a compare-and-delete
+ * (see SessionDevicesService). Nothing is ever found by SCAN or KEYS; expired entries are
+ * pruned by score on every script run, and both keys expire a minute after their last deadline.
+ */
+export class RedisSessionIndex implements SessionIndex {
+  constructor(
+    readonly client: RedisIndexClient,
+    readonly prefix = 'sess:',
+  ) {}
+
+  /** The keys of one user: [ZSET by expiry, HASH of entries, seq counter]. */
+  keys(userId: string): [string, string, string] {
+    const base = `${this.prefix}devices:{u:${encodeURIComponent(userId)}}`;
+    return [`${base}:by-expiry`, `${base}:entries`, `${base}:seq`];
+  }
+
+  async put(userId: string, entry: SessionIndexEntry, now: number): Promise<void> {
+    await this.write(userId, entry, now, 'upsert');
+  }
+
+  async replace(userId: string, entry: SessionIndexEntry, now: number): Promise<boolean> {
+    return this.write(userId, entry, now, 'replace');
+  }
+
+  async list(userId: string, now: number): Promise<SessionIndexEntry[]> {
+    const reply = await this.run(LIST, this.keys(userId), [String(now), String(KEY_SLACK_MS)]);
+    return parseAll(reply).filter((entry) => entry.expiresAt > now);
+  }
+
+  async get(userId: string, handle: string, now: number): Promise<SessionIndexEntry | null> {
+    const json = await this.client.hGet(this.keys(userId)[1], handle);
+    if (typeof json !== 'string') return null;
+    const entry = JSON.parse(json) as SessionIndexEntry;
+    return entry.expiresAt > now ? entry : null;
+  }
+
+  async remove(userId: string, targets: readonly SessionIndexTarget[], now: number): Promise<SessionIndexEntry[]> {
+    if (targets.length === 0) return [];
+    const pairs = targets.flatMap((target) => [target.handle, target.storageKey]);
+    return parseAll(await this.run(REMOVE, this.keys(userId), [String(now), String(KEY_SLACK_MS), ...pairs]));
+  }
+
+  /** The index borrows the store's client: the store closes it if it opened it. */
+  async close(): Promise<void> {}
+
+  private async write(
+    userId: string,
+    entry: SessionIndexEntry,
+    now: number,
+    mode: 'upsert' | 'replace',
+  ): Promise<boolean> {
+    const { seq: _assignedByTheIndex, ...fields } = entry;
+    const expected = entry.previousStorageKey ?? entry.storageKey;
+    const args = [String(now), String(KEY_SLACK_MS), mode, entry.handle, String(entry.expiresAt)];
+    args.push(JSON.stringify(fields), expected);
+    return (await this.run(PUT, this.keys(userId), args)) === 1;
+  }
+
+  private async run(script: Script, keys: string[], args: string[]): Promise<unknown> {
+    try {
+      return await this.client.evalSha(script.sha, { keys, arguments: args });
+    } catch (err) {
+      // After a restart or SCRIPT FLUSH the server no longer knows the script; EVAL caches it again.
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return this.client.eval(script.source, { keys, arguments: args });
+    }
+  }
+}
+
+function parseAll(reply: unknown): SessionIndexEntry[] {
+  if (!Array.isArray(reply)) return [];
+  return reply.map((json) => JSON.parse(String(json)) as SessionIndexEntry);
+}

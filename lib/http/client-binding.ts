@@ -1,0 +1,46 @@
+import type { Request } from 'express';
+import type { BindingPolicy, ResolvedSessionOptions } from '../session.options.js';
+import type { SessionMeta } from '../session.types.js';
+import { ipIdentity } from './ip-prefix.js';
+
+/** Longer User-Agent strings are cut, at login and when compared: they only describe a device. */
+export const MAX_USER_AGENT_LENGTH = 256;
+
+/** One client attribute that differs from what the session recorded at login. */
+export interface BindingMismatch {
+  attribute: 'userAgent' | 'ip';
+  policy: Exclude<BindingPolicy, 'off'>;
+  expected: string;
+  actual: string;
+}
+
+/** The request's client attributes, in the form they are recorded in the session. */
+export function clientOf(req: Request): { ip: string | undefined; userAgent: string | undefined } {
+  return { ip: req.ip, userAgent: req.get('user-agent')?.slice(0, MAX_USER_AGENT_LENGTH) };
+}
+
+/**
+ * Compares the request's client with the one recorded in the session, attribute by attribute
+ * under its policy. A missing value compares as the empty string: a session created without a
+ * User-Agent does not accept one later, and the reverse.
+ */
+export function bindingMismatches(
+  meta: SessionMeta,
+  client: { ip: string | undefined; userAgent: string | undefined },
+  { binding }: Pick<ResolvedSessionOptions, 'binding'>,
+): BindingMismatch[] {
+  const mismatches: BindingMismatch[] = [];
+  if (binding.userAgent !== 'off') {
+    const expected = meta.userAgent ?? '';
+    const actual = client.userAgent ?? '';
+    if (expected !== actual) mismatches.push({ attribute: 'userAgent', policy: binding.userAgent, expected, actual });
+  }
+  if (binding.ip !== 'off') {
+    const expected = meta.ip ?? '';
+    const actual = client.ip ?? '';
+    if (ipIdentity(expected, binding.ipMatch) !== ipIdentity(actual, binding.ipMatch)) {
+      mismatches.push({ attribute: 'ip', policy: binding.ip, expected, actual });
+    }
+  }
+  return mismatches;
+}

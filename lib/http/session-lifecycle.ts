@@ -1,0 +1,78 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { SessionEvents } from '../events/session-events.js';
+import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
+import type { ResolvedSessionOptions } from '../session.options.js';
+import { SessionService } from '../session.service.js';
+import type { SessionMeta } from '../session.types.js';
+import { bindingMismatches, clientOf, type BindingMismatch } from './client-binding.js';
+import { isGraceRequest } from './rotation-grace.js';
+import { rotateIfDue } from './rotation.js';
+import { isExpired } from './session-lifetime.js';
+
+/**
+ * The per-request checks, run once after the session is loaded and before any guard:
+ * deadlines, client binding, ID rotation, activity. A dead session is destroyed and the
+ * request goes on with an empty anonymous one.
+ */
+@Injectable()
+export class SessionLifecycle {
+  constructor(
+    @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
+    private readonly sessions: SessionService,
+    private readonly events: SessionEvents,
+  ) {}
+
+  async check(req: Request): Promise<void> {
+    const meta = req.session?.meta;
+    if (!meta) return;
+    const now = Date.now();
+
+    // The store TTL equals the deadline, so a dead record is normally gone already; this check
+    // is what enforces the timeouts whatever the store does (coarse TTLs, a replica, a clock).
+    if (isExpired(req.session, this.options, now)) return this.sessions.terminate(req);
+
+    const mismatches = bindingMismatches(meta, clientOf(req), this.options);
+    if (mismatches.some((m) => m.policy === 'strict')) {
+      for (const mismatch of mismatches) this.report(req, mismatch);
+      return this.sessions.terminate(req);
+    }
+    this.reportOnce(req, meta, mismatches);
+
+    if (isGraceRequest(req)) return;
+    if (await rotateIfDue(req, this.sessions, this.options, now)) {
+      this.events.emitFor(req, { type: 'session.rotated' });
+    }
+    if (isGraceRequest(req)) return;
+    const current = req.session.meta;
+    // A throttled write: between two, a read costs one store command (the load).
+    if (current && now - current.lastSeenAt >= this.options.activityWriteInterval) current.lastSeenAt = now;
+  }
+
+  /**
+   * `warn` mismatches: one event per new value, remembered in the session so that a mobile
+   * user's changed IP is reported once and not on every request.
+   */
+  private reportOnce(req: Request, meta: SessionMeta, mismatches: BindingMismatch[]): void {
+    const reported = { ...meta.reported };
+    let changed = false;
+    for (const attribute of ['ip', 'userAgent'] as const) {
+      const mismatch = mismatches.find((m) => m.attribute === attribute);
+      if (mismatch && reported[attribute] !== mismatch.actual) {
+        this.report(req, mismatch);
+        reported[attribute] = mismatch.actual;
+        changed = true;
+      } else if (!mismatch && reported[attribute] !== undefined) {
+        delete reported[attribute];
+        changed = true;
+      }
+    }
+    if (!changed) return;
+    const { reported: _previous, ...rest } = meta;
+    req.session.meta = Object.keys(reported).length > 0 ? { ...rest, reported } : rest;
+  }
+
+  private report(req: Request, mismatch: BindingMismatch): void {
+    this.events.emitFor(req, { type: 'session.binding_mismatch', ...mismatch });
+  }
+}

@@ -1,0 +1,152 @@
+import type { INestApplication } from '@nestjs/common';
+import type { RedisClientType } from 'redis';
+import type { Response } from 'supertest';
+import { MfaService, Totp, type SessionIndex, type SessionModuleOptions } from '../../../lib/index.js';
+import { SESSION_INDEX } from '../../../lib/devices/devices.internal-constants.js';
+import type { OwnedIndex } from '../../../lib/devices/session-index.factory.js';
+import { BrowserClient } from '../../support/http-client.js';
+import { connectTestRedis, deleteKeys, uniquePrefix, type StoreUnderTest } from '../../support/stores.js';
+import { InMemoryMfaSecrets } from '../basic/basic.app.js';
+import { createDevicesApp, devicesModule } from './devices.app.js';
+
+/** The session cookie's name in the fixture (HTTPS through a trusted proxy). */
+export const COOKIE = '__Host-sid';
+
+export const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
+export const SAFARI_IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+export const CHROME_ANDROID =
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36';
+
+/** One row of GET /api/sessions. */
+export interface SessionRow {
+  id: string;
+  current: boolean;
+  createdAt: string;
+  lastSeenAt: string;
+  ip: string | null;
+  userAgent: string | null;
+  browser: string | null;
+  os: string | null;
+  mfa: boolean;
+}
+
+/** A running devices fixture on one store, with the helpers the device suites share. */
+export class DevicesHarness {
+  private constructor(
+    readonly app: INestApplication,
+    readonly under: StoreUnderTest,
+    readonly prefix: string,
+    readonly secrets: InMemoryMfaSecrets,
+    readonly redis: RedisClientType | undefined,
+    private readonly ownsPrefix: boolean,
+  ) {}
+
+  /**
+   * Starts the fixture. Pass `sharePrefixOf` to run a second app instance on the same Redis
+   * keys (and the same MFA secrets), as a second server behind a load balancer would.
+   */
+  static async start(
+    under: StoreUnderTest,
+    overrides: Partial<SessionModuleOptions> = {},
+    sharePrefixOf?: DevicesHarness,
+  ): Promise<DevicesHarness> {
+    const prefix = sharePrefixOf?.prefix ?? uniquePrefix('devices');
+    const secrets = sharePrefixOf?.secrets ?? new InMemoryMfaSecrets();
+    const app = await createDevicesApp(
+      devicesModule({ store: under.options(prefix), mfa: { secretStore: secrets, issuer: 'Test' }, ...overrides }),
+    );
+    const redis = under.name === 'redis' ? await connectTestRedis() : undefined;
+    return new DevicesHarness(app, under, prefix, secrets, redis, !sharePrefixOf);
+  }
+
+  browser(userAgent = FIREFOX_WINDOWS): DevicesBrowser {
+    return new DevicesBrowser(this.app, userAgent);
+  }
+
+  /** A browser logged in as `user` (fully authenticated unless the user is enrolled in MFA). */
+  async loggedIn(user: string, userAgent?: string): Promise<DevicesBrowser> {
+    const browser = this.browser(userAgent);
+    const res = await browser.post('/login', { user });
+    if (res.status !== 200) throw new Error(`login of ${user} answered ${res.status} ${JSON.stringify(res.body)}`);
+    return browser;
+  }
+
+  /** Plain TOTP secrets of the users enrolled here (the app's store holds them encrypted). */
+  private readonly plainSecrets = new Map<string, string>();
+
+  /** Enrols `user` in TOTP through MfaService.importEnrollment; returns the secret. */
+  async enrollMfa(user: string): Promise<string> {
+    const secret = Totp.generateSecret();
+    await this.app.get(MfaService).importEnrollment(user, secret);
+    this.plainSecrets.set(user, secret);
+    return secret;
+  }
+
+  async verifyMfa(browser: DevicesBrowser, user: string): Promise<Response> {
+    const secret = this.plainSecrets.get(user);
+    if (!secret) throw new Error(`${user} is not enrolled`);
+    const code = await new Totp({ pastSteps: 1 }).generate(secret);
+    return browser.post('/mfa/verify', { code });
+  }
+
+  /** GET /api/sessions as `browser`; throws unless 200. */
+  async list(browser: DevicesBrowser): Promise<SessionRow[]> {
+    const res = await browser.get('/api/sessions');
+    if (res.status !== 200) throw new Error(`GET /api/sessions answered ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as SessionRow[];
+  }
+
+  /** The index the module built, to look under the API. */
+  index(): SessionIndex {
+    return this.app.get<OwnedIndex>(SESSION_INDEX).index!;
+  }
+
+  /** The Redis keys of `userId`'s index. */
+  indexKeys(userId: string): [string, string, string] {
+    const base = `${this.prefix}devices:{u:${encodeURIComponent(userId)}}`;
+    return [`${base}:by-expiry`, `${base}:entries`, `${base}:seq`];
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    if (this.redis) {
+      if (this.ownsPrefix) await deleteKeys(this.redis, this.prefix);
+      await this.redis.close();
+    }
+  }
+}
+
+/** A BrowserClient that always sends one User-Agent. */
+export class DevicesBrowser extends BrowserClient {
+  constructor(
+    app: INestApplication,
+    readonly userAgent: string,
+  ) {
+    super(app);
+  }
+
+  override get(path: string, headers: Record<string, string> = {}): Promise<Response> {
+    return super.get(path, { 'User-Agent': this.userAgent, ...headers });
+  }
+
+  override post(path: string, body?: object, headers: Record<string, string> = {}): Promise<Response> {
+    return super.post(path, body, { 'User-Agent': this.userAgent, ...headers });
+  }
+
+  override delete(path: string, headers: Record<string, string> = {}): Promise<Response> {
+    return super.delete(path, { 'User-Agent': this.userAgent, ...headers });
+  }
+
+  /** A copy of the cookies from the same browser (same User-Agent): a stolen cookie, a second tab. */
+  override clone(): DevicesBrowser {
+    return this.on(this.app);
+  }
+
+  /** The same cookies, sent to another app instance. */
+  on(app: INestApplication): DevicesBrowser {
+    const copy = new DevicesBrowser(app, this.userAgent);
+    for (const [name, value] of this.jar) copy.jar.set(name, value);
+    return copy;
+  }
+}
