@@ -8,21 +8,38 @@ const WARNINGS = new Set(['failed', 'replay_refused', 'locked', 'refused_locked'
 
 /**
  * One readable line per security event: what happened, to which account, from where. Events
- * never carry codes, secrets or session IDs; values that a client can influence (the IP, through
- * a trusted proxy's X-Forwarded-For) are quoted so they cannot forge a log line.
+ * never carry codes, secrets or session IDs; values that a client can influence (the IP, the
+ * User-Agent) are quoted so they cannot forge a log line.
  */
 export function describeEvent(event: SessionEvent): string {
-  const parts = [`mfa ${event.outcome}`, `user ${JSON.stringify(event.userId)}`, `purpose ${event.purpose}`];
-  if (event.method !== undefined) parts.push(`method ${event.method}`);
-  if (event.lockedUntil !== undefined) parts.push(`locked until ${new Date(event.lockedUntil).toISOString()}`);
-  if (event.recoveryCodesLeft !== undefined) parts.push(`${event.recoveryCodesLeft} recovery codes left`);
+  const parts: string[] = [];
+  switch (event.type) {
+    case 'mfa':
+      parts.push(`mfa ${event.outcome}`, `user ${JSON.stringify(event.userId)}`, `purpose ${event.purpose}`);
+      if (event.method !== undefined) parts.push(`method ${event.method}`);
+      if (event.lockedUntil !== undefined) parts.push(`locked until ${new Date(event.lockedUntil).toISOString()}`);
+      if (event.recoveryCodesLeft !== undefined) parts.push(`${event.recoveryCodesLeft} recovery codes left`);
+      break;
+    case 'session.binding_mismatch':
+      parts.push(`${event.attribute} changed (${event.policy})`, `user ${JSON.stringify(event.userId)}`);
+      parts.push(`expected ${JSON.stringify(event.expected)}`, `got ${JSON.stringify(event.actual)}`);
+      break;
+    case 'session.rotated':
+      parts.push('session id rotated', `user ${JSON.stringify(event.userId)}`);
+      break;
+    case 'session.revoked':
+      parts.push(`session revoked (${event.reason})`, `user ${JSON.stringify(event.userId)}`, `device ${event.handle}`);
+      break;
+  }
   if (event.ip !== undefined) parts.push(`ip ${JSON.stringify(event.ip)}`);
   return parts.join(', ');
 }
 
 /** The sample's `onEvent`: a real app would also notify the user (new device, MFA disabled, ...). */
 export function logSecurityEvent(event: SessionEvent): void {
-  if (WARNINGS.has(event.outcome)) logger.warn(describeEvent(event));
+  const suspicious =
+    (event.type === 'mfa' && WARNINGS.has(event.outcome)) || event.type === 'session.binding_mismatch';
+  if (suspicious) logger.warn(describeEvent(event));
   else logger.log(describeEvent(event));
 }
 
