@@ -25,6 +25,8 @@ export interface SampleConfig {
   /** Milliseconds, as the module takes them; undefined = the module's default. */
   idleTimeout: number | undefined;
   absoluteTimeout: number | undefined;
+  /** The session ID is replaced on the first request after this long; undefined = the module's default. */
+  rotateInterval: number | undefined;
   /** Failed MFA codes per account before `locked`; undefined = the module's default. */
   mfaMaxAttempts: number | undefined;
   /**
@@ -72,6 +74,7 @@ export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     production,
     idleTimeout: readSeconds('SESSION_IDLE_TIMEOUT', env['SESSION_IDLE_TIMEOUT']),
     absoluteTimeout: readSeconds('SESSION_ABSOLUTE_TIMEOUT', env['SESSION_ABSOLUTE_TIMEOUT']),
+    rotateInterval: readSeconds('SESSION_ROTATE_INTERVAL', env['SESSION_ROTATE_INTERVAL']),
     mfaMaxAttempts: readCount('MFA_MAX_ATTEMPTS', env['MFA_MAX_ATTEMPTS'], 100),
     mfaEncryptionKeys: readEncryptionKeys(env['MFA_ENCRYPTION_KEY'], production),
     loginThrottle: {

@@ -18,6 +18,7 @@ export function sessionOptionsFor(
         : { memory: {} },
     idleTimeout: config.idleTimeout,
     absoluteTimeout: config.absoluteTimeout,
+    rotateInterval: config.rotateInterval,
     mfa: {
       secretStore,
       issuer: MFA_ISSUER,

@@ -5,7 +5,7 @@ import { readSampleConfig, SampleConfigError } from '../../../sample/config/samp
 import { createSampleApp } from '../../../sample/sample.app.js';
 import { setCookies } from '../../support/http-client.js';
 import { STORES } from '../../support/stores.js';
-import { ALICE, expectError, login, SampleHarness, SECRET } from './sample-harness.js';
+import { ALICE, expectError, login, SampleHarness, SECRET, sessionCookie } from './sample-harness.js';
 
 /** 32 bytes as base64 and as hex (what MFA_ENCRYPTION_KEY takes). */
 const KEY_B64 = randomBytes(32).toString('base64');
@@ -33,6 +33,7 @@ describe('sample configuration from the environment', () => {
       production: false,
       idleTimeout: undefined,
       absoluteTimeout: undefined,
+      rotateInterval: undefined,
       mfaMaxAttempts: undefined,
       mfaEncryptionKeys: undefined,
       loginThrottle: { maxPerAccount: 10, maxPerIp: 50, window: 900_000 },
@@ -53,6 +54,7 @@ describe('sample configuration from the environment', () => {
       NODE_ENV: 'production',
       SESSION_IDLE_TIMEOUT: '600',
       SESSION_ABSOLUTE_TIMEOUT: '3600',
+      SESSION_ROTATE_INTERVAL: '300',
       MFA_MAX_ATTEMPTS: '3',
       MFA_ENCRYPTION_KEY: `k2:${KEY_B64},k1:${KEY_HEX}`,
       LOGIN_MAX_FAILURES_PER_ACCOUNT: '4',
@@ -69,6 +71,7 @@ describe('sample configuration from the environment', () => {
       production: true,
       idleTimeout: 600_000,
       absoluteTimeout: 3_600_000,
+      rotateInterval: 300_000,
       mfaMaxAttempts: 3,
       mfaEncryptionKeys: [
         { id: 'k2', key: KEY_B64 },
@@ -111,6 +114,9 @@ describe('sample configuration from the environment', () => {
     [{ SESSION_IDLE_TIMEOUT: '0' }, 'SESSION_IDLE_TIMEOUT'],
     [{ SESSION_ABSOLUTE_TIMEOUT: '-5' }, 'SESSION_ABSOLUTE_TIMEOUT'],
     [{ SESSION_ABSOLUTE_TIMEOUT: '1.5' }, 'SESSION_ABSOLUTE_TIMEOUT'],
+    [{ SESSION_ROTATE_INTERVAL: '0' }, 'SESSION_ROTATE_INTERVAL'],
+    [{ SESSION_ROTATE_INTERVAL: '15m' }, 'SESSION_ROTATE_INTERVAL'],
+    [{ SESSION_ROTATE_INTERVAL: ' 60' }, 'SESSION_ROTATE_INTERVAL'],
     [{ MFA_MAX_ATTEMPTS: '0' }, 'MFA_MAX_ATTEMPTS'],
     [{ MFA_MAX_ATTEMPTS: '101' }, 'MFA_MAX_ATTEMPTS'],
     [{ MFA_MAX_ATTEMPTS: 'five' }, 'MFA_MAX_ATTEMPTS'],
@@ -181,6 +187,36 @@ describe.each(STORES)('sample configuration takes effect on $name', (store) => {
     expectError(await client.get('/api/me'), 401, 'unauthenticated');
   });
 
+  it('SESSION_ROTATE_INTERVAL is seconds: the ID is replaced on the first request after it, same device, old ID dead after the grace window', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    await sample.start({ SESSION_ROTATE_INTERVAL: '60' });
+    const client = sample.client();
+    const loggedIn = await login(client, ALICE);
+    const first = sessionCookie(loggedIn)!.value;
+    // The suite's store may still hold alice's sessions of earlier tests: compare the current row.
+    const device = async () =>
+      ((await client.get('/api/sessions')).body as { id: string; current: boolean }[]).find((row) => row.current)?.id;
+    const handle = await device();
+    expect(handle).toBeDefined();
+
+    vi.setSystemTime(Date.now() + 59_000);
+    const early = await client.get('/api/me');
+    expect(early.status).toBe(200);
+    expect(sessionCookie(early)).toBeUndefined();
+
+    vi.setSystemTime(Date.now() + 2_000);
+    const stolen = client.clone();
+    const rotated = await client.get('/api/me');
+    expect(rotated.status).toBe(200);
+    expect(sessionCookie(rotated)!.value).not.toBe(first);
+    // The same session under a new ID: the device list shows it with the same handle.
+    expect(await device()).toBe(handle);
+    // The old ID works through the grace window (the module's default, 10 s), then it is dead.
+    vi.setSystemTime(Date.now() + 31_000);
+    expectError(await stolen.get('/api/me'), 401, 'unauthenticated');
+    expect((await client.get('/api/me')).status).toBe(200);
+  });
+
   // Memory sessions die with the process, so rotation across restarts shows on a shared store only.
   it.skipIf(store.name === 'memory')('a comma-separated SESSION_SECRET rotates: the old secret still verifies', async () => {
     await sample.start({ SESSION_SECRET: `${SECRET}-old` });
@@ -190,7 +226,7 @@ describe.each(STORES)('sample configuration takes effect on $name', (store) => {
     await sample.start({ SESSION_SECRET: `${SECRET}-new,${SECRET}-old` });
     const after = sample.client();
     for (const [name, value] of before.jar) after.jar.set(name, value);
-    expect((await after.get('/api/me')).body.user).toEqual({ id: ALICE.id, username: 'alice' });
+    expect((await after.get('/api/me')).body.user).toEqual({ id: ALICE.id, username: 'alice', mfaEnrolled: false });
     // Without the old secret the cookie no longer verifies.
     await sample.stop();
     await sample.start({ SESSION_SECRET: `${SECRET}-new` });
