@@ -1,9 +1,10 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
-import { CurrentSession, MfaGuard, type CurrentSessionInfo } from '../../lib/index.js';
+import { CurrentSession, MfaGuard, MfaService, type CurrentSessionInfo } from '../../lib/index.js';
 import type { PublicUser } from '../users/user.repository.js';
 
 export interface MeResponse {
-  user: PublicUser;
+  /** `mfaEnrolled`: the user has TOTP turned on (the dashboard offers enrolment only when not). */
+  user: PublicUser & { mfaEnrolled: boolean };
   session: { createdAt: string; lastSeenAt: string; mfa: boolean };
 }
 
@@ -11,11 +12,17 @@ export interface MeResponse {
 @Controller('api/me')
 @UseGuards(MfaGuard)
 export class MeController {
+  constructor(private readonly mfa: MfaService) {}
+
   @Get()
-  me(@CurrentSession() session: CurrentSessionInfo): MeResponse {
+  async me(@CurrentSession() session: CurrentSessionInfo): Promise<MeResponse> {
     const username = session.user['username'];
     return {
-      user: { id: session.userId, username: typeof username === 'string' ? username : session.userId },
+      user: {
+        id: session.userId,
+        username: typeof username === 'string' ? username : session.userId,
+        mfaEnrolled: await this.mfa.isEnrolled(session.userId),
+      },
       session: {
         createdAt: session.createdAt.toISOString(),
         lastSeenAt: session.lastSeenAt.toISOString(),

@@ -27,7 +27,7 @@ describe.each(STORES)('sample API: login, /api/me, logout on $name', (store) => 
     const second = await login(client, BOB);
     expect(sessionCookie(second)!.value).not.toBe(sessionCookie(first)!.value);
     expectError(await before.get('/api/me'), 401, 'unauthenticated');
-    expect((await client.get('/api/me')).body.user).toEqual({ id: BOB.id, username: 'bob' });
+    expect((await client.get('/api/me')).body.user).toEqual({ id: BOB.id, username: 'bob', mfaEnrolled: false });
   });
 
   it('answers 401 invalid_credentials, the same for an unknown user and a wrong password, and sets no cookie', async () => {
@@ -47,14 +47,14 @@ describe.each(STORES)('sample API: login, /api/me, logout on $name', (store) => 
     expect((await client.get('/api/me')).status).toBe(200);
   });
 
-  it('GET /api/me: the user and the session with ISO timestamps; mfa false without a verified code', async () => {
+  it('GET /api/me: the user (not enrolled in MFA) and the session with ISO timestamps; mfa false without a verified code', async () => {
     const client = sample.client();
     const before = Date.now();
     await login(client, ALICE);
     const res = await client.get('/api/me');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      user: { id: ALICE.id, username: 'alice' },
+      user: { id: ALICE.id, username: 'alice', mfaEnrolled: false },
       session: {
         createdAt: expect.stringMatching(ISO_TIMESTAMP),
         lastSeenAt: expect.stringMatching(ISO_TIMESTAMP),

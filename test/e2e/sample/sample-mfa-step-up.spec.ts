@@ -91,9 +91,11 @@ describe.each(STORES)('T16 sample: step-up for MFA changes on $name', (store) =>
 
   it('DELETE /api/mfa: 204, then login is password only, and MFA changes say mfa_not_enrolled', async () => {
     const { client, secret } = await enrolledAlice();
+    expect((await client.get('/api/me')).body.user.mfaEnrolled).toBe(true);
     const disabled = await client.delete('/api/mfa');
     expect(disabled.status).toBe(204);
     expect(disabled.text).toBe('');
+    expect((await client.get('/api/me')).body.user.mfaEnrolled).toBe(false);
     expect((await login(sample.client(), ALICE)).body).toEqual({
       user: { id: ALICE.id, username: 'alice' },
       mfa: 'none',

@@ -155,7 +155,8 @@ describe.each(STORES)('sample MFA: enrolment and the TOTP step on $name', (store
     // The second session of the same user: same cookie, still fully authenticated, mfa false.
     const me = await other.get('/api/me');
     expect(me.status).toBe(200);
-    expect(me.body.user).toEqual({ id: ALICE.id, username: 'alice' });
+    // mfaEnrolled belongs to the user: every session of alice says so at once.
+    expect(me.body.user).toEqual({ id: ALICE.id, username: 'alice', mfaEnrolled: true });
     expect(me.body.session.mfa).toBe(false);
     expect(other.cookie('sid')).toBe(otherCookie);
     // The next login of that user needs MFA.
