@@ -13,6 +13,7 @@ const ASSET_TYPES: Record<string, string> = {
   'mfa.js': 'text/javascript; charset=utf-8',
   'dashboard.js': 'text/javascript; charset=utf-8',
   'enroll.js': 'text/javascript; charset=utf-8',
+  'devices.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
 };
 
@@ -31,7 +32,7 @@ function escapeAttribute(value: string): string {
  */
 @Controller()
 export class PagesController {
-  private readonly pages: Record<'login' | 'mfa' | 'dashboard' | 'enroll', string>;
+  private readonly pages: Record<'login' | 'mfa' | 'dashboard' | 'enroll' | 'devices', string>;
   private readonly assets = new Map(Object.keys(ASSET_TYPES).map((name) => [name, read(`./assets/${name}`)]));
 
   constructor(@Inject(SAMPLE_CONFIG) config: SampleConfig) {
@@ -42,6 +43,7 @@ export class PagesController {
       mfa: page('mfa.html'),
       dashboard: page('dashboard.html'),
       enroll: page('enroll.html'),
+      devices: page('devices.html'),
     };
   }
 
@@ -74,6 +76,12 @@ export class PagesController {
   @Header('Content-Type', HTML)
   enroll(): string {
     return this.pages.enroll;
+  }
+
+  @Get('devices')
+  @Header('Content-Type', HTML)
+  devices(): string {
+    return this.pages.devices;
   }
 
   @Get('assets/:name')

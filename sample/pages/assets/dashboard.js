@@ -1,20 +1,73 @@
-import { api, logout, onPage, redirectForAuth, showError } from './app.js';
+import { api, element, hideError, logout, onPage, redirectForAuth, showError, withStepUp } from './app.js';
 
+const $ = (id) => document.getElementById(id);
 const text = (id, value) => {
-  document.getElementById(id).textContent = value;
+  $(id).textContent = value;
 };
 
 onPage(async () => {
-  document.getElementById('logout').addEventListener('click', logout);
+  $('logout').addEventListener('click', logout);
   const result = await api('GET', '/api/me');
-  document.getElementById('loading').hidden = true;
+  $('loading').hidden = true;
   if (redirectForAuth(result)) return;
-  if (!result.ok) return showError(document.getElementById('error'), result);
+  if (!result.ok) return showError($('error'), result);
   const { user, session } = result.data;
   text('username', user.username);
   text('user-id', user.id);
   text('created-at', new Date(session.createdAt).toLocaleString());
   text('last-seen-at', new Date(session.lastSeenAt).toLocaleString());
   text('mfa', session.mfa ? 'verified in this session' : 'not verified in this session');
-  document.getElementById('info').hidden = false;
+  $('info').hidden = false;
+  showTwoFactor(user.mfaEnrolled);
+  $('two-factor').hidden = false;
+
+  $('regenerate').addEventListener('click', (event) =>
+    mfaChange(event.currentTarget, () => api('POST', '/api/mfa/recovery-codes'), (data) => {
+      showCodes(data.recoveryCodes);
+    }),
+  );
+  $('disable').addEventListener('click', (event) =>
+    mfaChange(event.currentTarget, () => api('DELETE', '/api/mfa'), () => {
+      showTwoFactor(false);
+      notice('Two-factor authentication is off: from your next login on, the password is enough.');
+    }),
+  );
 });
+
+/** Enrolment on offer for users without MFA; the changes for users with it. */
+function showTwoFactor(enrolled) {
+  $('mfa-off').hidden = enrolled;
+  $('mfa-on').hidden = !enrolled;
+  if (!enrolled) $('new-codes').hidden = true;
+}
+
+/**
+ * One MFA change: the buttons wait while it runs, a stale verification asks for a code first
+ * (403 step_up_required), and the outcome is shown in place.
+ */
+async function mfaChange(button, call, done) {
+  const buttons = $('mfa-on').querySelectorAll('button');
+  hideError($('error'));
+  $('notice').hidden = true;
+  for (const b of buttons) b.disabled = true;
+  let result;
+  try {
+    result = await withStepUp($('step-up-host'), call);
+  } finally {
+    for (const b of buttons) b.disabled = false;
+  }
+  if (result === null) return button.focus();
+  if (redirectForAuth(result)) return;
+  if (!result.ok) return showError($('error'), result);
+  done(result.data);
+}
+
+function showCodes(codes) {
+  $('recovery-codes').replaceChildren(...codes.map((code) => element('li', {}, code)));
+  $('new-codes').hidden = false;
+}
+
+function notice(message) {
+  text('notice', message);
+  $('notice').hidden = false;
+}

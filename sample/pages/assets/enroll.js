@@ -1,9 +1,15 @@
-import { api, onPage, redirectForAuth, showError, submitting } from './app.js';
+import { api, element, hideError, onPage, redirectForAuth, showError, submitting, withStepUp } from './app.js';
 
 onPage(async () => {
   const error = document.getElementById('error');
-  const started = await api('POST', '/api/mfa/enroll');
-  document.getElementById('loading').hidden = true;
+  // Re-enrolment (a new authenticator) needs a recent code from the current one: 403 step_up_required.
+  const loading = document.getElementById('loading');
+  const start = () => api('POST', '/api/mfa/enroll');
+  const started = await withStepUp(document.getElementById('step-up-host'), start, () => {
+    loading.hidden = true;
+  });
+  loading.hidden = true;
+  if (started === null) return location.assign('/dashboard');
   if (redirectForAuth(started)) return;
   if (!started.ok) return showError(error, started);
 
@@ -14,12 +20,12 @@ onPage(async () => {
   const form = document.getElementById('confirm-form');
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    error.hidden = true;
+    hideError(error);
     const code = new FormData(form).get('code');
     const result = await submitting(form, () => api('POST', '/api/mfa/enroll/confirm', { code }));
     if (redirectForAuth(result)) return;
     if (!result.ok) {
-      showError(error, result);
+      showError(error, result, form.querySelector('button[type="submit"]'));
       form.elements.code.select();
       return;
     }
@@ -31,11 +37,6 @@ onPage(async () => {
 
 function showRecoveryCodes(codes) {
   if (codes.length === 0) return;
-  const list = document.getElementById('recovery-codes');
-  for (const code of codes) {
-    const item = document.createElement('li');
-    item.textContent = code;
-    list.append(item);
-  }
+  document.getElementById('recovery-codes').replaceChildren(...codes.map((code) => element('li', {}, code)));
   document.getElementById('recovery').hidden = false;
 }

@@ -1,17 +1,18 @@
-import { api, onPage, showError, submitting } from './app.js';
+import { api, hideError, onPage, showError, submitting } from './app.js';
 
 onPage(() => {
   const form = document.getElementById('login-form');
   const error = document.getElementById('error');
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    error.hidden = true;
+    hideError(error);
     const fields = new FormData(form);
     const result = await submitting(form, () =>
       api('POST', '/api/auth/login', { username: fields.get('username'), password: fields.get('password') }),
     );
     if (!result.ok) {
-      showError(error, result);
+      // 429 throttled: the countdown keeps the button disabled until Retry-After has passed.
+      showError(error, result, form.querySelector('button[type="submit"]'));
       form.elements.password.select();
       return;
     }

@@ -1,22 +1,41 @@
-import { api, logout, onPage, showError, submitting } from './app.js';
+import { api, hideError, logout, onPage, showError, submitting } from './app.js';
 
 onPage(() => {
-  const form = document.getElementById('mfa-form');
   const error = document.getElementById('error');
+  const codeForm = document.getElementById('mfa-form');
+  const recoveryForm = document.getElementById('recovery-form');
   document.getElementById('logout').addEventListener('click', logout);
+
+  // Two ways through the second step: a code from the app, or a recovery code.
+  const show = (form, other) => {
+    hideError(error);
+    other.hidden = true;
+    form.hidden = false;
+    form.querySelector('input').focus();
+  };
+  document.getElementById('use-recovery').addEventListener('click', () => show(recoveryForm, codeForm));
+  document.getElementById('use-app').addEventListener('click', () => show(codeForm, recoveryForm));
+
+  submitCode(codeForm, '/api/auth/mfa/verify', error);
+  submitCode(recoveryForm, '/api/auth/mfa/recovery', error);
+});
+
+/** Posts the form's one field as `{ code }` and goes to the dashboard once it is accepted. */
+function submitCode(form, path, error) {
+  const input = form.querySelector('input');
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    error.hidden = true;
-    const code = new FormData(form).get('code');
-    const result = await submitting(form, () => api('POST', '/api/auth/mfa/verify', { code }));
+    hideError(error);
+    const result = await submitting(form, () => api('POST', path, { code: input.value }));
     if (result.status === 401 && result.data?.error === 'unauthenticated') return location.assign('/login');
     // Already verified (another tab, or the back button): nothing left to do here.
     if (result.data?.error === 'mfa_not_pending') return location.assign('/dashboard');
     if (!result.ok) {
-      showError(error, result);
-      form.elements.code.select();
+      // 429 locked: both forms share the account's attempt count, the countdown says how long.
+      showError(error, result, form.querySelector('button[type="submit"]'));
+      input.select();
       return;
     }
     location.assign('/dashboard');
   });
-});
+}
