@@ -6,7 +6,8 @@ import { chromium, type BrowserContext, type Page, type Response } from 'playwri
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { readSampleConfig } from '../../sample/config/sample.config.js';
 import { createSampleApp } from '../../sample/sample.app.js';
-import { ALICE, codeAt, COOKIE, SECRET, secretOf, wrongCode } from '../e2e/sample/sample-harness.js';
+import { ALICE, BOB, codeAt, COOKIE, SECRET, secretOf, wrongCode } from '../e2e/sample/sample-harness.js';
+import { parseSetCookie } from '../support/http-client.js';
 import { freePort } from '../support/free-port.js';
 
 /** Debian's Chromium (`apt-get install chromium`); Playwright's own browser builds cannot be downloaded here. */
@@ -30,6 +31,56 @@ const CHROMIUM_ARGS = [
 const STEP_TIMEOUT_MS = 5_000;
 const TOTP_STEP_MS = 30_000;
 
+/** Low limits, so the pages' 429 answers can be reached in a few clicks. */
+const MAX_LOGIN_FAILURES = 3;
+const MFA_MAX_ATTEMPTS = 3;
+
+const SAFARI_IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
+
+/**
+ * Another device of the user, signing in through the API from Node: its own cookie, and always
+ * the same User-Agent (the module binds a session to it).
+ */
+class ApiDevice {
+  private cookie: string | undefined;
+
+  constructor(
+    private readonly base: string,
+    private readonly userAgent: string,
+  ) {}
+
+  async call<T = Record<string, unknown>>(method: string, path: string, body?: object): Promise<{ status: number; body: T }> {
+    const headers: Record<string, string> = { 'User-Agent': this.userAgent, Accept: 'application/json' };
+    if (this.cookie !== undefined) headers['Cookie'] = this.cookie;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    for (const line of res.headers.getSetCookie()) {
+      const cookie = parseSetCookie(line);
+      if (cookie.name === COOKIE) this.cookie = cookie.value === '' ? undefined : `${cookie.name}=${cookie.value}`;
+    }
+    const text = await res.text();
+    return { status: res.status, body: (text === '' ? null : JSON.parse(text)) as T };
+  }
+
+  async login(user: { username: string; password: string }): Promise<'none' | 'required'> {
+    user = { username: user.username, password: user.password };
+    const res = await this.call<{ mfa: 'none' | 'required' }>('POST', '/api/auth/login', user);
+    expect(res.status).toBe(200);
+    return res.body.mfa;
+  }
+
+  /** Whether this device's session still reaches GET /api/me. */
+  async meStatus(): Promise<number> {
+    return (await this.call('GET', '/api/me')).status;
+  }
+}
+
 if (!chromiumPresent && !chromiumRequired) {
   console.warn(
     `\n${'!'.repeat(78)}\n  ${CHROMIUM} is NOT installed: the browser test of the sample's pages is SKIPPED.\n` +
@@ -42,6 +93,13 @@ describe.skipIf(!chromiumPresent && !chromiumRequired)('sample pages in headless
   let context: BrowserContext | undefined;
   let page: Page;
   let origin: string;
+  /** The same server for Node's own requests (no Origin header: the CSRF check lets them pass). */
+  let apiBase: string;
+  /** alice's TOTP secret and recovery codes, from the first test's enrolment. */
+  let aliceSecret: string;
+  let aliceRecoveryCodes: string[];
+  /** bob's TOTP secret once the third test has enrolled him through the enrolment page. */
+  let bobSecret: string;
   let profileDir: string | undefined;
   /** SAMPLE_SCREENSHOTS=dir keeps the screenshots there; otherwise they go to a temp dir kept only on failure. */
   let screenshots: string | undefined;
@@ -56,7 +114,14 @@ describe.skipIf(!chromiumPresent && !chromiumRequired)('sample pages in headless
     const port = await freePort();
     // The origin the browser uses is APP_ORIGIN: the pages move the browser there, and the CSRF check compares with it.
     origin = `http://localhost:${port}`;
-    const config = readSampleConfig({ PORT: String(port), APP_ORIGIN: origin, SESSION_SECRET: SECRET });
+    apiBase = `http://127.0.0.1:${port}`;
+    const config = readSampleConfig({
+      PORT: String(port),
+      APP_ORIGIN: origin,
+      SESSION_SECRET: SECRET,
+      LOGIN_MAX_FAILURES_PER_ACCOUNT: String(MAX_LOGIN_FAILURES),
+      MFA_MAX_ATTEMPTS: String(MFA_MAX_ATTEMPTS),
+    });
     app = await createSampleApp(config, { logger: false });
     await app.listen(port, '127.0.0.1');
 
@@ -102,7 +167,7 @@ describe.skipIf(!chromiumPresent && !chromiumRequired)('sample pages in headless
 
   /** Submits `code` in the page's code form; resolves to the API's answer. */
   async function submitCode(button: string, path: string, code: string): Promise<Response> {
-    await page.getByLabel('Code').fill(code);
+    await page.getByLabel('Code', { exact: true }).fill(code);
     const answer = nextApiCall('POST', path);
     await page.getByRole('button', { name: button }).click();
     return answer;
@@ -188,6 +253,7 @@ describe.skipIf(!chromiumPresent && !chromiumRequired)('sample pages in headless
     expect((await qr.boundingBox())?.width).toBeGreaterThanOrEqual(160);
     expect(await page.locator('#otpauth-url').textContent()).toBe(enrollment.otpauthUrl);
     const secret = secretOf(enrollment.otpauthUrl);
+    aliceSecret = secret;
     await shot('04-enroll-qr');
 
     // A wrong code is refused in place and the enrolment stays open.
@@ -206,6 +272,7 @@ describe.skipIf(!chromiumPresent && !chromiumRequired)('sample pages in headless
     expect(await page.locator('#scan').isHidden()).toBe(true);
     expect(await page.getByRole('alert').isHidden()).toBe(true);
     const { recoveryCodes } = (await (await answer).json()) as { recoveryCodes: string[] };
+    aliceRecoveryCodes = recoveryCodes;
     const recoveryList = page.locator('#recovery-codes li');
     expect(await recoveryList.allTextContents()).toEqual(recoveryCodes);
     expect(await page.locator('#recovery').isVisible()).toBe(recoveryCodes.length > 0);
@@ -240,6 +307,269 @@ describe.skipIf(!chromiumPresent && !chromiumRequired)('sample pages in headless
     expect((await answer).status()).toBe(200);
     await expectDashboard(me, ALICE.username, true);
     await shot('09-dashboard-after-mfa');
+
+    expect(pageProblems).toEqual([]);
+  }, 30_000);
+
+  /** Enrols the device's user from Node; confirms with the previous step's code, so the current one stays unused. */
+  async function enrolFromNode(device: ApiDevice): Promise<string> {
+    const started = await device.call<{ otpauthUrl: string }>('POST', '/api/mfa/enroll');
+    expect(started.status).toBe(200);
+    const secret = secretOf(started.body.otpauthUrl);
+    await awayFromStepEnd();
+    expect((await device.call('POST', '/api/mfa/enroll/confirm', { code: await codeAt(secret, -30) })).status).toBe(200);
+    return secret;
+  }
+
+  /** Logs in through the login form; resolves once the page it leads to is open. */
+  async function logInAs(user: { username: string; password: string }, next: string): Promise<void> {
+    await page.goto(`${origin}/login`);
+    await page.getByLabel('Username').fill(user.username);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await at(next);
+  }
+
+  const deviceRows = () => page.locator('#devices > li');
+
+  /** Waits until the devices list shows `count` rows (after a reload of the list). */
+  async function expectDeviceCount(count: number): Promise<void> {
+    // Locators, not waitForFunction: the pages' CSP refuses the eval that a string function needs.
+    await deviceRows().nth(count).waitFor({ state: 'detached' });
+    await deviceRows().nth(count - 1).waitFor({ state: 'attached' });
+    expect(await deviceRows().count()).toBe(count);
+  }
+
+  it('the devices page lists this device and the others; one is signed out from the page, then all others, then this one', async () => {
+    onTestFailed(() => {
+      keepScreenshots = true;
+    });
+    expect(aliceSecret).toBeDefined();
+    // Two more devices of alice: one passed MFA (with a recovery code), one still waits for its code.
+    const laptop = new ApiDevice(apiBase, FIREFOX_WINDOWS);
+    expect(await laptop.login(ALICE)).toBe('required');
+    expect((await laptop.call('POST', '/api/auth/mfa/recovery', { code: aliceRecoveryCodes.at(-1) })).status).toBe(200);
+    const phone = new ApiDevice(apiBase, SAFARI_IPHONE);
+    expect(await phone.login(ALICE)).toBe('required');
+
+    await page.goto(`${origin}/dashboard`);
+    const listed = nextApiCall('GET', '/api/sessions');
+    await page.getByRole('link', { name: 'Your devices' }).click();
+    await at('/devices');
+    const rows = (await (await listed).json()) as { id: string; current: boolean; mfa: boolean }[];
+    expect(rows).toHaveLength(3);
+    await expectDeviceCount(3);
+
+    // This browser: headless Chromium's agent is not one the summary knows, so the raw string shows.
+    const userAgent = await inPage<string>('navigator.userAgent');
+    const current = page.locator('#devices > li.is-current');
+    expect(await current.count()).toBe(1);
+    // This device comes first.
+    expect(await deviceRows().first().getAttribute('class')).toContain('is-current');
+    expect(await current.locator('.badge.current').isVisible()).toBe(true);
+    expect(await current.locator('.badge.current').textContent()).toBe('This device');
+    expect(await current.locator('.badge.pending').isVisible()).toBe(false);
+    expect(await current.locator('.name').textContent()).toBe('Unknown browser on Linux');
+    expect(await current.locator('.device-agent').textContent()).toBe(userAgent);
+    expect(await current.locator('.device-meta').textContent()).toContain('Active now');
+    expect(await current.locator('.ip').textContent()).toMatch(/127\.0\.0\.1|::1/);
+
+    const phoneRow = deviceRows().filter({ hasText: 'Safari 17 on iOS' });
+    expect(await phoneRow.locator('.badge.pending').isVisible()).toBe(true);
+    expect(await phoneRow.locator('.badge.pending').textContent()).toBe('MFA pending');
+    expect(await phoneRow.locator('.badge.current').isVisible()).toBe(false);
+    expect(await phoneRow.locator('.device-agent').isVisible()).toBe(false);
+    expect(await phoneRow.locator('.device-meta').textContent()).toMatch(/Last active just now · Signed in \w{3} \d{1,2}, \d{4}/);
+    const laptopRow = deviceRows().filter({ hasText: 'Firefox 128 on Windows' });
+    expect(await laptopRow.locator('.badge.pending').isVisible()).toBe(false);
+    await shot('10-devices');
+
+    // Sign out the phone: its row goes, its cookie is dead on its next request.
+    let answer = nextApiCall('DELETE', `/api/sessions/${rows.find((row) => !row.current && !row.mfa)!.id}`);
+    await page.getByRole('button', { name: 'Sign out Safari 17 on iOS', exact: true }).click();
+    expect((await answer).status()).toBe(204);
+    await expectDeviceCount(2);
+    expect(await page.getByRole('status').textContent()).toBe('Safari 17 on iOS is signed out.');
+    expect(await phone.meStatus()).toBe(401);
+    expect(await laptop.meStatus()).toBe(200);
+
+    // Sign out all the others: only this device is left, and the button goes.
+    answer = nextApiCall('POST', '/api/sessions/revoke-others');
+    await page.getByRole('button', { name: 'Sign out all other devices' }).click();
+    expect((await answer).status()).toBe(204);
+    await expectDeviceCount(1);
+    expect(await page.getByRole('status').textContent()).toBe('All other devices are signed out.');
+    expect(await page.getByRole('button', { name: 'Sign out all other devices' }).isVisible()).toBe(false);
+    expect(await laptop.meStatus()).toBe(401);
+    await shot('11-devices-only-this-one');
+
+    // Signing out this device is a logout: the login page, no cookie left.
+    answer = nextApiCall('DELETE', `/api/sessions/${rows.find((row) => row.current)!.id}`);
+    await page.getByRole('button', { name: 'Sign out this device' }).click();
+    expect((await answer).status()).toBe(204);
+    await at('/login');
+    expect(await sessionCookie()).toBeUndefined();
+
+    expect(pageProblems).toEqual([]);
+  }, 30_000);
+
+  it('alice logs in with a recovery code through the MFA page; the dashboard then offers the MFA changes, not enrolment', async () => {
+    onTestFailed(() => {
+      keepScreenshots = true;
+    });
+    await logInAs(ALICE, '/mfa');
+    await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
+    const field = page.getByLabel('Recovery code');
+    await field.waitFor({ state: 'visible' });
+    expect(await page.getByLabel('Code', { exact: true }).isVisible()).toBe(false);
+    expect(await page.locator(':focus').getAttribute('name')).toBe('recoveryCode');
+    await shot('12-mfa-recovery');
+
+    await field.fill('aaaa-bbbb-cccc-dddd');
+    let answer = nextApiCall('POST', '/api/auth/mfa/recovery');
+    await page.getByRole('button', { name: 'Use recovery code' }).click();
+    expect((await answer).status()).toBe(401);
+    await expectErrorShown(await answer, 'recoveryCode');
+
+    await field.fill(aliceRecoveryCodes[0]!);
+    const me = nextApiCall('GET', '/api/me');
+    answer = nextApiCall('POST', '/api/auth/mfa/recovery');
+    await page.getByRole('button', { name: 'Use recovery code' }).click();
+    expect((await answer).status()).toBe(200);
+    await expectDashboard(me, ALICE.username, true);
+    const twoFactor = page.locator('#two-factor');
+    await twoFactor.waitFor({ state: 'visible' });
+    expect(await page.getByRole('link', { name: 'Set up two-factor authentication' }).isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Regenerate recovery codes' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Turn off two-factor authentication' }).isVisible()).toBe(true);
+    expect(await page.getByRole('link', { name: 'Move to a new authenticator' }).isVisible()).toBe(true);
+    await shot('13-dashboard-enrolled');
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await at('/login');
+    expect(pageProblems).toEqual([]);
+  }, 30_000);
+
+  it('bob regenerates recovery codes and turns MFA off after a step-up code; re-enrolment asks for one too', async () => {
+    onTestFailed(() => {
+      keepScreenshots = true;
+    });
+    // bob's browser session starts without MFA; then he enrols elsewhere: this session must step up.
+    await logInAs(BOB, '/dashboard');
+    await page.getByRole('link', { name: 'Set up two-factor authentication' }).waitFor({ state: 'visible' });
+    expect(await page.getByRole('button', { name: 'Regenerate recovery codes' }).isVisible()).toBe(false);
+    const elsewhere = new ApiDevice(apiBase, FIREFOX_WINDOWS);
+    await elsewhere.login(BOB);
+    let secret = await enrolFromNode(elsewhere);
+
+    await page.reload();
+    const regenerate = page.getByRole('button', { name: 'Regenerate recovery codes' });
+    await regenerate.waitFor({ state: 'visible' });
+    let answer = nextApiCall('POST', '/api/mfa/recovery-codes');
+    await regenerate.click();
+    expect((await answer).status()).toBe(403);
+    const stepUpCode = page.getByLabel('Authenticator code');
+    await stepUpCode.waitFor({ state: 'visible' });
+    expect(await page.locator(':focus').getAttribute('name')).toBe('code');
+
+    // A wrong code is refused in the prompt; the right one unlocks the change, which runs again.
+    await stepUpCode.fill(await wrongCode(secret));
+    answer = nextApiCall('POST', '/api/auth/mfa/step-up');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect((await answer).status()).toBe(401);
+    await expectErrorShown(await answer, 'code');
+    await shot('14-dashboard-step-up');
+    await stepUpCode.fill(await codeAt(secret));
+    const steppedUp = nextApiCall('POST', '/api/auth/mfa/step-up');
+    const regenerated = nextApiCall('POST', '/api/mfa/recovery-codes');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect((await steppedUp).status()).toBe(200);
+    expect((await regenerated).status()).toBe(200);
+    const { recoveryCodes } = (await (await regenerated).json()) as { recoveryCodes: string[] };
+    await page.locator('#new-codes').waitFor({ state: 'visible' });
+    expect(await page.locator('#recovery-codes li').allTextContents()).toEqual(recoveryCodes);
+    expect(await stepUpCode.count()).toBe(0);
+    await shot('15-dashboard-new-recovery-codes');
+
+    // Fresh from the step-up: turning MFA off needs no second code.
+    answer = nextApiCall('DELETE', '/api/mfa');
+    await page.getByRole('button', { name: 'Turn off two-factor authentication' }).click();
+    expect((await answer).status()).toBe(204);
+    await page.getByRole('link', { name: 'Set up two-factor authentication' }).waitFor({ state: 'visible' });
+    expect(await page.getByRole('status').textContent()).toContain('Two-factor authentication is off');
+    expect(await page.locator('#new-codes').isVisible()).toBe(false);
+
+    // Again a session from before an enrolment elsewhere: moving to a new authenticator asks for a code first.
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await logInAs(BOB, '/dashboard');
+    secret = await enrolFromNode(elsewhere);
+    await page.reload();
+    const started = nextApiCall('POST', '/api/mfa/enroll');
+    await page.getByRole('link', { name: 'Move to a new authenticator' }).click();
+    await at('/mfa/enroll');
+    expect((await started).status()).toBe(403);
+    await stepUpCode.waitFor({ state: 'visible' });
+    expect(await page.locator('#loading').isVisible()).toBe(false);
+    expect(await page.locator('#scan').isVisible()).toBe(false);
+    await stepUpCode.fill(await codeAt(secret));
+    const restarted = nextApiCall('POST', '/api/mfa/enroll');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const enrollment = (await (await restarted).json()) as { otpauthUrl: string };
+    await page.getByRole('img', { name: 'QR code of the new two-factor secret' }).waitFor({ state: 'visible' });
+    const newSecret = secretOf(enrollment.otpauthUrl);
+    expect(newSecret).not.toBe(secret);
+    bobSecret = newSecret;
+    answer = submitCode('Confirm', '/api/mfa/enroll/confirm', await codeAt(newSecret));
+    expect((await answer).status()).toBe(200);
+    await page.locator('#done').waitFor({ state: 'visible' });
+
+    expect(pageProblems).toEqual([]);
+  }, 30_000);
+
+  it('429 answers count down in place: MFA locked on the code page, login throttled on the login page', async () => {
+    onTestFailed(() => {
+      keepScreenshots = true;
+    });
+    // bob is enrolled (the previous test): MFA_MAX_ATTEMPTS wrong codes lock his MFA step.
+    await page.goto(`${origin}/dashboard`);
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await logInAs(BOB, '/mfa');
+    for (let attempt = 1; attempt <= MFA_MAX_ATTEMPTS; attempt++) {
+      const answer = submitCode('Verify', '/api/auth/mfa/verify', await wrongCode(bobSecret));
+      expect((await answer).status()).toBe(401);
+    }
+    let answer = submitCode('Verify', '/api/auth/mfa/verify', await wrongCode(bobSecret));
+    expect((await answer).status()).toBe(429);
+    const retryAfter = Number((await answer).headers()['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    const error = page.getByRole('alert');
+    await error.filter({ hasText: /^Too many wrong codes\./ }).waitFor();
+    const locked = await error.textContent();
+    expect(locked).toMatch(/^Too many wrong codes\. Try again in \d+ seconds?\.$/);
+    expect(Number(/in (\d+) second/.exec(locked!)![1])).toBeLessThanOrEqual(retryAfter);
+    expect(await page.getByRole('button', { name: 'Verify' }).isDisabled()).toBe(true);
+    await shot('16-mfa-locked');
+
+    // Login throttling: bob's password is wrong MAX_LOGIN_FAILURES times, then the form says how long to wait.
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await at('/login');
+    await page.getByLabel('Username').fill(BOB.username);
+    for (let attempt = 1; attempt <= MAX_LOGIN_FAILURES; attempt++) {
+      await page.getByLabel('Password').fill('not-the-password');
+      answer = nextApiCall('POST', '/api/auth/login');
+      await page.getByRole('button', { name: 'Log in' }).click();
+      expect((await answer).status()).toBe(401);
+    }
+    await page.getByLabel('Password').fill(BOB.password);
+    answer = nextApiCall('POST', '/api/auth/login');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    expect((await answer).status()).toBe(429);
+    await error.filter({ hasText: /^Too many failed logins\./ }).waitFor();
+    // The default window is 15 minutes: minutes and seconds.
+    expect(await error.textContent()).toMatch(/^Too many failed logins\. Try again in 1[45] min \d{1,2} s\.$/);
+    expect(await page.getByRole('button', { name: 'Log in' }).isDisabled()).toBe(true);
+    expect(page.url()).toBe(`${origin}/login`);
+    await shot('17-login-throttled');
 
     expect(pageProblems).toEqual([]);
   }, 30_000);
