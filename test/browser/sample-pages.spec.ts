@@ -321,9 +321,15 @@ describe.skipIf(!chromiumPresent && !chromiumRequired)('sample pages in headless
     return secret;
   }
 
+  /** Clicks the page's "Log out" and waits for the login page (the click's navigation must end before the next). */
+  async function logOut(): Promise<void> {
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await at('/login');
+  }
+
   /** Logs in through the login form; resolves once the page it leads to is open. */
   async function logInAs(user: { username: string; password: string }, next: string): Promise<void> {
-    await page.goto(`${origin}/login`);
+    if (page.url() !== `${origin}/login`) await page.goto(`${origin}/login`);
     await page.getByLabel('Username').fill(user.username);
     await page.getByLabel('Password').fill(user.password);
     await page.getByRole('button', { name: 'Log in' }).click();
@@ -445,8 +451,7 @@ describe.skipIf(!chromiumPresent && !chromiumRequired)('sample pages in headless
     expect(await page.getByRole('link', { name: 'Move to a new authenticator' }).isVisible()).toBe(true);
     await shot('13-dashboard-enrolled');
 
-    await page.getByRole('button', { name: 'Log out' }).click();
-    await at('/login');
+    await logOut();
     expect(pageProblems).toEqual([]);
   }, 30_000);
 
@@ -500,7 +505,7 @@ describe.skipIf(!chromiumPresent && !chromiumRequired)('sample pages in headless
     expect(await page.locator('#new-codes').isVisible()).toBe(false);
 
     // Again a session from before an enrolment elsewhere: moving to a new authenticator asks for a code first.
-    await page.getByRole('button', { name: 'Log out' }).click();
+    await logOut();
     await logInAs(BOB, '/dashboard');
     secret = await enrolFromNode(elsewhere);
     await page.reload();
@@ -532,7 +537,7 @@ describe.skipIf(!chromiumPresent && !chromiumRequired)('sample pages in headless
     });
     // bob is enrolled (the previous test): MFA_MAX_ATTEMPTS wrong codes lock his MFA step.
     await page.goto(`${origin}/dashboard`);
-    await page.getByRole('button', { name: 'Log out' }).click();
+    await logOut();
     await logInAs(BOB, '/mfa');
     for (let attempt = 1; attempt <= MFA_MAX_ATTEMPTS; attempt++) {
       const answer = submitCode('Verify', '/api/auth/mfa/verify', await wrongCode(bobSecret));
@@ -551,8 +556,7 @@ describe.skipIf(!chromiumPresent && !chromiumRequired)('sample pages in headless
     await shot('16-mfa-locked');
 
     // Login throttling: bob's password is wrong MAX_LOGIN_FAILURES times, then the form says how long to wait.
-    await page.getByRole('button', { name: 'Log out' }).click();
-    await at('/login');
+    await logOut();
     await page.getByLabel('Username').fill(BOB.username);
     for (let attempt = 1; attempt <= MAX_LOGIN_FAILURES; attempt++) {
       await page.getByLabel('Password').fill('not-the-password');
