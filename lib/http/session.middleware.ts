@@ -24,6 +24,10 @@ export class SessionMiddleware implements NestMiddleware {
       if (err) {
         this.logger.error(`session store failed while loading a session: ${describe(err)}`);
         markStoreUnavailable(req);
+        // With `unset: 'destroy'`, express-session destroys a session it could not load when
+        // the response ends (req.session is empty): a store hiccup, or a command still queued
+        // behind a failover, would then log the user out. Without an ID there is nothing to destroy.
+        delete (req as { sessionID?: string }).sessionID;
         return next();
       }
       this.checkLifecycle(req).then(
