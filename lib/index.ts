@@ -30,6 +30,14 @@ export { Totp, TOTP_SECRET_BYTES, type TotpMatch, type TotpPolicy } from './mfa/
 export type { SessionStore, StoredSession, WriteMode } from './store/session-store.interface.js';
 export { MemorySessionStore, type MemoryStoreOptions } from './store/memory-session.store.js';
 export { RedisSessionStore, type RedisStoreOptions } from './store/redis-session.store.js';
+export {
+  REDIS_OPERATION_TIMEOUT_MS,
+  RedisOperationTimeoutError,
+  type RedisClusterStoreOptions,
+  type RedisSentinelStoreOptions,
+  type RedisStoreClient,
+  type RedisTopology,
+} from './store/redis-connection.js';
 
 export {
   InvalidMfaCodeException,

@@ -42,7 +42,9 @@ export interface SessionModuleOptions {
   secret: string | string[];
   /**
    * Where sessions live. Default: the module's own bounded in-memory store (one process only).
-   * Pass `{ redis: { url } }` or `{ redis: { client } }` for Redis, or any {@link SessionStore}.
+   * For Redis pass `{ redis: { url } }`, `{ redis: { cluster: { rootNodes } } }`,
+   * `{ redis: { sentinel: { sentinels, name } } }` or `{ redis: { client } }` (a node-redis
+   * client, Cluster or Sentinel client the app owns); or pass any {@link SessionStore}.
    * @default { memory: {} }
    */
   store?: SessionStore | { memory: { maxSessions?: number } } | { redis: RedisStoreOptions };

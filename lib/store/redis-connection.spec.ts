@@ -1,0 +1,90 @@
+import { createClient, createCluster, createSentinel, type RedisClusterType } from 'redis';
+import { describe, expect, it } from 'vitest';
+import { RedisConnection, RedisOperationTimeoutError, redisTopology, withinDeadline } from './redis-connection.js';
+
+describe('RedisConnection options', () => {
+  it.each([
+    [{}, 'got none'],
+    [{ url: 'redis://127.0.0.1:6379', cluster: { rootNodes: ['redis://127.0.0.1:7000'] } }, 'got url, cluster'],
+  ])('refuses anything but exactly one of client, url, cluster, sentinel: %j', (options, message) => {
+    expect(() => new RedisConnection(options)).toThrow(message);
+  });
+
+  it.each([[[]], [['127.0.0.1:7000']], [['http://127.0.0.1:7000']], [[42]]])(
+    'refuses cluster.rootNodes that are not redis:// URLs: %j',
+    (rootNodes) => {
+      expect(() => new RedisConnection({ cluster: { rootNodes: rootNodes as string[] } })).toThrow(/cluster\.rootNodes/);
+    },
+  );
+
+  it('refuses a sentinel set without sentinels or without a master name', () => {
+    expect(() => new RedisConnection({ sentinel: { sentinels: [], name: 'mymaster' } })).toThrow(/sentinel\.sentinels/);
+    expect(() => new RedisConnection({ sentinel: { sentinels: [{ host: '127.0.0.1', port: 26379 }], name: '' } })).toThrow(
+      /sentinel\.name/,
+    );
+  });
+
+  it('refuses a client that is not a node-redis client', () => {
+    expect(() => new RedisConnection({ client: {} as unknown as RedisClusterType })).toThrow(/node-redis client/);
+  });
+
+  it('carries credentials and TLS of the root URLs to every discovered cluster node', () => {
+    const { client, topology, owned } = new RedisConnection({
+      cluster: { rootNodes: ['rediss://app:s%40cret@10.0.0.1:7000', 'rediss://10.0.0.2:7000'] },
+    });
+    expect(topology).toBe('cluster');
+    expect(owned).toBe(true);
+    const defaults = (client as RedisClusterType)._options.defaults!;
+    expect(defaults).toMatchObject({ username: 'app', password: 's@cret', disableOfflineQueue: true });
+    expect(defaults.socket).toMatchObject({ tls: true, connectTimeout: 2_000 });
+  });
+
+  it('lets the app override the fail-fast node defaults it names', () => {
+    const { client } = new RedisConnection({
+      cluster: { rootNodes: ['redis://10.0.0.1:7000'], defaults: { password: 'x', socket: { connectTimeout: 5_000 } } },
+    });
+    const defaults = (client as RedisClusterType)._options.defaults!;
+    expect(defaults).toMatchObject({ password: 'x', disableOfflineQueue: true });
+    expect(defaults.socket).toMatchObject({ connectTimeout: 5_000 });
+  });
+});
+
+describe('redisTopology', () => {
+  it('tells a plain client, a Cluster client and a Sentinel client apart', () => {
+    expect(redisTopology(createClient())).toBe('standalone');
+    expect(redisTopology(createCluster({ rootNodes: [{ url: 'redis://127.0.0.1:7000' }] }))).toBe('cluster');
+    expect(redisTopology(createSentinel({ name: 'mymaster', sentinelRootNodes: [{ host: '127.0.0.1', port: 26379 }] }))).toBe(
+      'sentinel',
+    );
+  });
+
+  it('an app-supplied client is not owned: closing the connection leaves it alone', async () => {
+    const client = createClient();
+    const connection = new RedisConnection({ client });
+    expect(connection.owned).toBe(false);
+    expect(connection.topology).toBe('standalone');
+    await connection.open();
+    expect(client.isOpen).toBe(false);
+    await connection.close();
+  });
+});
+
+describe('withinDeadline', () => {
+  it('passes the outcome through when it comes in time', async () => {
+    await expect(withinDeadline(Promise.resolve('OK'), 1_000)).resolves.toBe('OK');
+    await expect(withinDeadline(Promise.reject(new Error('boom')), 1_000)).rejects.toThrow('boom');
+  });
+
+  it('rejects with RedisOperationTimeoutError when the operation hangs', async () => {
+    const hanging = new Promise<string>(() => undefined);
+    await expect(withinDeadline(hanging, 20)).rejects.toBeInstanceOf(RedisOperationTimeoutError);
+  });
+
+  it('swallows the late failure of an abandoned operation (no unhandled rejection)', async () => {
+    let fail: (err: Error) => void = () => undefined;
+    const late = new Promise<string>((_resolve, reject) => (fail = reject));
+    await expect(withinDeadline(late, 10)).rejects.toBeInstanceOf(RedisOperationTimeoutError);
+    fail(new Error('too late'));
+    await new Promise((resolve) => setImmediate(resolve));
+  });
+});
