@@ -105,15 +105,9 @@ export class RedisConnection {
    */
   open(): Promise<void> {
     if (!this.owned || (this.client.isOpen && !this.opening)) return Promise.resolve();
-    this.opening ??= this.client.connect().then(
-      () => {
-        this.opening = undefined;
-      },
-      (err: unknown) => {
-        this.opening = undefined;
-        throw err;
-      },
-    );
+    this.opening ??= this.connectOnce().finally(() => {
+      this.opening = undefined;
+    });
     return this.opening;
   }
 
@@ -123,6 +117,16 @@ export class RedisConnection {
     // A closed cluster client throws synchronously; make that a rejection like any other failure.
     const running = new Promise<T>((resolve) => resolve(operation(this.client)));
     return withinDeadline(running, REDIS_OPERATION_TIMEOUT_MS);
+  }
+
+  private async connectOnce(): Promise<void> {
+    await this.client.connect();
+    // A cluster client that connected while the cluster was still forming keeps the partial
+    // slot map it saw, and nothing makes it look again: start over on the next operation.
+    if (this.topology === 'cluster' && !coversAllSlots(this.client as RedisClusterType)) {
+      await this.client.destroy();
+      throw new Error('RedisSessionStore: the cluster does not serve every slot yet');
+    }
   }
 
   /** Closes an owned client: gracefully when it is up, at once when it is not (nothing to drain). */
@@ -143,6 +147,14 @@ export function redisTopology(client: RedisStoreClient): RedisTopology {
   if ('masters' in candidate && typeof candidate['nodeClient'] === 'function') return 'cluster';
   if (typeof candidate['getMasterNode'] === 'function') return 'sentinel';
   return 'standalone';
+}
+
+const CLUSTER_SLOTS = 16_384;
+
+function coversAllSlots(cluster: RedisClusterType): boolean {
+  const slots = cluster.slots;
+  for (let slot = 0; slot < CLUSTER_SLOTS; slot++) if (!slots[slot]) return false;
+  return true;
 }
 
 /** Raised when Redis does not answer an operation in time; the request answers 503. */
