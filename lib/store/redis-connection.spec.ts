@@ -69,6 +69,15 @@ describe('redisTopology', () => {
   });
 });
 
+describe('RedisConnection lifecycle', () => {
+  it('an owned client, once closed, is never opened again by a late operation', async () => {
+    const connection = new RedisConnection({ url: 'redis://127.0.0.1:1' });
+    await connection.close();
+    await expect(connection.run((client) => client.get('late'))).rejects.toThrow();
+    expect(connection.client.isOpen).toBe(false);
+  });
+});
+
 describe('withinDeadline', () => {
   it('passes the outcome through when it comes in time', async () => {
     await expect(withinDeadline(Promise.resolve('OK'), 1_000)).resolves.toBe('OK');

@@ -83,6 +83,7 @@ export class RedisConnection {
   /** True when the store built the client: it opens, reopens and closes it. */
   readonly owned: boolean;
   private opening: Promise<void> | undefined;
+  private closed = false;
 
   constructor(options: RedisConnectionOptions) {
     const given = (['client', 'url', 'cluster', 'sentinel'] as const).filter((name) => options[name] !== undefined);
@@ -104,7 +105,7 @@ export class RedisConnection {
    * failed stays closed (unlike a plain client, it does not retry): this opens it again.
    */
   open(): Promise<void> {
-    if (!this.owned || (this.client.isOpen && !this.opening)) return Promise.resolve();
+    if (!this.owned || this.closed || (this.client.isOpen && !this.opening)) return Promise.resolve();
     this.opening ??= this.connectOnce().finally(() => {
       this.opening = undefined;
     });
@@ -131,6 +132,8 @@ export class RedisConnection {
 
   /** Closes an owned client: gracefully when it is up, at once when it is not (nothing to drain). */
   async close(): Promise<void> {
+    // A request still running during shutdown must not open the client again.
+    this.closed = true;
     if (!this.owned || !this.client.isOpen) return;
     if (this.client.isReady) await this.client.close();
     else await this.client.destroy();
