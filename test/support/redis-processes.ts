@@ -106,9 +106,18 @@ export class RedisProcess {
 
 /** Every process started and not yet exited, so nothing outlives the test worker. */
 const running = new Set<RedisProcess>();
-process.once('exit', () => {
+const killRunning = () => {
   for (const server of running) server.child.kill('SIGKILL');
-});
+};
+process.once('exit', killRunning);
+// Vitest ends its fork workers with SIGTERM, which skips 'exit'. Kill ours, then let the
+// signal do what it would have done without this listener.
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killRunning();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  });
+}
 
 /** Stops the given processes (SIGTERM, then SIGKILL); never throws. */
 export async function stopAll(servers: Iterable<RedisProcess>): Promise<void> {
