@@ -31,7 +31,6 @@ export type { SessionStore, StoredSession, WriteMode } from './store/session-sto
 export { MemorySessionStore, type MemoryStoreOptions } from './store/memory-session.store.js';
 export { RedisSessionStore, type RedisStoreOptions } from './store/redis-session.store.js';
 export {
-  REDIS_OPERATION_TIMEOUT_MS,
   RedisOperationTimeoutError,
   type RedisClusterStoreOptions,
   type RedisSentinelStoreOptions,
