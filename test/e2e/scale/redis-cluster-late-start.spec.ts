@@ -15,17 +15,18 @@ import { uniquePrefix } from '../../support/stores.js';
  * retrying): the store must reopen it by itself once the cluster is there, without a restart.
  */
 describe.runIf(requireRedisServers('the late-cluster suite'))('a Cluster store started before its cluster', () => {
-  const dir = makeTempDir('late-cluster');
+  let dir: ReturnType<typeof makeTempDir> | undefined;
   let node: RedisProcess | undefined;
   let store: RedisSessionStore | undefined;
 
   afterAll(async () => {
     await store?.close();
     await node?.stop();
-    dir.remove();
+    dir?.remove();
   });
 
   it('fails fast while no node answers, then serves once the cluster is up', async () => {
+    const tmp = (dir = makeTempDir('late-cluster'));
     const [port] = await freeClusterPorts(1);
     store = new RedisSessionStore({ cluster: { rootNodes: [`redis://127.0.0.1:${port}`] }, prefix: uniquePrefix('late') });
     await expect(store.connect()).rejects.toThrow();
@@ -36,10 +37,10 @@ describe.runIf(requireRedisServers('the late-cluster suite'))('a Cluster store s
       port!,
       [
         '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes',
-        '--cluster-config-file', `${dir.path}/nodes-${port}.conf`, '--cluster-node-timeout', '1000',
-        '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', dir.path, '--logfile', `${dir.path}/redis.log`,
+        '--cluster-config-file', `${tmp.path}/nodes-${port}.conf`, '--cluster-node-timeout', '1000',
+        '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', tmp.path, '--logfile', `${tmp.path}/redis.log`,
       ],
-      `${dir.path}/redis.log`,
+      `${tmp.path}/redis.log`,
     );
     await withNode(port!, (client) => client.sendCommand(['CLUSTER', 'ADDSLOTS', ...Array.from({ length: 16_384 }, (_, slot) => String(slot))]));
     await waitFor(
