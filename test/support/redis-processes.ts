@@ -7,9 +7,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, type RedisClientType } from 'redis';
 
 /**
- * redis-server processes the suites start themselves (Cluster and Sentinel sets), on free
- * local ports, in a temp dir, as child processes: the harness knows every PID and stops
- * exactly those, never the shared Redis on 6379 nor anything it did not start.
+ * redis-server processes the suites start themselves (a lone server for outage tests, Cluster
+ * and Sentinel sets), on free local ports, in a temp dir, as child processes: every harness
+ * knows its PIDs and stops exactly those, never the shared Redis on 6379 nor anything it did
+ * not start. The one implementation behind RedisServerProcess, RedisClusterHarness and
+ * RedisSentinelHarness.
  */
 
 /** True when redis-server and redis-cli are on PATH. */
@@ -67,15 +69,26 @@ export class RedisProcess {
     return server;
   }
 
+  /** Sends `signal` to this process only (SIGSTOP: a hung server; SIGCONT: it answers again). */
+  signal(signal: NodeJS.Signals): void {
+    if (this.exited) throw new Error(`redis-server on port ${this.port} is not running`);
+    this.child.kill(signal);
+  }
+
   /** SIGKILL: the crash a failover test needs. Resolves once the process is gone. */
   async kill(): Promise<void> {
-    if (!this.exited) this.child.kill('SIGKILL');
+    if (!this.exited) {
+      // A stopped (SIGSTOP) process dies of SIGKILL too; SIGCONT first keeps its exit prompt.
+      this.child.kill('SIGCONT');
+      this.child.kill('SIGKILL');
+    }
     await this.exitedPromise;
   }
 
   /** SIGTERM, then SIGKILL if it is still there after `graceMs`. */
   async stop(graceMs = 2_000): Promise<void> {
     if (this.exited) return;
+    this.child.kill('SIGCONT');
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
     await this.exitedPromise;
@@ -139,18 +152,6 @@ export function settled(results: PromiseSettledResult<RedisProcess>[], started: 
 export function makeTempDir(label: string): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), `nss-${label}-`));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
-}
-
-/** A port the OS reports free on 127.0.0.1 (bound to port 0, then released). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { RedisProcess, freePort, makeTempDir, settled, stopAll, waitFor, withNode } from './redis-processes.js';
+import { freePort } from './free-port.js';
+import { RedisProcess, makeTempDir, settled, stopAll, waitFor, withNode } from './redis-processes.js';
 
 /**
  * A real Sentinel set on free local ports, started by the test and stopped by it: one master,
