@@ -180,12 +180,16 @@ export class RedisClusterHarness {
    * a command that touched keys of several slots at once.
    */
   async crossSlotErrors(): Promise<number> {
-    const counts = await Promise.all(
-      this.servers
-        .filter((server) => server.alive)
-        .map((server) => withNode(server.port, (client) => client.info('errorstats'))),
+    return Object.values(await this.crossSlotErrorsByNode()).reduce((sum, count) => sum + count, 0);
+  }
+
+  /** {@link crossSlotErrors} of each live node, masters and replicas, by port. */
+  async crossSlotErrorsByNode(): Promise<Record<number, number>> {
+    const live = this.servers.filter((server) => server.alive);
+    const infos = await Promise.all(live.map((server) => withNode(server.port, (client) => client.info('errorstats'))));
+    return Object.fromEntries(
+      live.map((server, i) => [server.port, Number(/errorstat_CROSSSLOT:count=(\d+)/.exec(infos[i]!)?.[1] ?? 0)]),
     );
-    return counts.reduce((sum, info) => sum + Number(/errorstat_CROSSSLOT:count=(\d+)/.exec(info)?.[1] ?? 0), 0);
   }
 
   server(port: number): RedisProcess {

@@ -5,17 +5,20 @@ import { REDIS_URL } from './redis-url.js';
 
 export const redisAvailable = process.env.TEST_REDIS_AVAILABLE === '1';
 
-/** A backend the e2e suites run against. `prefix` isolates one suite's keys in the shared Redis. */
-export interface StoreUnderTest {
-  name: 'memory' | 'redis';
+/**
+ * A backend the e2e suites run against. `prefix` isolates one suite's keys in the shared Redis.
+ * The scale suites add `redis-cluster` and `redis-sentinel` on servers they start themselves.
+ */
+export interface StoreUnderTest<Name extends string = 'memory' | 'redis' | 'redis-cluster' | 'redis-sentinel'> {
+  name: Name;
   options(prefix: string): SessionModuleOptions['store'];
 }
 
-const memory: StoreUnderTest = { name: 'memory', options: () => ({ memory: {} }) };
-const redis: StoreUnderTest = { name: 'redis', options: (prefix) => ({ redis: { url: REDIS_URL, prefix } }) };
+const memory: StoreUnderTest<'memory'> = { name: 'memory', options: () => ({ memory: {} }) };
+const redis: StoreUnderTest<'redis'> = { name: 'redis', options: (prefix) => ({ redis: { url: REDIS_URL, prefix } }) };
 
 /** Every store the e2e suites must pass on; Redis only when it answers (see global-setup). */
-export const STORES: StoreUnderTest[] = redisAvailable ? [memory, redis] : [memory];
+export const STORES: StoreUnderTest<'memory' | 'redis'>[] = redisAvailable ? [memory, redis] : [memory];
 
 /** A key prefix no other test uses. */
 export function uniquePrefix(label: string): string {

@@ -14,6 +14,7 @@ import {
   sessionRecordKeys,
   twoInstances,
 } from './scale.scenarios.js';
+import { describeFeaturesOn } from './scale-features.scenarios.js';
 
 const RECOVER_WITHIN_MS = 20_000;
 
@@ -64,6 +65,22 @@ describe.runIf(requireRedisServers('the Redis Cluster suite'))('Scale-out on Red
 
     it('no node counted a CROSSSLOT error during any of it', async () => {
       expect(await cluster.crossSlotErrors()).toBe(0);
+    });
+  });
+
+  describe('every feature on the cluster', () => {
+    describeFeaturesOn(
+      () => ({
+        name: 'redis-cluster',
+        options: (prefix) => ({ redis: { cluster: { rootNodes: cluster.rootNodes }, prefix } }),
+      }),
+      () => ({ cluster: { rootNodes: cluster.rootNodes } }),
+    );
+
+    it('no node, master or replica, counted a CROSSSLOT error', async () => {
+      const byNode = await cluster.crossSlotErrorsByNode();
+      expect(Object.keys(byNode)).toHaveLength(6);
+      expect(byNode).toEqual(Object.fromEntries(Object.keys(byNode).map((port) => [port, 0])));
     });
   });
 

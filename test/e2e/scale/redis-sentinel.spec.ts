@@ -14,6 +14,7 @@ import {
   sessionRecordKeys,
   twoInstances,
 } from './scale.scenarios.js';
+import { describeFeaturesOn } from './scale-features.scenarios.js';
 
 const RECOVER_WITHIN_MS = 20_000;
 
@@ -53,6 +54,13 @@ describe.runIf(requireRedisServers('the Redis Sentinel suite'))('Scale-out on Re
     it('T03/T09 MFA login rotates the ID twice', async () => {
       await mfaLogin(app);
     });
+  });
+
+  describe('every feature behind the sentinels', () => {
+    describeFeaturesOn(
+      () => ({ name: 'redis-sentinel', options: (prefix) => sentinelStore(prefix) }),
+      () => ({ sentinel: { sentinels: set.sentinels, name: set.name } }),
+    );
   });
 
   describe('store: { redis: { client } } with an app-supplied sentinel client', () => {
