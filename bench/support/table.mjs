@@ -1,0 +1,76 @@
+import { median } from './stats.mjs';
+
+const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+
+/** Median over rounds of one measurement of one variant. */
+function med(rounds, key, pick) {
+  return median(rounds.map((round) => (round[key] ? pick(round[key]) : NaN)));
+}
+
+/** Median over rounds of a per-round ratio (both sides measured in the same round). */
+function ratio(rounds, top, bottom, pick) {
+  return median(rounds.map((round) => (round[top] && round[bottom] ? pick(round[top]) / pick(round[bottom]) : NaN)));
+}
+
+function markdownTable(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  return [line(header), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/** Prints the medians table (Markdown, so it pastes into docs/performance.md as it is). */
+export function printTable(result, variants) {
+  const { rounds, machine, options } = result;
+  const rows = variants.map((v) => {
+    const r = (pick) => med(rounds, v.key, pick);
+    const commands = r((x) => x.read.commandsPerRequest);
+    return [
+      `${v.key}: ${v.label}`,
+      fmt(r((x) => x.read.rps)),
+      fmt(r((x) => x.read.p50), 2),
+      fmt(r((x) => x.read.p99), 2),
+      fmt(r((x) => x.read.cpuPerRequestUs)),
+      fmt(commands, 2),
+      fmt(r((x) => x.session?.bytes)),
+      fmt(r((x) => x.logins?.rps)),
+      fmt(r((x) => x.totp?.rps)),
+    ];
+  });
+  console.log(`\nMedians of ${rounds.length} interleaved rounds; reads: ${options.seconds} s after ${options.warmup} s warm-up, ${options.connections} connections.\n`);
+  console.log(
+    markdownTable(
+      ['variant', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'Redis cmds/req', 'session bytes', 'logins/s', 'TOTP verify/s'],
+      rows,
+    ),
+  );
+
+  const has = (key) => variants.some((v) => v.key === key);
+  const ratios = [];
+  const rps = (x) => x.read.rps;
+  for (const [top, bottom] of [['b', 'a'], ['b', 'c'], ['b+csc', 'a'], ['b+csc', 'c']]) {
+    if (has(top) && has(bottom)) ratios.push(`${top}/${bottom} req/s ${fmt(ratio(rounds, top, bottom, rps), 2)}`);
+  }
+  if (has('a') && has('b')) {
+    ratios.push(`b/a logins/s ${fmt(ratio(rounds, 'b', 'a', (x) => x.logins.rps), 2)}`);
+    ratios.push(`b/a server CPU per read ${fmt(ratio(rounds, 'b', 'a', (x) => x.read.cpuPerRequestUs), 2)}`);
+  }
+  console.log(`\nRatios (median of the per-round ratios): ${ratios.join('; ')}`);
+
+  const breakdown = variants
+    .filter((v) => v.key !== 'c')
+    .map((v) => {
+      const last = rounds.at(-1)[v.key];
+      const cmds = Object.entries(last.read.commands)
+        .map(([name, n]) => `${name} ${n.toFixed(2)}`)
+        .join(', ');
+      const session = last.session ? `, session key ${last.session.keyBytes} B + value ${last.session.valueBytes} B` : '';
+      return `  ${v.key}: per read ${cmds || 'none'}${session}`;
+    });
+  console.log(`Redis commands (last round):\n${breakdown.join('\n')}`);
+  console.log(
+    `\nMachine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.platform}; Node ${machine.node}; redis-server ${machine.redis}.`,
+  );
+  console.log(
+    `Load average before/after: ${machine.loadAverageBefore.map((n) => n.toFixed(2)).join(' ')} / ${machine.loadAverageAfter.map((n) => n.toFixed(2)).join(' ')}; run took ${result.seconds.toFixed(0)} s.`,
+  );
+}
