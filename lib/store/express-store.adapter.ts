@@ -15,6 +15,12 @@ type Marked = { [PERSISTED]?: boolean };
  * The express-session Store that sits between express-session and a {@link SessionStore}:
  * hashes IDs into storage keys, derives the TTL from the session's own deadline, and turns
  * saves into conditional writes (create for new sessions, update for loaded ones).
+ *
+ * It deliberately has no `touch()`: TTLs follow the record's own deadline and are rewritten
+ * with the record, so there is nothing to extend. With a `touch()`, even an empty one,
+ * express-session routes every unmodified response through its write-splitting path (the body
+ * copied into a Buffer, written minus its last byte, the last byte written after the touch
+ * callback); without one it ends the response directly.
  */
 export class ExpressStoreAdapter extends session.Store {
   constructor(
@@ -50,11 +56,6 @@ export class ExpressStoreAdapter extends session.Store {
       },
       (err: unknown) => callback?.(err),
     );
-  }
-
-  /** TTLs follow the record's own deadline, rewritten with the record; nothing to extend here. */
-  override touch(_sid: string, _sess: SessionData, callback?: Callback): void {
-    callback?.();
   }
 
   override destroy(sid: string, callback?: Callback): void {
