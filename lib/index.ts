@@ -30,6 +30,7 @@ export { Totp, TOTP_SECRET_BYTES, type TotpMatch, type TotpPolicy } from './mfa/
 export type { SessionStore, StoredSession, WriteMode } from './store/session-store.interface.js';
 export { MemorySessionStore, type MemoryStoreOptions } from './store/memory-session.store.js';
 export { RedisSessionStore, type RedisStoreOptions } from './store/redis-session.store.js';
+export { CLIENT_SIDE_CACHE_DEFAULTS, type RedisClientSideCacheOptions } from './store/redis-client-side-cache.js';
 
 export {
   InvalidMfaCodeException,

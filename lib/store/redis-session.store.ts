@@ -1,6 +1,12 @@
 import { RedisStore } from 'connect-redis';
 import { createClient, type RedisClientType } from 'redis';
 import type { SessionStore, StoredSession, WriteMode } from './session-store.interface.js';
+import {
+  clientSideCacheClientOptions,
+  InvalidationBarrier,
+  type RedisClientSideCacheOptions,
+} from './redis-client-side-cache.js';
+import { SessionOptionsError } from '../session.options.js';
 
 export interface RedisStoreOptions {
   /** A node-redis client the app owns (connected or not). The store never closes it. */
@@ -12,6 +18,15 @@ export interface RedisStoreOptions {
    * @default 'sess:'
    */
   prefix?: string;
+  /**
+   * Cache session records in this process (RESP3 client-side caching with server-assisted
+   * invalidation): hot reads cost no round trip; a logout or revocation on any instance still
+   * reaches every instance's next request. For a client the store creates from `url` only; an
+   * app-supplied `client` created with `RESP: 3` and `clientSideCache` is used as it is.
+   * Off unless given; `{}` turns it on with the defaults. Needs Redis >= 6.
+   * @default undefined (off)
+   */
+  clientSideCache?: RedisClientSideCacheOptions;
 }
 
 /** The JSON serializer connect-redis expects, typed for stored records. */
@@ -30,14 +45,22 @@ export class RedisSessionStore implements SessionStore {
   readonly prefix: string;
   private readonly connectRedis: RedisStore;
   private readonly ownsClient: boolean;
+  /** Present when the client caches: reads then wait for invalidations already received. */
+  private readonly freshness: InvalidationBarrier | undefined;
 
   constructor(options: RedisStoreOptions) {
     if (!options.client && !options.url) {
       throw new Error('RedisSessionStore: pass either a node-redis `client` or a `url`.');
     }
+    if (options.client && options.clientSideCache) {
+      throw new SessionOptionsError(
+        'store.redis.clientSideCache applies to the client the store creates from `url`; create your client with createClient({ RESP: 3, clientSideCache: { maxEntries, ttl } }) instead.',
+      );
+    }
     this.ownsClient = !options.client;
     this.client = options.client ?? (createClient({
       url: options.url,
+      ...(options.clientSideCache ? clientSideCacheClientOptions(options.clientSideCache) : {}),
       // Fail fast instead of queueing commands while Redis is away: callers answer 503.
       disableOfflineQueue: true,
       socket: { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000) },
@@ -46,6 +69,7 @@ export class RedisSessionStore implements SessionStore {
     if (this.ownsClient) this.client.on('error', () => undefined);
     this.prefix = options.prefix ?? 'sess:';
     this.connectRedis = new RedisStore({ client: this.client, prefix: this.prefix, serializer: jsonSerializer });
+    this.freshness = InvalidationBarrier.for(this.client);
   }
 
   /** Opens the connection if the store owns it and it is not open yet. */
@@ -54,7 +78,8 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async get(key: string): Promise<StoredSession | null> {
-    return ((await this.connectRedis.get(key)) as StoredSession | null) ?? null;
+    const read = async () => ((await this.connectRedis.get(key)) as StoredSession | null) ?? null;
+    return this.freshness ? this.freshness.read(read) : read();
   }
 
   async set(key: string, record: StoredSession, ttlMs: number, mode: WriteMode): Promise<boolean> {
@@ -67,6 +92,11 @@ export class RedisSessionStore implements SessionStore {
 
   async destroy(key: string): Promise<void> {
     await this.connectRedis.destroy(key);
+    // With client-side caching: Redis writes this DEL's invalidation pushes to the other
+    // instances in the same event-loop pass as its reply to us, the reply first. A PING
+    // answered afterwards proves that whole pass has been written (and our own push read), so
+    // a logout or revocation is never confirmed before every cache has been told.
+    if (this.freshness) await this.client.ping();
   }
 
   async close(): Promise<void> {
