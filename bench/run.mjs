@@ -27,6 +27,7 @@ const root = path.resolve(here, '..');
 const VARIANTS = [
   { key: 'a', label: 'express-session + connect-redis', server: 'plain', logins: true },
   { key: 'b', label: 'SessionModule, Redis', server: 'module', logins: true, totp: true },
+  { key: 'b+csc', label: 'SessionModule, Redis + client-side cache', server: 'module-csc' },
   { key: 'c', label: 'no sessions (ceiling)', server: 'none' },
 ];
 

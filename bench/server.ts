@@ -40,6 +40,8 @@ async function createApp(variant: string, redisUrl: string): Promise<INestApplic
       return createPlainSessionApp(redisUrl);
     case 'module':
       return createModuleSessionApp({ url: redisUrl });
+    case 'module-csc':
+      return createModuleSessionApp({ url: redisUrl, clientSideCache: { maxEntries: 10_000 } });
     case 'none':
       return createNoSessionApp();
     default:
