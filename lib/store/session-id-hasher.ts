@@ -1,5 +1,7 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 
+const STORAGE_KEY_BYTES = 16;
+
 /**
  * Turns a session ID into its storage key: HMAC-SHA-256 under a key derived from the oldest
  * secret, so a Redis dump, a replica or a MONITOR log never shows a usable cookie value.
@@ -13,7 +15,12 @@ export class SessionIdHasher {
     this.key = Buffer.from(hkdfSync('sha256', root, 'nest-secure-session', 'session-id-key', 32));
   }
 
+  /**
+   * 128 bits of the HMAC, base64url (22 characters): unguessable, and collision-free for any
+   * number of sessions a store will ever hold (a collision is expected after ~2^64). The full
+   * 256 bits would add 21 bytes to every key, and to every Redis allocation holding one.
+   */
   storageKey(sessionId: string): string {
-    return createHmac('sha256', this.key).update(sessionId).digest('base64url');
+    return createHmac('sha256', this.key).update(sessionId).digest().toString('base64url', 0, STORAGE_KEY_BYTES);
   }
 }
