@@ -1,4 +1,5 @@
 import { RedisStore } from 'connect-redis';
+import type { SessionData } from 'express-session';
 import { createClient, type RedisClientType } from 'redis';
 import type { SessionStore, StoredSession, WriteMode } from './session-store.interface.js';
 import {
@@ -7,6 +8,7 @@ import {
   type RedisClientSideCacheOptions,
 } from './redis-client-side-cache.js';
 import { SessionOptionsError } from '../session.options.js';
+import { decodeSessionRecord, encodeSessionRecord } from './session-record.codec.js';
 
 export interface RedisStoreOptions {
   /** A node-redis client the app owns (connected or not). The store never closes it. */
@@ -29,10 +31,13 @@ export interface RedisStoreOptions {
   clientSideCache?: RedisClientSideCacheOptions;
 }
 
-/** The JSON serializer connect-redis expects, typed for stored records. */
-const jsonSerializer = {
-  parse: (text: string) => JSON.parse(text),
-  stringify: (record: unknown) => JSON.stringify(record),
+/**
+ * What connect-redis reads and writes through: the compact record form (session-record.codec.ts).
+ * connect-redis types it with express-session's SessionData; what passes here is a StoredSession.
+ */
+const recordSerializer = {
+  parse: (text: string) => decodeSessionRecord(text) as unknown as SessionData,
+  stringify: (record: SessionData) => encodeSessionRecord(record as unknown as StoredSession),
 };
 
 /**
@@ -68,7 +73,7 @@ export class RedisSessionStore implements SessionStore {
     // node-redis emits 'error' on every failed reconnect; without a listener Node would crash.
     if (this.ownsClient) this.client.on('error', () => undefined);
     this.prefix = options.prefix ?? 'sess:';
-    this.connectRedis = new RedisStore({ client: this.client, prefix: this.prefix, serializer: jsonSerializer });
+    this.connectRedis = new RedisStore({ client: this.client, prefix: this.prefix, serializer: recordSerializer });
     this.freshness = InvalidationBarrier.for(this.client);
   }
 
@@ -83,7 +88,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async set(key: string, record: StoredSession, ttlMs: number, mode: WriteMode): Promise<boolean> {
-    const reply = await this.client.set(this.prefix + key, JSON.stringify(record), {
+    const reply = await this.client.set(this.prefix + key, encodeSessionRecord(record), {
       condition: mode === 'create' ? 'NX' : 'XX',
       expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) },
     });
