@@ -86,6 +86,9 @@ class CodeClock {
   }
 }
 
+/** Sessions waiting for their TOTP code, made by `mfaPending` for `totp`. */
+let pending = [];
+
 const jobs = {
   async login({ port, user }) {
     return request(port, 'POST', '/login', { body: { user } });
@@ -118,49 +121,58 @@ const jobs = {
   },
 
   /**
-   * TOTP verifications through the module's MFA path. First (not measured) `amount` logins of
-   * distinct MFA-enrolled users leave `amount` sessions waiting for their code; then `amount`
-   * verifications, one per session, each a distinct user (so replay and attempt bookkeeping,
-   * whatever the module keeps, sees the first use of a code for that user), are measured.
+   * Not measured: `amount` logins of distinct MFA-enrolled users, leaving `amount` sessions
+   * waiting for their TOTP code (kept here for the `totp` job).
    */
-  async totp({ port, amount, connections }) {
+  async mfaPending({ port, amount, connections }) {
+    pending = [];
+    let next = 0;
+    const prep = await cannon({
+      url: `http://127.0.0.1:${port}/login`,
+      amount,
+      connections,
+      requests: [
+        {
+          method: 'POST',
+          headers: { ...HTTPS_MARK, ...JSON_BODY },
+          setupRequest: (req) => ({ ...req, body: JSON.stringify({ user: `${MFA_USER_PREFIX}${next++}` }) }),
+          onResponse: (status, _body, _context, headers) => {
+            // autocannon keeps the raw header name's case.
+            const name = Object.keys(headers).find((h) => h.toLowerCase() === 'set-cookie');
+            const pair = name && cookiePair(headers[name]);
+            if (status === 200 && pair) pending.push(pair);
+          },
+        },
+      ],
+    });
+    if (pending.length < amount) throw new Error(`only ${pending.length} of ${amount} MFA logins succeeded (${prep.non2xx} non-2xx)`);
+    return { sessions: pending.length };
+  },
+
+  /**
+   * TOTP verifications through the module's MFA path, one per pending session, each for a
+   * distinct user: replay and attempt bookkeeping (whatever the module keeps) sees the first
+   * use of a code for that user, as in real logins.
+   */
+  async totp({ port, connections }) {
     const clock = new CodeClock();
     await clock.start();
     try {
-      const pool = [];
-      let next = 0;
-      const prep = await cannon({
-        url: `http://127.0.0.1:${port}/login`,
-        amount,
-        connections,
-        requests: [
-          {
-            method: 'POST',
-            headers: { ...HTTPS_MARK, ...JSON_BODY },
-            setupRequest: (req) => ({ ...req, body: JSON.stringify({ user: `${MFA_USER_PREFIX}${next++}` }) }),
-            onResponse: (status, _body, _context, headers) => {
-              // autocannon keeps the raw header name's case.
-              const name = Object.keys(headers).find((h) => h.toLowerCase() === 'set-cookie');
-              const pair = name && cookiePair(headers[name]);
-              if (status === 200 && pair) pool.push(pair);
-            },
-          },
-        ],
-      });
-      if (pool.length < amount) throw new Error(`only ${pool.length} of ${amount} MFA logins succeeded (${prep.non2xx} non-2xx)`);
+      const cookies = pending;
+      pending = [];
       let taken = 0;
       let verified = 0;
       const run = await cannon(
         {
           url: `http://127.0.0.1:${port}/mfa/verify`,
-          amount,
+          amount: cookies.length,
           connections,
           requests: [
             {
               method: 'POST',
               setupRequest: (req) => ({
                 ...req,
-                headers: { ...HTTPS_MARK, ...JSON_BODY, cookie: pool[taken++] },
+                headers: { ...HTTPS_MARK, ...JSON_BODY, cookie: cookies[taken++] },
                 body: JSON.stringify({ code: clock.code }),
               }),
             },

@@ -56,15 +56,19 @@ export function printTable(result, variants) {
   }
   console.log(`\nRatios (median of the per-round ratios): ${ratios.join('; ')}`);
 
+  const perOperation = (measurement) =>
+    Object.entries(measurement.commands)
+      .map(([name, n]) => `${name} ${n.toFixed(2)}`)
+      .join(', ') || 'none';
   const breakdown = variants
     .filter((v) => v.key !== 'c')
     .map((v) => {
       const last = rounds.at(-1)[v.key];
-      const cmds = Object.entries(last.read.commands)
-        .map(([name, n]) => `${name} ${n.toFixed(2)}`)
-        .join(', ');
-      const session = last.session ? `, session key ${last.session.keyBytes} B + value ${last.session.valueBytes} B` : '';
-      return `  ${v.key}: per read ${cmds || 'none'}${session}`;
+      const parts = [`per read ${perOperation(last.read)}`];
+      if (last.logins) parts.push(`per login ${perOperation(last.logins)}`);
+      if (last.totp) parts.push(`per TOTP verify (login excluded) ${perOperation(last.totp)}`);
+      if (last.session) parts.push(`session key ${last.session.keyBytes} B + value ${last.session.valueBytes} B`);
+      return `  ${v.key}: ${parts.join('; ')}`;
     });
   console.log(`Redis commands (last round):\n${breakdown.join('\n')}`);
   console.log(
