@@ -11,7 +11,8 @@
  * the bench's own on a free port, so INFO commandstats counts the app's commands only.
  * Numbers are printed, written to bench/results/, and never asserted anywhere.
  */
-import { fork } from 'node:child_process';
+import { execFile, fork } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -213,6 +214,16 @@ async function runVariant(variant, redis, load) {
   }
 }
 
+/** RedisSessionStore.get() alone, without HTTP: µs of CPU per read, plain and cached (bench/store-read.ts). */
+async function storeReadPath(redisUrl) {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', '@swc-node/register/esm-register', path.join(here, 'store-read.ts')],
+    { cwd: root, env: { ...process.env, NODE_ENV: 'production', BENCH_REDIS_URL: redisUrl, BENCH_STORE_ROUNDS: String(options.rounds) } },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1));
+}
+
 function machine() {
   const cpus = os.cpus();
   return {
@@ -248,12 +259,14 @@ async function runBench() {
       }
       rounds.push(round);
     }
+    const storeRead = variants.some((v) => v.key === 'b+csc') ? await storeReadPath(redis.url) : undefined;
     const result = {
       date: new Date().toISOString(),
       machine: { ...machine(), redis: version, loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg() },
       options,
       seconds: (Date.now() - started) / 1000,
       rounds,
+      storeRead,
     };
     mkdirSync(path.join(here, 'results'), { recursive: true });
     const file = path.join(here, 'results', `${result.date.replace(/[:.]/g, '-')}.json`);

@@ -71,6 +71,12 @@ export function printTable(result, variants) {
       return `  ${v.key}: ${parts.join('; ')}`;
     });
   console.log(`Redis commands (last round):\n${breakdown.join('\n')}`);
+  if (result.storeRead) {
+    const { redis, cached } = result.storeRead;
+    console.log(
+      `Store read path alone (RedisSessionStore.get in one process, no HTTP; µs CPU per read, median of ${redis.length}): Redis GET ${fmt(median(redis), 1)}, client-side cache ${fmt(median(cached), 1)}.`,
+    );
+  }
   console.log(
     `\nMachine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.platform}; Node ${machine.node}; redis-server ${machine.redis}.`,
   );
