@@ -1,15 +1,19 @@
 /**
  * `npm run bench`: plain express-session + connect-redis (a) vs SessionModule on Redis (b, and
- * b with client-side caching) vs no sessions (c), interleaved over rounds, medians reported.
+ * b with client-side caching) vs no sessions (c).
  *
- *   npm run bench                      full run (5 rounds)
- *   npm run bench -- --rounds 3 --seconds 2
+ *   npm run bench                      full run
+ *   npm run bench -- --rounds 6 --seconds 0.5
  *   npm run bench -- --only a,b        a subset of the variants
  *   npm run bench -- --profile b       one CPU profile of a variant's read path, summarised
  *
  * Every server and the load generator are separate child processes; Redis is a redis-server of
- * the bench's own on a free port, so INFO commandstats counts the app's commands only.
- * Numbers are printed, written to bench/results/, and never asserted anywhere.
+ * the bench's own on a free port (one database per variant), so INFO commandstats counts the
+ * apps' commands only. All servers run side by side and the load moves between them in short
+ * slices (one round = one slice per variant, in a rotating order): on a machine shared with
+ * other work, every variant sees the same background load, and per-round ratios compare
+ * slices measured a second apart. Numbers are printed, written to bench/results/, and never
+ * asserted anywhere.
  */
 import { execFile, fork } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -26,21 +30,22 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 
 const VARIANTS = [
-  { key: 'a', label: 'express-session + connect-redis', server: 'plain', logins: true },
-  { key: 'b', label: 'SessionModule, Redis', server: 'module', logins: true, totp: true },
-  { key: 'b+csc', label: 'SessionModule, Redis + client-side cache', server: 'module-csc' },
-  { key: 'c', label: 'no sessions (ceiling)', server: 'none' },
+  { key: 'a', label: 'express-session + connect-redis', server: 'plain', db: 1, logins: true },
+  { key: 'b', label: 'SessionModule, Redis', server: 'module', db: 2, logins: true, totp: true },
+  { key: 'b+csc', label: 'SessionModule, Redis + client-side cache', server: 'module-csc', db: 3 },
+  { key: 'c', label: 'no sessions (ceiling)', server: 'none', db: 0 },
 ];
 
 const options = parseArgs(process.argv.slice(2));
 
 function parseArgs(argv) {
   const opts = {
-    rounds: 5,
-    seconds: 2.5,
+    rounds: 12,
+    seconds: 1,
     warmup: 1,
-    loginSeconds: 1.5,
-    totpAmount: 1000,
+    loginSeconds: 0.5,
+    totpRounds: 3,
+    totpAmount: 500,
     connections: 10,
     only: VARIANTS.map((v) => v.key),
     profile: undefined,
@@ -58,6 +63,7 @@ function parseArgs(argv) {
     else if (flag === '--warmup') opts.warmup = num();
     else if (flag === '--login-seconds') opts.loginSeconds = num();
     else if (flag === '--totp') opts.totpAmount = num();
+    else if (flag === '--totp-rounds') opts.totpRounds = num();
     else if (flag === '--connections') opts.connections = num();
     else if (flag === '--only') (opts.only = value.split(',')), i++;
     else if (flag === '--profile') (opts.profile = value), i++;
@@ -163,55 +169,46 @@ async function measured(server, redis, work) {
   };
 }
 
-/** Bytes Redis spends on the logged-in session (MEMORY USAGE of its key). */
-async function sessionBytes(redis) {
-  const keys = [];
-  for await (const batch of redis.client.scanIterator({ MATCH: 'sess:*', COUNT: 100 })) keys.push(...batch);
-  if (keys.length !== 1) return { bytes: NaN, valueBytes: NaN, keys: keys.length };
-  const [key] = keys;
-  return {
-    bytes: await redis.client.memoryUsage(key, { SAMPLES: 0 }),
-    valueBytes: await redis.client.strLen(key),
-    keyBytes: Buffer.byteLength(key),
-    keys: 1,
-  };
+/** Bytes Redis spends on the logged-in session (MEMORY USAGE of its key, in the variant's database). */
+async function sessionBytes(redis, db) {
+  const client = redis.client.duplicate({ database: db });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const keys = [];
+    for await (const batch of client.scanIterator({ MATCH: 'sess:*', COUNT: 100 })) keys.push(...batch);
+    if (keys.length !== 1) return { bytes: NaN, valueBytes: NaN, keys: keys.length };
+    const [key] = keys;
+    return {
+      bytes: await client.memoryUsage(key, { SAMPLES: 0 }),
+      valueBytes: await client.strLen(key),
+      keyBytes: Buffer.byteLength(key),
+      keys: 1,
+    };
+  } finally {
+    await client.close();
+  }
 }
 
-async function runVariant(variant, redis, load) {
-  await redis.client.flushAll();
-  const server = await startServer(variant, redis.url);
-  try {
-    const out = { variant: variant.key };
-    const login = await load.run('login', { port: server.port, user: 'alice' });
-    // The ceiling sets no cookie; it still gets one to parse, like the others.
-    const cookie = variant.server === 'none' ? 'theme=dark' : login.cookie;
-    if (login.status !== 200 || !cookie) throw new Error(`${variant.key}: login answered ${login.status} without a cookie`);
-    const check = await load.run('get', { port: server.port, path: '/me', cookie });
-    if (check.status !== 200) throw new Error(`${variant.key}: GET /me with the login cookie answered ${check.status} ${check.body}`);
-    if (variant.server !== 'none') out.session = await sessionBytes(redis);
+/** Starts a variant's server, logs in once and checks that the cookie reads. */
+async function prepare(variant, redis, load) {
+  const server = await startServer(variant, variant.db ? `${redis.url}/${variant.db}` : redis.url);
+  const login = await load.run('login', { port: server.port, user: 'alice' });
+  // The ceiling sets no cookie; it still gets one to parse, like the others.
+  const cookie = variant.server === 'none' ? 'theme=dark' : login.cookie;
+  if (login.status !== 200 || !cookie) throw new Error(`${variant.key}: login answered ${login.status} without a cookie`);
+  const check = await load.run('get', { port: server.port, path: '/me', cookie });
+  if (check.status !== 200) throw new Error(`${variant.key}: GET /me with the login cookie answered ${check.status} ${check.body}`);
+  const session = variant.db ? await sessionBytes(redis, variant.db) : undefined;
+  return { variant, server, cookie, session };
+}
 
-    const read = { port: server.port, path: '/me', cookie, connections: options.connections };
-    await load.run('read', { ...read, seconds: options.warmup });
-    out.read = await measured(server, redis, () => load.run('read', { ...read, seconds: options.seconds }));
-    if (out.read.non2xx || out.read.errors) throw new Error(`${variant.key}: ${out.read.non2xx} non-2xx and ${out.read.errors} errors while reading`);
-
-    if (variant.logins) {
-      const args = { port: server.port, connections: options.connections };
-      await load.run('logins', { ...args, seconds: Math.min(1, options.warmup) });
-      out.logins = await measured(server, redis, () => load.run('logins', { ...args, seconds: options.loginSeconds }));
-    }
-    if (variant.totp) {
-      const args = { port: server.port, connections: options.connections };
-      await load.run('mfaPending', { ...args, amount: options.totpAmount });
-      out.totp = await measured(server, redis, () => load.run('totp', args));
-      if (out.totp.verified !== options.totpAmount) {
-        throw new Error(`${variant.key}: only ${out.totp.verified} of ${options.totpAmount} TOTP codes were accepted`);
-      }
-    }
-    return out;
-  } finally {
-    await server.stop();
-  }
+/** One measured slice of reads against one running variant. */
+async function readSlice(run, redis, load, seconds) {
+  const args = { port: run.server.port, path: '/me', cookie: run.cookie, connections: options.connections, seconds };
+  const read = await measured(run.server, redis, () => load.run('read', args));
+  if (read.non2xx || read.errors) throw new Error(`${run.variant.key}: ${read.non2xx} non-2xx and ${read.errors} errors while reading`);
+  return read;
 }
 
 /** RedisSessionStore.get() alone, without HTTP: µs of CPU per read, plain and cached (bench/store-read.ts). */
@@ -242,29 +239,60 @@ async function runBench() {
   const load = await startLoad();
   const started = Date.now();
   const loadBefore = os.loadavg();
-  const rounds = [];
+  const runs = [];
   try {
     const version = /redis_version:(\S+)/.exec(await redis.client.info('server'))?.[1];
-    console.log(`redis-server ${version} (pid ${redis.pid}), ${options.rounds} rounds of ${variants.map((v) => v.key).join(', ')}`);
+    console.log(
+      `redis-server ${version} (pid ${redis.pid}); ${variants.map((v) => v.key).join(', ')} side by side; ${options.rounds} rounds of ${options.seconds} s read slices`,
+    );
+    for (const variant of variants) runs.push(await prepare(variant, redis, load));
+    for (const run of runs) await load.run('read', { port: run.server.port, path: '/me', cookie: run.cookie, connections: options.connections, seconds: options.warmup });
+
+    const rounds = Array.from({ length: options.rounds }, () => ({}));
     for (let r = 0; r < options.rounds; r++) {
       // Rotate the order every round so no variant always runs first (or right after another).
-      const order = variants.map((_, i) => variants[(i + r) % variants.length]);
-      const round = {};
-      for (const variant of order) {
-        round[variant.key] = await runVariant(variant, redis, load);
-        const read = round[variant.key].read;
-        console.log(
-          `  round ${r + 1} ${variant.key.padEnd(6)} ${read.rps.toFixed(0).padStart(6)} req/s  p50 ${read.p50.toFixed(2)} ms  p99 ${read.p99.toFixed(2)} ms  ${read.cpuPerRequestUs.toFixed(0)} µs CPU/req  ${read.commandsPerRequest.toFixed(3)} cmds/req`,
-        );
+      for (let i = 0; i < runs.length; i++) {
+        const run = runs[(i + r) % runs.length];
+        rounds[r][run.variant.key] = { read: await readSlice(run, redis, load, options.seconds) };
       }
-      rounds.push(round);
+      console.log(
+        `  round ${String(r + 1).padStart(2)}  ${runs
+          .map(({ variant }) => `${variant.key} ${rounds[r][variant.key].read.rps.toFixed(0)}/s ${rounds[r][variant.key].read.cpuPerRequestUs.toFixed(0)}µs`)
+          .join('  ')}`,
+      );
     }
+
+    const loginRuns = runs.filter((run) => run.variant.logins);
+    for (const run of loginRuns) await load.run('logins', { port: run.server.port, connections: options.connections, seconds: options.warmup / 2 });
+    for (let r = 0; r < options.rounds; r++) {
+      for (let i = 0; i < loginRuns.length; i++) {
+        const run = loginRuns[(i + r) % loginRuns.length];
+        const args = { port: run.server.port, connections: options.connections, seconds: options.loginSeconds };
+        rounds[r][run.variant.key].logins = await measured(run.server, redis, () => load.run('logins', args));
+      }
+    }
+
+    for (const run of runs.filter((x) => x.variant.totp)) {
+      const args = { port: run.server.port, connections: options.connections };
+      for (let r = 0; r < Math.min(options.totpRounds, options.rounds); r++) {
+        await load.run('mfaPending', { ...args, amount: options.totpAmount });
+        const totp = await measured(run.server, redis, () => load.run('totp', args));
+        if (totp.verified !== options.totpAmount) {
+          throw new Error(`${run.variant.key}: only ${totp.verified} of ${options.totpAmount} TOTP codes were accepted`);
+        }
+        rounds[r][run.variant.key].totp = totp;
+      }
+    }
+    const sessions = Object.fromEntries(runs.map((run) => [run.variant.key, run.session]));
+    for (const run of runs.splice(0)) await run.server.stop();
+
     const storeRead = variants.some((v) => v.key === 'b+csc') ? await storeReadPath(redis.url) : undefined;
     const result = {
       date: new Date().toISOString(),
       machine: { ...machine(), redis: version, loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg() },
       options,
       seconds: (Date.now() - started) / 1000,
+      sessions,
       rounds,
       storeRead,
     };
@@ -274,6 +302,7 @@ async function runBench() {
     printTable(result, variants);
     console.log(`\nraw results: ${path.relative(root, file)}`);
   } finally {
+    for (const run of runs) await run.server.stop();
     await load.stop();
     await redis.stop();
   }

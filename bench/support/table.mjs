@@ -31,12 +31,14 @@ export function printTable(result, variants) {
       fmt(r((x) => x.read.p99), 2),
       fmt(r((x) => x.read.cpuPerRequestUs)),
       fmt(commands, 2),
-      fmt(r((x) => x.session?.bytes)),
+      fmt(result.sessions[v.key]?.bytes),
       fmt(r((x) => x.logins?.rps)),
       fmt(r((x) => x.totp?.rps)),
     ];
   });
-  console.log(`\nMedians of ${rounds.length} interleaved rounds; reads: ${options.seconds} s after ${options.warmup} s warm-up, ${options.connections} connections.\n`);
+  console.log(
+    `\nMedians of ${rounds.length} rounds; each round reads every variant for ${options.seconds} s (${options.connections} connections), logins for ${options.loginSeconds} s; TOTP: ${options.totpAmount} verifications, ${Math.min(options.totpRounds, rounds.length)} rounds.\n`,
+  );
   console.log(
     markdownTable(
       ['variant', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'Redis cmds/req', 'session bytes', 'logins/s', 'TOTP verify/s'],
@@ -47,14 +49,13 @@ export function printTable(result, variants) {
   const has = (key) => variants.some((v) => v.key === key);
   const ratios = [];
   const rps = (x) => x.read.rps;
-  for (const [top, bottom] of [['b', 'a'], ['b', 'c'], ['b+csc', 'a'], ['b+csc', 'c']]) {
-    if (has(top) && has(bottom)) ratios.push(`${top}/${bottom} req/s ${fmt(ratio(rounds, top, bottom, rps), 2)}`);
-  }
-  if (has('a') && has('b')) {
-    ratios.push(`b/a logins/s ${fmt(ratio(rounds, 'b', 'a', (x) => x.logins.rps), 2)}`);
-    ratios.push(`b/a server CPU per read ${fmt(ratio(rounds, 'b', 'a', (x) => x.read.cpuPerRequestUs), 2)}`);
-  }
-  console.log(`\nRatios (median of the per-round ratios): ${ratios.join('; ')}`);
+  const cpu = (x) => x.read.cpuPerRequestUs;
+  const pairs = [['b', 'a'], ['b', 'c'], ['b+csc', 'a'], ['b+csc', 'c'], ['b+csc', 'b']].filter(([t, u]) => has(t) && has(u));
+  for (const [top, bottom] of pairs) ratios.push(`${top}/${bottom} ${fmt(ratio(rounds, top, bottom, rps), 2)}`);
+  const cpuRatios = pairs.map(([top, bottom]) => `${top}/${bottom} ${fmt(ratio(rounds, top, bottom, cpu), 2)}`);
+  console.log(`\nRatios, median of the per-round ratios. Reads/s: ${ratios.join('; ')}.`);
+  if (cpuRatios.length) console.log(`Server CPU per read: ${cpuRatios.join('; ')}.`);
+  if (has('a') && has('b')) console.log(`Logins/s: b/a ${fmt(ratio(rounds, 'b', 'a', (x) => x.logins.rps), 2)}.`);
 
   const perOperation = (measurement) =>
     Object.entries(measurement.commands)
@@ -63,14 +64,15 @@ export function printTable(result, variants) {
   const breakdown = variants
     .filter((v) => v.key !== 'c')
     .map((v) => {
-      const last = rounds.at(-1)[v.key];
-      const parts = [`per read ${perOperation(last.read)}`];
-      if (last.logins) parts.push(`per login ${perOperation(last.logins)}`);
-      if (last.totp) parts.push(`per TOTP verify (login excluded) ${perOperation(last.totp)}`);
-      if (last.session) parts.push(`session key ${last.session.keyBytes} B + value ${last.session.valueBytes} B`);
+      const first = rounds[0][v.key];
+      const parts = [`per read ${perOperation(first.read)}`];
+      if (first.logins) parts.push(`per login ${perOperation(first.logins)}`);
+      if (first.totp) parts.push(`per TOTP verify (login excluded) ${perOperation(first.totp)}`);
+      const session = result.sessions[v.key];
+      if (session) parts.push(`session key ${session.keyBytes} B + value ${session.valueBytes} B`);
       return `  ${v.key}: ${parts.join('; ')}`;
     });
-  console.log(`Redis commands (last round):\n${breakdown.join('\n')}`);
+  console.log(`Redis commands (first round):\n${breakdown.join('\n')}`);
   if (result.storeRead) {
     const { redis, cached } = result.storeRead;
     console.log(
