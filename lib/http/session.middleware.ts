@@ -26,7 +26,10 @@ export class SessionMiddleware implements NestMiddleware {
         markStoreUnavailable(req);
         return next();
       }
-      this.checkLifecycle(req).then(
+      const pending = this.checkLifecycle(req);
+      // Most requests need nothing from the store here: go on at once, without a promise hop.
+      if (!pending) return next();
+      pending.then(
         () => next(),
         (lifecycleError: unknown) => {
           this.logger.error(`session store failed during lifecycle checks: ${describe(lifecycleError)}`);
@@ -37,19 +40,22 @@ export class SessionMiddleware implements NestMiddleware {
     });
   }
 
-  /** Kills dead sessions and records activity at a throttled rate. */
-  private async checkLifecycle(req: Request): Promise<void> {
+  /**
+   * Kills dead sessions and records activity at a throttled rate. Returns a promise only when
+   * it has to wait for the store (a dead session is regenerated).
+   */
+  private checkLifecycle(req: Request): Promise<void> | undefined {
     const session = req.session;
-    if (!session?.meta) return;
+    if (!session?.meta) return undefined;
     const now = Date.now();
     if (isExpired(session, this.options, now)) {
       // A fresh, empty session under a new ID: the request goes on as anonymous.
-      await new Promise<void>((resolve, reject) => session.regenerate((e) => (e ? reject(e) : resolve())));
-      return;
+      return new Promise<void>((resolve, reject) => session.regenerate((e) => (e ? reject(e) : resolve())));
     }
     if (now - session.meta.lastSeenAt >= this.options.activityWriteInterval) {
       session.meta.lastSeenAt = now;
     }
+    return undefined;
   }
 }
 
