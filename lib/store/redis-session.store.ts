@@ -1,14 +1,10 @@
 import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
 import { createClient, type RedisClientType } from 'redis';
-import type { SessionStore, StoredSession, WriteMode } from './session-store.interface.js';
-import {
-  clientSideCacheClientOptions,
-  InvalidationBarrier,
-  type RedisClientSideCacheOptions,
-} from './redis-client-side-cache.js';
 import { SessionOptionsError } from '../session.options.js';
+import { clientSideCacheClientOptions, InvalidationBarrier, type RedisClientSideCacheOptions } from './redis-client-side-cache.js';
 import { decodeSessionRecord, encodeSessionRecord } from './session-record.codec.js';
+import type { SessionStore, StoredSession, WriteMode } from './session-store.interface.js';
 
 export interface RedisStoreOptions {
   /** A node-redis client the app owns (connected or not). The store never closes it. */
