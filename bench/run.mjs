@@ -340,6 +340,9 @@ async function runProfile() {
   }
 }
 
+// Ctrl-C: exit through process.exit so the 'exit' handlers stop the bench's redis-server.
+process.once('SIGINT', () => process.exit(130));
+
 (options.profile ? runProfile() : runBench()).catch((err) => {
   console.error(err);
   process.exitCode = 1;

@@ -68,6 +68,8 @@ async function main(): Promise<void> {
       app.close().finally(() => process.exit(0));
     }
   });
+  // The bench went away (crashed or interrupted): never outlive it.
+  process.on('disconnect', () => process.exit(0));
   process.send({ type: 'ready', port, pid: process.pid });
 }
 
