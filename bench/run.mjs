@@ -6,6 +6,7 @@
  *   npm run bench -- --rounds 6 --seconds 0.5
  *   npm run bench -- --only a,b        a subset of the variants
  *   npm run bench -- --profile b       one CPU profile of a variant's read path, summarised
+ *   npm run bench -- --profile b --profile-job logins   the same for logins
  *
  * Every server and the load generator are separate child processes; Redis is a redis-server of
  * the bench's own on a free port (one database per variant), so INFO commandstats counts the
@@ -49,6 +50,7 @@ function parseArgs(argv) {
     connections: 10,
     only: VARIANTS.map((v) => v.key),
     profile: undefined,
+    profileJob: 'read',
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, value] = [argv[i], argv[i + 1]];
@@ -67,6 +69,7 @@ function parseArgs(argv) {
     else if (flag === '--connections') opts.connections = num();
     else if (flag === '--only') (opts.only = value.split(',')), i++;
     else if (flag === '--profile') (opts.profile = value), i++;
+    else if (flag === '--profile-job') (opts.profileJob = value), i++;
     else throw new Error(`unknown option ${flag}; see the comment at the top of bench/run.mjs`);
   }
   for (const key of [...opts.only, ...(opts.profile ? [opts.profile] : [])]) {
@@ -322,9 +325,10 @@ async function runProfile() {
       const login = await load.run('login', { port: server.port, user: 'alice' });
       const cookie = variant.server === 'none' ? 'theme=dark' : login.cookie;
       const args = { port: server.port, path: '/me', cookie, connections: options.connections };
-      await load.run('read', { ...args, seconds: options.warmup });
+      const job = options.profileJob === 'logins' ? 'logins' : 'read';
+      await load.run(job, { ...args, seconds: options.warmup });
       await server.ask({ type: 'profile-start' });
-      read = await measured(server, redis, () => load.run('read', { ...args, seconds: options.seconds }));
+      read = await measured(server, redis, () => load.run(job, { ...args, seconds: options.seconds }));
       await server.ask({ type: 'profile-stop', file });
     } finally {
       await server.stop();
