@@ -1,4 +1,4 @@
-import type { RedisClientType } from 'redis';
+import { createClient, type RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_URL } from '../../test/support/redis-url.js';
 import { connectTestRedis, deleteKeys, redisAvailable, uniquePrefix } from '../../test/support/stores.js';
@@ -55,6 +55,25 @@ describe.skipIf(!redisAvailable)('RedisSessionStore with clientSideCache (redis)
       }
     } finally {
       await second.close();
+    }
+  });
+
+  it('uses the cache of an app-supplied RESP3 client with the same guarantees', async () => {
+    const client = createClient({ url: REDIS_URL, RESP: 3, clientSideCache: { maxEntries: 10 } }) as unknown as RedisClientType;
+    const appOwned = new RedisSessionStore({ client, prefix });
+    await client.connect();
+    try {
+      await appOwned.set('app', { n: 1 }, 60_000, 'create');
+      await appOwned.get('app');
+      const hits = client.clientSideCache!.stats().hitCount;
+      expect(await appOwned.get('app')).toEqual({ n: 1 });
+      expect(client.clientSideCache!.stats().hitCount).toBeGreaterThan(hits);
+      await store.destroy('app');
+      expect(await appOwned.get('app')).toBeNull();
+      await appOwned.close();
+      expect(client.isOpen).toBe(true);
+    } finally {
+      await client.close();
     }
   });
 
