@@ -54,6 +54,7 @@ export {
   type RedisStoreClient,
   type RedisTopology,
 } from './store/redis-connection.js';
+export { CLIENT_SIDE_CACHE_DEFAULTS, type RedisClientSideCacheOptions } from './store/redis-client-side-cache.js';
 
 export {
   SessionEvents,

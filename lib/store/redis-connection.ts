@@ -1,4 +1,5 @@
 import { SessionOptionsError, SESSION_DEFAULTS } from '../session.options.js';
+import { clientSideCacheClientOptions, InvalidationBarrier, type RedisClientSideCacheOptions } from './redis-client-side-cache.js';
 import { withTimeout } from './store-timeout.js';
 import {
   createClient,
@@ -45,8 +46,8 @@ export interface RedisSentinelStoreOptions {
 /** Where the Redis store connects: exactly one of `client`, `url`, `cluster`, `sentinel`. */
 export interface RedisConnectionOptions {
   /**
-   * A node-redis client the app owns: `createClient()`, `createCluster()` or `createSentinel()`.
-   * The app connects and closes it; the store never does.
+   * A node-redis client the app owns: `createClient()`, `createCluster()` or `createSentinel()`,
+   * connected or not (the store connects it if needed). The store never closes it.
    */
   client?: RedisStoreClient;
   /** A Redis URL; the store opens the client and closes it on shutdown. */
@@ -55,6 +56,15 @@ export interface RedisConnectionOptions {
   cluster?: RedisClusterStoreOptions;
   /** A master behind Redis Sentinel; the store opens a sentinel client and closes it on shutdown. */
   sentinel?: RedisSentinelStoreOptions;
+  /**
+   * Cache session records in this process (RESP3 client-side caching with server-assisted
+   * invalidation): hot reads cost no round trip; a logout or revocation on any instance still
+   * reaches every instance's next request. With `url` only: an app-supplied plain `client`
+   * created with `RESP: 3` and `clientSideCache` is used as it is; Cluster and Sentinel are
+   * refused. Off unless given; `{}` turns it on with the defaults. Needs Redis >= 6.
+   * @default undefined (off)
+   */
+  clientSideCache?: RedisClientSideCacheOptions;
 }
 
 /**
@@ -85,6 +95,11 @@ export class RedisConnection {
   readonly owned: boolean;
   /** The bound of every operation: the module's `storeTimeout`. */
   readonly timeoutMs: number;
+  /**
+   * Present when the client caches records (client-side caching): reads wait for invalidations
+   * already received, deletes for every other cache to have been told.
+   */
+  readonly cache: InvalidationBarrier | undefined;
   private opening: Promise<void> | undefined;
   private closed = false;
 
@@ -96,10 +111,17 @@ export class RedisConnection {
         `store.redis takes exactly one of client, url, cluster or sentinel (got ${given.length ? given.join(', ') : 'none'}).`,
       );
     }
+    if (options.clientSideCache !== undefined) refuseCacheWithout(given[0]!);
     this.timeoutMs = timeoutMs;
     this.owned = options.client === undefined;
     this.client = options.client ?? buildClient(options, timeoutMs);
     this.topology = redisTopology(this.client);
+    if (this.topology !== 'standalone' && (this.client as { clientSideCache?: unknown }).clientSideCache) {
+      throw new SessionOptionsError(
+        `client-side caching is supported on a single Redis only; create the ${this.topology} client without clientSideCache.`,
+      );
+    }
+    this.cache = this.topology === 'standalone' ? InvalidationBarrier.for(this.client as RedisClientType) : undefined;
     // node-redis emits 'error' on every failed reconnect; without a listener Node would crash.
     // An app-supplied client is the app's to listen to.
     if (this.owned) this.client.on('error', () => undefined);
@@ -179,11 +201,25 @@ function buildClient(options: RedisConnectionOptions, timeoutMs: number): RedisS
   if (options.sentinel) return buildSentinel(options.sentinel, commandOptions);
   return createClient({
     url: options.url,
+    ...(options.clientSideCache ? clientSideCacheClientOptions(options.clientSideCache) : {}),
     // Fail fast instead of queueing commands while Redis is away: callers answer 503.
     disableOfflineQueue: true,
     commandOptions,
     socket: { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy },
   }) as RedisClientType;
+}
+
+/** Client-side caching only on the plain client the store builds from `url`. */
+function refuseCacheWithout(kind: 'client' | 'url' | 'cluster' | 'sentinel'): void {
+  if (kind === 'url') return;
+  if (kind === 'client') {
+    throw new SessionOptionsError(
+      'store.redis.clientSideCache applies to the client the store creates from `url`; create your client with createClient({ RESP: 3, clientSideCache: { maxEntries, ttl } }) instead.',
+    );
+  }
+  throw new SessionOptionsError(
+    `store.redis.clientSideCache works with a single Redis (\`url\`) only, not with ${kind === 'cluster' ? 'Redis Cluster' : 'Redis Sentinel'}: remove it from store.redis.`,
+  );
 }
 
 function buildCluster(options: RedisClusterStoreOptions, commandOptions: { timeout: number }): RedisClusterType {

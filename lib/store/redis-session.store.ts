@@ -1,5 +1,7 @@
 import { RedisStore } from 'connect-redis';
+import type { SessionData } from 'express-session';
 import { RedisConnection, type RedisConnectionOptions, type RedisStoreClient, type RedisTopology } from './redis-connection.js';
+import { decodeSessionRecord, encodeSessionRecord } from './session-record.codec.js';
 import type { SessionStore, StoredSession, WriteMode } from './session-store.interface.js';
 
 export interface RedisStoreOptions extends RedisConnectionOptions {
@@ -11,10 +13,13 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
   prefix?: string;
 }
 
-/** The JSON serializer connect-redis expects, typed for stored records. */
-const jsonSerializer = {
-  parse: (text: string) => JSON.parse(text),
-  stringify: (record: unknown) => JSON.stringify(record),
+/**
+ * What connect-redis reads and writes through: the compact record form (session-record.codec.ts).
+ * connect-redis types it with express-session's SessionData; what passes here is a StoredSession.
+ */
+const recordSerializer = {
+  parse: (text: string) => decodeSessionRecord(text) as unknown as SessionData,
+  stringify: (record: SessionData) => encodeSessionRecord(record as unknown as StoredSession),
 };
 
 /**
@@ -22,7 +27,8 @@ const jsonSerializer = {
  * Reads and deletes go through connect-redis; writes do not use its plain `SET`, which would
  * let a slow request resurrect a session that a concurrent logout destroyed: they are
  * `SET NX` for new sessions and `SET XX` for existing ones. Every operation touches one key,
- * so it is atomic on a Cluster too, and every operation is bounded in time.
+ * so it is atomic on a Cluster too, and every operation is bounded in time. Records are stored
+ * in a compact form (see session-record.codec.ts); read them through {@link get}.
  */
 export class RedisSessionStore implements SessionStore {
   readonly client: RedisStoreClient;
@@ -40,7 +46,7 @@ export class RedisSessionStore implements SessionStore {
     this.client = this.connection.client;
     this.topology = this.connection.topology;
     this.prefix = options.prefix ?? 'sess:';
-    this.connectRedis = new RedisStore({ client: this.client, prefix: this.prefix, serializer: jsonSerializer });
+    this.connectRedis = new RedisStore({ client: this.client, prefix: this.prefix, serializer: recordSerializer });
   }
 
   /** Opens the connection if it is not open yet; an app's client stays the app's to close. */
@@ -49,22 +55,32 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async get(key: string): Promise<StoredSession | null> {
-    return ((await this.connection.run(() => this.connectRedis.get(key), 'read')) as StoredSession | null) ?? null;
+    const cache = this.connection.cache;
+    const read = async () => ((await this.connectRedis.get(key)) as StoredSession | null) ?? null;
+    return this.connection.run(() => (cache ? cache.read(read) : read()), 'read');
   }
 
   async set(key: string, record: StoredSession, ttlMs: number, mode: WriteMode): Promise<boolean> {
-    const reply = await this.connection.run((client) =>
-      client.set(this.prefix + key, JSON.stringify(record), {
-        condition: mode === 'create' ? 'NX' : 'XX',
-        expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) },
-      }),
+    const reply = await this.connection.run(
+      (client) =>
+        client.set(this.prefix + key, encodeSessionRecord(record), {
+          condition: mode === 'create' ? 'NX' : 'XX',
+          expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) },
+        }),
       'write',
     );
     return reply === 'OK';
   }
 
   async destroy(key: string): Promise<void> {
-    await this.connection.run(() => this.connectRedis.destroy(key), 'delete');
+    await this.connection.run(async (client) => {
+      await this.connectRedis.destroy(key);
+      // With client-side caching: Redis writes this DEL's invalidation pushes to the other
+      // instances in the same event-loop pass as its reply to us, the reply first. A PING
+      // answered afterwards proves that whole pass has been written (and our own push read), so
+      // a logout or revocation is never confirmed before every cache has been told.
+      if (this.connection.cache) await (client as { ping(): Promise<unknown> }).ping();
+    }, 'delete');
   }
 
   async close(): Promise<void> {

@@ -39,3 +39,12 @@ export async function deleteKeys(client: RedisClientType, prefix: string): Promi
     if (keys.length > 0) await client.del(keys);
   }
 }
+
+/**
+ * Session records only, of every key under `prefix`: a record's key is the prefix and a bare
+ * base64url HMAC; the device index (`devices:{u:..}:..`), MFA state (`mfa:{u:..}:..`) and
+ * rotation forwards (`rotated:..`) all carry a `:`.
+ */
+export function sessionRecordKeys(prefix: string, keys: string[]): string[] {
+  return keys.filter((key) => key.startsWith(prefix) && /^[A-Za-z0-9_-]+$/.test(key.slice(prefix.length)));
+}

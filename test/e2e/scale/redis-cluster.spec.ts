@@ -3,7 +3,7 @@ import { createCluster, type RedisClusterType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisClusterHarness } from '../../support/redis-cluster.js';
 import { requireRedisServers } from '../../support/redis-processes.js';
-import { uniquePrefix } from '../../support/stores.js';
+import { sessionRecordKeys, uniquePrefix } from '../../support/stores.js';
 import {
   createScaleApp,
   expectFailedClosed,
@@ -11,7 +11,6 @@ import {
   loginReadWriteLogout,
   mfaLogin,
   probeFailover,
-  sessionRecordKeys,
   twoInstances,
 } from './scale.scenarios.js';
 import { describeFeaturesOn } from './scale-features.scenarios.js';

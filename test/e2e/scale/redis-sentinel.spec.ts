@@ -3,7 +3,7 @@ import { createSentinel, type RedisSentinelType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireRedisServers, withNode } from '../../support/redis-processes.js';
 import { RedisSentinelHarness } from '../../support/redis-sentinel.js';
-import { uniquePrefix } from '../../support/stores.js';
+import { sessionRecordKeys, uniquePrefix } from '../../support/stores.js';
 import {
   createScaleApp,
   expectFailedClosed,
@@ -11,7 +11,6 @@ import {
   loginReadWriteLogout,
   mfaLogin,
   probeFailover,
-  sessionRecordKeys,
   twoInstances,
 } from './scale.scenarios.js';
 import { describeFeaturesOn } from './scale-features.scenarios.js';

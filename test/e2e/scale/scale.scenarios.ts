@@ -8,15 +8,6 @@ import { BrowserClient } from '../../support/http-client.js';
 
 /** The scenarios the Cluster and the Sentinel suites both run. */
 
-/**
- * Session records only, of every key under `prefix`: a record's key is the prefix and a bare
- * base64url HMAC; the device index (`devices:{u:..}:..`), MFA state (`mfa:{u:..}:..`) and
- * rotation forwards (`rotated:..`) all carry a `:`.
- */
-export function sessionRecordKeys(prefix: string, keys: string[]): string[] {
-  return keys.filter((key) => key.startsWith(prefix) && /^[A-Za-z0-9_-]+$/.test(key.slice(prefix.length)));
-}
-
 /** The basic fixture on the given store; `mfa` is pre-seeded with an enrolled user, carol. */
 export async function createScaleApp(
   store: SessionModuleOptions['store'],
