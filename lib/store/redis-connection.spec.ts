@@ -54,6 +54,37 @@ describe('RedisConnection options', () => {
   });
 });
 
+describe('RedisConnection client-side cache: a single Redis only', () => {
+  it('turns on RESP3 caching on the client it builds from url', () => {
+    const { client, cache } = new RedisConnection({ url: 'redis://127.0.0.1:1', clientSideCache: {} });
+    expect((client as RedisClientType).clientSideCache).toBeDefined();
+    expect(cache).toBeDefined();
+  });
+
+  it.each([
+    ['cluster', { cluster: { rootNodes: ['redis://10.0.0.1:7000'] } }, /not with Redis Cluster/],
+    ['sentinel', { sentinel: { sentinels: [{ host: '10.0.0.1', port: 26379 }], name: 'mymaster' } }, /not with Redis Sentinel/],
+    ['an app-supplied client', { client: createClient() }, /createClient\(\{ RESP: 3/],
+  ])('refuses clientSideCache with %s (SessionOptionsError)', (_kind, options, message) => {
+    const make = () => new RedisConnection({ ...options, clientSideCache: { maxEntries: 10 } });
+    expect(make).toThrow(SessionOptionsError);
+    expect(make).toThrow(message);
+  });
+
+  it('refuses an app-supplied Cluster client created with clientSideCache', () => {
+    const client = createCluster({
+      rootNodes: [{ url: 'redis://10.0.0.1:7000' }],
+      RESP: 3,
+      clientSideCache: { maxEntries: 10 },
+    }) as unknown as RedisClusterType;
+    expect(() => new RedisConnection({ client })).toThrow(/client-side caching is supported on a single Redis only/);
+  });
+
+  it('has no cache without the option', () => {
+    expect(new RedisConnection({ url: 'redis://127.0.0.1:1' }).cache).toBeUndefined();
+  });
+});
+
 describe('redisTopology', () => {
   it('tells a plain client, a Cluster client and a Sentinel client apart', () => {
     expect(redisTopology(createClient())).toBe('standalone');
