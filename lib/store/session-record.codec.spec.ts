@@ -7,7 +7,14 @@ const T = 1_795_800_412_345;
 
 const typical = (): StoredSession => ({
   auth: { user: { id: 'alice', username: 'alice' }, authenticatedAt: T, mfa: 'none' },
-  meta: { createdAt: T, lastSeenAt: T + 95_000, handle: 'AAAAAAAAAAAAAAAAAAAAAA', ip: '203.0.113.195', userAgent: CHROME },
+  meta: {
+    createdAt: T,
+    lastSeenAt: T + 95_000,
+    handle: 'AAAAAAAAAAAAAAAAAAAAAA',
+    ip: '203.0.113.195',
+    userAgent: CHROME,
+    idIssuedAt: T + 900_000,
+  },
   data: { cart: 'apple' },
 });
 
@@ -28,6 +35,23 @@ describe('session record codec', () => {
     const anonymous = { meta: { createdAt: T, lastSeenAt: T, handle: 'h' }, data: { theme: 'dark' } };
     const authOnly = { auth: { user: { id: 'c' }, authenticatedAt: T, mfa: 'none' } };
     for (const record of [pending, verified, enrolling, anonymous, authOnly]) expect(roundTrip(record)).toEqual(record);
+  });
+
+  it('shortens the lifetime fields: the ID issue time as an offset, reported binding values', () => {
+    const record = { ...typical(), meta: { ...(typical()['meta'] as object), reported: { ip: '198.51.100.7' } } };
+    expect(roundTrip(record)).toEqual(record);
+    const text = encodeSessionRecord(record);
+    expect(text).not.toContain('idIssuedAt');
+    expect(text).toContain('"n":900000');
+    expect(text).toContain('"r":{"ip":"198.51.100.7"}');
+  });
+
+  it('reads a compact record written before idIssuedAt had a short name', () => {
+    const text = JSON.stringify({ a: { u: { id: 'x' }, t: 5 }, m: { c: T, l: 7, h: 'h', idIssuedAt: T + 9 } });
+    expect(decodeSessionRecord(text)).toEqual({
+      auth: { user: { id: 'x' }, authenticatedAt: T + 5, mfa: 'none' },
+      meta: { createdAt: T, lastSeenAt: T + 7, handle: 'h', idIssuedAt: T + 9 },
+    });
   });
 
   it('leaves an empty data object out', () => {

@@ -16,10 +16,18 @@ type JsonObject = { [key: string]: JsonValue };
  */
 const TOP: Record<string, string> = { auth: 'a', meta: 'm', data: 'd', mfaEnrollment: 'e' };
 const AUTH: Record<string, string> = { user: 'u', authenticatedAt: 't', mfa: 'f', mfaVerifiedAt: 'v' };
-const META: Record<string, string> = { createdAt: 'c', lastSeenAt: 'l', handle: 'h', ip: 'i', userAgent: 'g' };
+const META: Record<string, string> = {
+  createdAt: 'c',
+  lastSeenAt: 'l',
+  handle: 'h',
+  ip: 'i',
+  userAgent: 'g',
+  idIssuedAt: 'n',
+  reported: 'r',
+};
 /** Times written as offsets from meta.createdAt. */
 const AUTH_OFFSETS = ['t', 'v'];
-const META_OFFSETS = ['l'];
+const META_OFFSETS = ['l', 'n'];
 const UNCOMPACTED = '~';
 
 const invert = (table: Record<string, string>) => Object.fromEntries(Object.entries(table).map(([long, short]) => [short, long]));
@@ -85,16 +93,19 @@ export function decodeSessionRecord(text: string): StoredSession {
 
   const record: JsonObject = {};
   for (const key of Object.keys(stored)) record[TOP_LONG[key] ?? key] = stored[key]!;
-  const meta = isObject(record['meta']) ? expand(record['meta'], META_LONG) : undefined;
-  const origin = meta && typeof meta['createdAt'] === 'number' ? meta['createdAt'] : undefined;
-  if (meta) {
-    if (origin !== undefined) shift(meta, META_OFFSETS.map((k) => META_LONG[k]!), origin);
-    record['meta'] = meta;
+  // Offsets are shifted under their short names only: a field written under its long name (by a
+  // version before it had a short one) holds an absolute time.
+  const shortMeta = isObject(record['meta']) ? { ...record['meta'] } : undefined;
+  const origin = shortMeta && typeof shortMeta['c'] === 'number' ? shortMeta['c'] : undefined;
+  if (shortMeta) {
+    if (origin !== undefined) shift(shortMeta, META_OFFSETS, origin);
+    record['meta'] = expand(shortMeta, META_LONG);
   }
   if (isObject(record['auth'])) {
-    const auth = expand(record['auth'], AUTH_LONG);
+    const shortAuth = { ...record['auth'] };
+    if (origin !== undefined) shift(shortAuth, AUTH_OFFSETS, origin);
+    const auth = expand(shortAuth, AUTH_LONG);
     if (!Object.hasOwn(auth, 'mfa')) auth['mfa'] = 'none';
-    if (origin !== undefined) shift(auth, AUTH_OFFSETS.map((k) => AUTH_LONG[k]!), origin);
     record['auth'] = auth;
   }
   return record;
