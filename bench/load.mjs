@@ -89,6 +89,15 @@ class CodeClock {
   }
 }
 
+/**
+ * The next MFA user: every round takes new users, since a TOTP code works once per user and
+ * time step (replay protection), and a replay would count as a failed attempt.
+ */
+let nextMfaUser = 0;
+
+/** The next user of the `logins` job: one login per user. */
+let nextLoginUser = 0;
+
 /** Sessions waiting for their TOTP code, made by `mfaPending` for `totp`. */
 let pending = [];
 
@@ -111,15 +120,22 @@ const jobs = {
     });
   },
 
-  /** Logins without a cookie: a new session each, as a browser's first login. */
+  /**
+   * Logins without a cookie: a new session each, as a browser's first login, each of another
+   * user (as real login traffic is), so no user piles up sessions against its session limit.
+   */
   async logins({ port, seconds, connections }) {
     return cannon({
       url: `http://127.0.0.1:${port}/login`,
-      method: 'POST',
       duration: seconds,
       connections,
-      headers: { ...HTTPS_MARK, ...JSON_BODY },
-      body: JSON.stringify({ user: 'alice' }),
+      requests: [
+        {
+          method: 'POST',
+          headers: { ...HTTPS_MARK, ...JSON_BODY },
+          setupRequest: (req) => ({ ...req, body: JSON.stringify({ user: `login-${nextLoginUser++}` }) }),
+        },
+      ],
     });
   },
 
@@ -129,7 +145,6 @@ const jobs = {
    */
   async mfaPending({ port, amount, connections }) {
     pending = [];
-    let next = 0;
     const prep = await cannon({
       url: `http://127.0.0.1:${port}/login`,
       amount,
@@ -138,7 +153,7 @@ const jobs = {
         {
           method: 'POST',
           headers: { ...HTTPS_MARK, ...JSON_BODY },
-          setupRequest: (req) => ({ ...req, body: JSON.stringify({ user: `${MFA_USER_PREFIX}${next++}` }) }),
+          setupRequest: (req) => ({ ...req, body: JSON.stringify({ user: `${MFA_USER_PREFIX}${nextMfaUser++}` }) }),
           onResponse: (status, _body, _context, headers) => {
             // autocannon keeps the raw header name's case.
             const name = Object.keys(headers).find((h) => h.toLowerCase() === 'set-cookie');

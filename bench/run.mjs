@@ -178,15 +178,23 @@ async function sessionBytes(redis, db) {
   client.on('error', () => undefined);
   await client.connect();
   try {
-    const keys = [];
-    for await (const batch of client.scanIterator({ MATCH: 'sess:*', COUNT: 100 })) keys.push(...batch);
+    const all = [];
+    for await (const batch of client.scanIterator({ MATCH: 'sess:*', COUNT: 100 })) all.push(...batch);
+    // The record's key is the prefix and a bare ID or hash; SessionModule's device index of the
+    // user (`sess:devices:{u:alice}:...`) is counted apart.
+    const keys = all.filter((key) => /^sess:[A-Za-z0-9_-]+$/.test(key));
+    const indexKeys = all.filter((key) => !keys.includes(key));
     if (keys.length !== 1) return { bytes: NaN, valueBytes: NaN, keys: keys.length };
     const [key] = keys;
+    let indexBytes = 0;
+    for (const indexKey of indexKeys) indexBytes += (await client.memoryUsage(indexKey, { SAMPLES: 0 })) ?? 0;
     return {
       bytes: await client.memoryUsage(key, { SAMPLES: 0 }),
       valueBytes: await client.strLen(key),
       keyBytes: Buffer.byteLength(key),
       keys: 1,
+      indexKeys: indexKeys.length,
+      indexBytes,
     };
   } finally {
     await client.close();

@@ -70,6 +70,7 @@ export function printTable(result, variants) {
       if (first.totp) parts.push(`per TOTP verify (login excluded) ${perOperation(first.totp)}`);
       const session = result.sessions[v.key];
       if (session) parts.push(`session key ${session.keyBytes} B + value ${session.valueBytes} B`);
+      if (session?.indexKeys) parts.push(`device index of its user ${session.indexBytes} B in ${session.indexKeys} keys`);
       return `  ${v.key}: ${parts.join('; ')}`;
     });
   console.log(`Redis commands (first round):\n${breakdown.join('\n')}`);
