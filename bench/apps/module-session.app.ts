@@ -29,7 +29,8 @@ class BenchMfaSecrets implements MfaSecretStore {
     if (!userId.startsWith(MFA_USER_PREFIX)) return null;
     let enrollment = this.enrollments.get(userId);
     if (!enrollment) {
-      enrollment = { secret: this.cipher.encrypt(BENCH_TOTP_SECRET, `totp-secret\0${userId}`), confirmedAt: 0, recoveryCodes: [] };
+      const secret = this.cipher.encrypt(BENCH_TOTP_SECRET, `totp-secret\0${userId}`);
+      enrollment = { secret, confirmedAt: 0, recoveryCodes: [] };
       this.enrollments.set(userId, enrollment);
     }
     return enrollment;

@@ -9,7 +9,11 @@ import { markGraceRequest } from './rotation-grace.js';
 type RotationSettings = Pick<ResolvedSessionOptions, 'rotateInterval' | 'rotateGracePeriod'>;
 
 /** True once `rotateInterval` has passed since the session's current ID was issued. */
-export function isRotationDue(meta: SessionMeta, options: Pick<RotationSettings, 'rotateInterval'>, now: number): boolean {
+export function isRotationDue(
+  meta: SessionMeta,
+  options: Pick<RotationSettings, 'rotateInterval'>,
+  now: number,
+): boolean {
   return now - (meta.idIssuedAt ?? meta.createdAt) >= options.rotateInterval;
 }
 

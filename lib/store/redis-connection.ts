@@ -1,5 +1,9 @@
 import { SessionOptionsError, SESSION_DEFAULTS } from '../session.options.js';
-import { clientSideCacheClientOptions, InvalidationBarrier, type RedisClientSideCacheOptions } from './redis-client-side-cache.js';
+import {
+  clientSideCacheClientOptions,
+  InvalidationBarrier,
+  type RedisClientSideCacheOptions,
+} from './redis-client-side-cache.js';
 import { withTimeout } from './store-timeout.js';
 import {
   createClient,

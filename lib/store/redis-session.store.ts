@@ -1,6 +1,11 @@
 import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
-import { RedisConnection, type RedisConnectionOptions, type RedisStoreClient, type RedisTopology } from './redis-connection.js';
+import {
+  RedisConnection,
+  type RedisConnectionOptions,
+  type RedisStoreClient,
+  type RedisTopology,
+} from './redis-connection.js';
 import { decodeSessionRecord, encodeSessionRecord } from './session-record.codec.js';
 import type { SessionStore, StoredSession, WriteMode } from './session-store.interface.js';
 

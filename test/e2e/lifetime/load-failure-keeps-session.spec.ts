@@ -50,7 +50,11 @@ interface Backend {
 const backends: Array<{ name: string; make(): Promise<Backend> }> = [
   {
     name: 'memory',
-    make: async () => ({ store: new MemorySessionStore(), index: new MemorySessionIndex(), mfaState: new MemoryMfaStateStore() }),
+    make: async () => ({
+      store: new MemorySessionStore(),
+      index: new MemorySessionIndex(),
+      mfaState: new MemoryMfaStateStore(),
+    }),
   },
   ...(redisAvailable
     ? [

@@ -83,8 +83,9 @@ export function describeFeaturesOn(
     });
 
     it('reject: the limit counts the sessions of every instance', async () => {
-      limited = await DevicesHarness.start(under(), { maxSessionsPerUser: 2, sessionLimitPolicy: 'reject' });
-      other = await DevicesHarness.start(under(), { maxSessionsPerUser: 2, sessionLimitPolicy: 'reject' }, limited);
+      const reject = { maxSessionsPerUser: 2, sessionLimitPolicy: 'reject' as const };
+      limited = await DevicesHarness.start(under(), reject);
+      other = await DevicesHarness.start(under(), reject, limited);
       await limited.loggedIn('scale-limit');
       await other.loggedIn('scale-limit');
       const refused = await limited.browser().post('/login', { user: 'scale-limit' });
@@ -93,8 +94,9 @@ export function describeFeaturesOn(
     });
 
     it('evict-oldest: the oldest session is signed out wherever it is used', async () => {
-      limited = await DevicesHarness.start(under(), { maxSessionsPerUser: 2, sessionLimitPolicy: 'evict-oldest' });
-      other = await DevicesHarness.start(under(), { maxSessionsPerUser: 2, sessionLimitPolicy: 'evict-oldest' }, limited);
+      const evict = { maxSessionsPerUser: 2, sessionLimitPolicy: 'evict-oldest' as const };
+      limited = await DevicesHarness.start(under(), evict);
+      other = await DevicesHarness.start(under(), evict, limited);
       const first = await limited.loggedIn('scale-evict');
       const second = await other.loggedIn('scale-evict');
       const third = await limited.loggedIn('scale-evict');
@@ -134,11 +136,12 @@ export function describeFeaturesOn(
         statuses.push((await (await running.passwordOnly('scale-lock')).post('/mfa/verify', { code })).status);
       }
       expect(statuses).toEqual([401, 401, 401, 401, 401]);
-      const locked = await (await running.passwordOnly('scale-lock')).post('/mfa/verify', { code: await running.code(secret) });
+      const browser = await running.passwordOnly('scale-lock');
+      const locked = await browser.post('/mfa/verify', { code: await running.code(secret) });
       expect([locked.status, locked.body.error, locked.headers['retry-after']]).toEqual([429, 'locked', '30']);
       running.clock.advance(30_000);
-      const browser = await running.passwordOnly('scale-lock');
-      expect((await browser.post('/mfa/verify', { code: await running.code(secret) })).status).toBe(200);
+      const after = await running.passwordOnly('scale-lock');
+      expect((await after.post('/mfa/verify', { code: await running.code(secret) })).status).toBe(200);
       expect(running.mfaEvents('scale-lock').map((e) => e.outcome)).toContain('locked');
     });
 
@@ -147,7 +150,8 @@ export function describeFeaturesOn(
       const browser = await running.passwordOnly('scale-recovery');
       expect((await browser.post('/mfa/recovery', { code: recoveryCodes[0] })).status).toBe(200);
       expect((await browser.get('/me')).body).toEqual({ userId: 'scale-recovery', mfa: 'verified' });
-      const again = await (await running.passwordOnly('scale-recovery')).post('/mfa/recovery', { code: recoveryCodes[0] });
+      const second = await running.passwordOnly('scale-recovery');
+      const again = await second.post('/mfa/recovery', { code: recoveryCodes[0] });
       expect([again.status, again.body.error]).toEqual([401, 'invalid_code']);
       expect(running.mfaSecrets.enrollments.get('scale-recovery')!.recoveryCodes).toHaveLength(9);
     });
