@@ -66,26 +66,32 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async set(key: string, record: StoredSession, ttlMs: number, mode: WriteMode): Promise<boolean> {
-    const reply = await this.connection.run(
-      (client) =>
-        client.set(this.prefix + key, encodeSessionRecord(record), {
-          condition: mode === 'create' ? 'NX' : 'XX',
-          expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) },
-        }),
-      'write',
-    );
+    const reply = await this.connection.run(async (client) => {
+      const written = await client.set(this.prefix + key, encodeSessionRecord(record), {
+        condition: mode === 'create' ? 'NX' : 'XX',
+        expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) },
+      });
+      if (written === 'OK') await this.invalidationsSent(client);
+      return written;
+    }, 'write');
     return reply === 'OK';
   }
 
   async destroy(key: string): Promise<void> {
     await this.connection.run(async (client) => {
       await this.connectRedis.destroy(key);
-      // With client-side caching: Redis writes this DEL's invalidation pushes to the other
-      // instances in the same event-loop pass as its reply to us, the reply first. A PING
-      // answered afterwards proves that whole pass has been written (and our own push read), so
-      // a logout or revocation is never confirmed before every cache has been told.
-      if (this.connection.cache) await (client as { ping(): Promise<unknown> }).ping();
+      await this.invalidationsSent(client);
     }, 'delete');
+  }
+
+  /**
+   * With client-side caching: Redis writes a write's or DEL's invalidation pushes to the other
+   * instances in the same event-loop pass as its reply to us, the reply first. A PING answered
+   * afterwards proves that whole pass has been written (and our own push read), so a change, a
+   * logout or a revocation is never confirmed before every cache has been told.
+   */
+  private async invalidationsSent(client: RedisStoreClient): Promise<void> {
+    if (this.connection.cache) await (client as { ping(): Promise<unknown> }).ping();
   }
 
   async close(): Promise<void> {
