@@ -48,6 +48,13 @@ export type { SessionStore, StoredSession, WriteMode } from './store/session-sto
 export { MemorySessionStore, type MemoryStoreOptions } from './store/memory-session.store.js';
 export { RedisSessionStore, type RedisStoreOptions } from './store/redis-session.store.js';
 export { SessionStoreTimeoutError } from './store/store-timeout.js';
+export {
+  type RedisClusterStoreOptions,
+  type RedisSentinelStoreOptions,
+  type RedisStoreClient,
+  type RedisTopology,
+} from './store/redis-connection.js';
+export { CLIENT_SIDE_CACHE_DEFAULTS, type RedisClientSideCacheOptions } from './store/redis-client-side-cache.js';
 
 export {
   SessionEvents,

@@ -327,6 +327,8 @@ describe('resolveSessionOptions', () => {
     it('valid shapes pass through untouched', () => {
       for (const store of [
         { redis: { url: 'redis://127.0.0.1:6379', prefix: 'p:' } },
+        { redis: { cluster: { rootNodes: ['redis://10.0.0.1:7000'] } } },
+        { redis: { sentinel: { sentinels: [{ host: '10.0.0.1', port: 26379 }], name: 'mymaster' } } },
         { memory: {} },
         { memory: { maxSessions: 5 } },
         instance,
@@ -344,14 +346,19 @@ describe('resolveSessionOptions', () => {
       );
     });
 
-    it('redis needs a url or a client', () => {
-      expect(failure({ store: { redis: {} } }).message).toMatch(/store\.redis needs a `url`.*or a node-redis `client`/);
+    it('redis needs exactly one of url, cluster, sentinel or client', () => {
+      expect(failure({ store: { redis: {} } }).message).toMatch(
+        /store\.redis needs exactly one of `url`.*`cluster`.*`sentinel`.*or a node-redis `client` \(got none\)/,
+      );
+      const both = { redis: { url: 'redis://127.0.0.1:6379', cluster: { rootNodes: ['redis://10.0.0.1:7000'] } } };
+      expect(failure({ store: both }).message).toMatch(/\(got url, cluster\)/);
+      expect(failure({ store: { redis: { url: '' } } }).message).toMatch(/store\.redis\.url must be a redis:\/\/ URL/);
     });
 
     it('anything else is refused with the accepted shapes named', () => {
       for (const store of [{}, { get: instance.get }, 'redis://x', { mem: {} }]) {
         expect(failure({ store: store as never }).message).toMatch(
-          /store must be \{ memory: .*\{ redis: \{ url \} \}.*a SessionStore instance \(get, set, destroy, close\)/,
+          /store must be \{ memory: .*\{ redis: \{ url \| cluster \| sentinel \| client \} \}.*a SessionStore instance \(get, set, destroy, close\)/,
         );
       }
     });

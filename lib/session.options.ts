@@ -121,7 +121,9 @@ export interface SessionModuleOptions {
   secret: string | string[];
   /**
    * Where sessions live. Default: the module's own bounded in-memory store (one process only).
-   * Pass `{ redis: { url } }` or `{ redis: { client } }` for Redis, or any {@link SessionStore}.
+   * For Redis pass `{ redis: { url } }`, `{ redis: { cluster: { rootNodes } } }`,
+   * `{ redis: { sentinel: { sentinels, name } } }` or `{ redis: { client } }` (a node-redis
+   * client, Cluster or Sentinel client the app owns); or pass any {@link SessionStore}.
    * @default { memory: {} }
    */
   store?: SessionStore | { memory: { maxSessions?: number } } | { redis: RedisStoreOptions };
@@ -456,7 +458,7 @@ function positiveMs(name: string, value: number | undefined, fallback: number): 
 
 function resolveStore(store: SessionModuleOptions['store']): SessionModuleOptions['store'] {
   if (store === undefined || isSessionStore(store)) return store;
-  const shape = store as { memory?: { maxSessions?: unknown }; redis?: { url?: unknown; client?: unknown } };
+  const shape = store as { memory?: { maxSessions?: unknown }; redis?: unknown };
   if (typeof shape.memory === 'object' && shape.memory !== null) {
     const { maxSessions } = shape.memory;
     if (maxSessions !== undefined && (!Number.isInteger(maxSessions) || (maxSessions as number) < 1)) {
@@ -465,14 +467,20 @@ function resolveStore(store: SessionModuleOptions['store']): SessionModuleOption
     return store;
   }
   if (typeof shape.redis === 'object' && shape.redis !== null) {
-    const { url, client } = shape.redis;
-    if (client === undefined && (typeof url !== 'string' || url.length === 0)) {
-      throw new SessionOptionsError('store.redis needs a `url` (redis://host:port) or a node-redis `client`.');
+    const redis = shape.redis as Record<string, unknown>;
+    const given = (['url', 'client', 'cluster', 'sentinel'] as const).filter((name) => redis[name] !== undefined);
+    if (given.length !== 1) {
+      throw new SessionOptionsError(
+        `store.redis needs exactly one of \`url\` (redis://host:port), \`cluster\` ({ rootNodes }), \`sentinel\` ({ sentinels, name }) or a node-redis \`client\` (got ${given.length ? given.join(', ') : 'none'}).`,
+      );
+    }
+    if (given[0] === 'url' && (typeof redis['url'] !== 'string' || redis['url'].length === 0)) {
+      throw new SessionOptionsError('store.redis.url must be a redis:// URL.');
     }
     return store;
   }
   throw new SessionOptionsError(
-    'store must be { memory: { maxSessions? } }, { redis: { url } } or { redis: { client } }, or a SessionStore instance (get, set, destroy, close).',
+    'store must be { memory: { maxSessions? } }, { redis: { url | cluster | sentinel | client } }, or a SessionStore instance (get, set, destroy, close).',
   );
 }
 

@@ -2,10 +2,20 @@ import type { Request } from 'express';
 import { UnauthenticatedException } from '../errors/session.exceptions.js';
 import type { SessionService } from '../session.service.js';
 import type { ResolvedSessionOptions } from '../session.options.js';
+import type { SessionMeta } from '../session.types.js';
 import { ExpressStoreAdapter } from '../store/express-store.adapter.js';
 import { markGraceRequest } from './rotation-grace.js';
 
 type RotationSettings = Pick<ResolvedSessionOptions, 'rotateInterval' | 'rotateGracePeriod'>;
+
+/** True once `rotateInterval` has passed since the session's current ID was issued. */
+export function isRotationDue(
+  meta: SessionMeta,
+  options: Pick<RotationSettings, 'rotateInterval'>,
+  now: number,
+): boolean {
+  return now - (meta.idIssuedAt ?? meta.createdAt) >= options.rotateInterval;
+}
 
 /**
  * Rotates the session ID when `rotateInterval` has passed since it was issued: same data,
@@ -24,7 +34,7 @@ export async function rotateIfDue(
   const meta = req.session.meta;
   const store = req.sessionStore;
   if (!meta || !(store instanceof ExpressStoreAdapter)) return false;
-  if (now - (meta.idIssuedAt ?? meta.createdAt) < options.rotateInterval) return false;
+  if (!isRotationDue(meta, options, now)) return false;
   if (!(await store.claimRotation(req.sessionID, options.rotateGracePeriod))) {
     markGraceRequest(req);
     return false;

@@ -7,7 +7,7 @@ import { SessionService } from '../session.service.js';
 import type { SessionMeta } from '../session.types.js';
 import { bindingMismatches, clientOf, type BindingMismatch } from './client-binding.js';
 import { isGraceRequest } from './rotation-grace.js';
-import { rotateIfDue } from './rotation.js';
+import { isRotationDue, rotateIfDue } from './rotation.js';
 import { isExpired } from './session-lifetime.js';
 
 /**
@@ -23,9 +23,13 @@ export class SessionLifecycle {
     private readonly events: SessionEvents,
   ) {}
 
-  async check(req: Request): Promise<void> {
+  /**
+   * Returns a promise only when the request must wait for the store (a session to end, an ID
+   * to rotate); most requests need nothing from it and go on synchronously, without a promise hop.
+   */
+  check(req: Request): Promise<void> | undefined {
     const meta = req.session?.meta;
-    if (!meta) return;
+    if (!meta) return undefined;
     const now = Date.now();
 
     // The store TTL equals the deadline, so a dead record is normally gone already; this check
@@ -39,13 +43,22 @@ export class SessionLifecycle {
     }
     this.reportOnce(req, meta, mismatches);
 
-    if (isGraceRequest(req)) return;
+    if (isGraceRequest(req)) return undefined;
+    if (isRotationDue(meta, this.options, now)) return this.rotate(req, now);
+    this.recordActivity(req, now);
+    return undefined;
+  }
+
+  private async rotate(req: Request, now: number): Promise<void> {
     if (await rotateIfDue(req, this.sessions, this.options, now)) {
       this.events.emitFor(req, { type: 'session.rotated' });
     }
-    if (isGraceRequest(req)) return;
-    const current = req.session.meta;
-    // A throttled write: between two, a read costs one store command (the load).
+    if (!isGraceRequest(req)) this.recordActivity(req, now);
+  }
+
+  /** A throttled write: between two, a read costs one store command (the load). */
+  private recordActivity(req: Request, now: number): void {
+    const current = req.session?.meta;
     if (current && now - current.lastSeenAt >= this.options.activityWriteInterval) current.lastSeenAt = now;
   }
 

@@ -42,7 +42,10 @@ export class SessionMiddleware implements NestMiddleware {
         return proceed();
       }
       guardSessionCookie(req, res);
-      this.lifecycle.check(req).then(proceed, (lifecycleError: unknown) => {
+      const pending = this.lifecycle.check(req);
+      // Most requests need nothing from the store here: go on at once, without a promise hop.
+      if (!pending) return proceed();
+      pending.then(proceed, (lifecycleError: unknown) => {
         this.logger.error(`session store failed during lifecycle checks: ${describe(lifecycleError)}`);
         markStoreUnavailable(req);
         proceed();

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { RedisClientType } from 'redis';
 import {
   ATTEMPT_MEMORY_MS,
   type AttemptDecision,
@@ -45,14 +44,26 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
+/** What the MFA state needs of node-redis: a plain, Cluster or Sentinel client all provide it. */
+export interface RedisMfaStateClient {
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  del(key: string): Promise<unknown>;
+  set(
+    key: string,
+    value: string,
+    options: { condition: 'NX'; expiration: { type: 'PX'; value: number } },
+  ): Promise<unknown>;
+}
+
 /**
  * The MFA state in Redis, on the session store's own node-redis client and key prefix.
- * Every method is one command or one Lua script, so it is atomic across app instances.
+ * Every method is one command or one Lua script on one key, so it is atomic across app
+ * instances, and routed to that key's node on Redis Cluster (node-redis routes EVAL by its first key).
  * Keys: `<prefix>mfa:{u:<userId>}:attempts|totp:<factor>|lock` (see MfaStateKeys).
  */
 export class RedisMfaStateStore implements MfaStateStore {
   constructor(
-    private readonly client: RedisClientType,
+    private readonly client: RedisMfaStateClient,
     private readonly prefix: string,
   ) {}
 

@@ -18,8 +18,14 @@ const PERSISTED = Symbol('nest-secure-session.persisted');
 const STORAGE_KEY = Symbol('nest-secure-session.storage-key');
 /** lastSeenAt and deadline of a loaded session, so a save can tell whether activity moved them. */
 const LOADED_ACTIVITY = Symbol('nest-secure-session.loaded-activity');
+/**
+ * The record a Session object was last written as. express-session saves a regenerated session
+ * again when the response ends: it re-wraps save() only on sessions it loaded or generated
+ * itself, so it never sees the explicit save that login and MFA make after regenerate().
+ */
+const WRITTEN = Symbol('nest-secure-session.written');
 
-type Marked = { [PERSISTED]?: boolean; [STORAGE_KEY]?: string; [LOADED_ACTIVITY]?: string };
+type Marked = { [PERSISTED]?: boolean; [STORAGE_KEY]?: string; [LOADED_ACTIVITY]?: string; [WRITTEN]?: string };
 
 type AdapterOptions = Pick<ResolvedSessionOptions, 'idleTimeout' | 'absoluteTimeout' | 'storeTimeout' | 'cookie'>;
 
@@ -43,6 +49,12 @@ const MIN_FORWARD_MS = 5_000;
  * hashes IDs into storage keys, derives the TTL from the session's own deadline, turns saves
  * into conditional writes (create for new sessions, update for loaded ones), follows rotation
  * forwards during their grace period, and bounds every operation by `storeTimeout`.
+ *
+ * It deliberately has no `touch()`: TTLs follow the record's own deadline and are rewritten
+ * with the record, so there is nothing to extend. With a `touch()`, even an empty one,
+ * express-session routes every unmodified response through its write-splitting path (the body
+ * copied into a Buffer, written minus its last byte, the last byte written after the touch
+ * callback); without one it ends the response directly.
  */
 export class ExpressStoreAdapter extends session.Store {
   constructor(
@@ -70,11 +82,6 @@ export class ExpressStoreAdapter extends session.Store {
       () => callback?.(),
       (err: unknown) => callback?.(err),
     );
-  }
-
-  /** TTLs follow the record's own deadline, rewritten with the record; nothing to extend here. */
-  override touch(_sid: string, _sess: SessionData, callback?: Callback): void {
-    callback?.();
   }
 
   override destroy(sid: string, callback?: Callback): void {
@@ -179,15 +186,24 @@ export class ExpressStoreAdapter extends session.Store {
     const empty = Object.keys(record).length === 0;
     if (!marked[PERSISTED]) {
       if (empty || ttl <= 0) return;
+      const snapshot = JSON.stringify(record);
       if (await this.store.set(key, record, ttl, 'create')) {
         mark(marked, PERSISTED, true);
+        mark(marked, WRITTEN, snapshot);
         // Whoever created it (login, ID change) indexed it with this activity; later changes are news.
         markLoadedActivity(marked, activityOf(sess, now + ttl));
       }
       return;
     }
     if (empty || ttl <= 0) return this.store.destroy(key);
-    if (await this.store.set(key, record, ttl, 'update')) return this.recordActivity(key, marked, now + ttl);
+    const snapshot = JSON.stringify(record);
+    // The record as this object last wrote it, so the same deadline: writing it again (the
+    // end-of-response save after login's or MFA's explicit save) would change nothing.
+    if (marked[WRITTEN] === snapshot) return;
+    if (await this.store.set(key, record, ttl, 'update')) {
+      mark(marked, WRITTEN, snapshot);
+      return this.recordActivity(key, marked, now + ttl);
+    }
     // The record is gone. After a logout, revoke, expiry or regeneration the write is dropped:
     // that is the point (no resurrection). After a rotation with grace it goes to the new ID.
     const forward = liveForward(await this.store.get(forwardKey(key)), now);

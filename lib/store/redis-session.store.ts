@@ -1,75 +1,100 @@
 import { RedisStore } from 'connect-redis';
-import { createClient, type RedisClientType } from 'redis';
+import type { SessionData } from 'express-session';
+import {
+  RedisConnection,
+  type RedisConnectionOptions,
+  type RedisStoreClient,
+  type RedisTopology,
+} from './redis-connection.js';
+import { decodeSessionRecord, encodeSessionRecord } from './session-record.codec.js';
 import type { SessionStore, StoredSession, WriteMode } from './session-store.interface.js';
 
-export interface RedisStoreOptions {
-  /** A node-redis client the app owns, connected or not (the store connects it if needed). The store never closes it. */
-  client?: RedisClientType;
-  /** A Redis URL; the store opens the client and closes it on shutdown. */
-  url?: string;
+export interface RedisStoreOptions extends RedisConnectionOptions {
   /**
-   * Prefix of every key the module writes.
+   * Prefix of every key the module writes. Keep braces out of it: on a Cluster a `{hash tag}`
+   * here would put every session in one slot.
    * @default 'sess:'
    */
   prefix?: string;
 }
 
-/** The JSON serializer connect-redis expects, typed for stored records. */
-const jsonSerializer = {
-  parse: (text: string) => JSON.parse(text),
-  stringify: (record: unknown) => JSON.stringify(record),
+/**
+ * What connect-redis reads and writes through: the compact record form (session-record.codec.ts).
+ * connect-redis types it with express-session's SessionData; what passes here is a StoredSession.
+ */
+const recordSerializer = {
+  parse: (text: string) => decodeSessionRecord(text) as unknown as SessionData,
+  stringify: (record: SessionData) => encodeSessionRecord(record as unknown as StoredSession),
 };
 
 /**
- * Sessions in Redis through node-redis. Reads and deletes go through connect-redis; writes do
- * not use its plain `SET`, which would let a slow request resurrect a session that a
- * concurrent logout destroyed: they are `SET NX` for new sessions and `SET XX` for existing ones.
+ * Sessions in Redis through node-redis: one server, a Cluster or a Sentinel-managed master.
+ * Reads and deletes go through connect-redis; writes do not use its plain `SET`, which would
+ * let a slow request resurrect a session that a concurrent logout destroyed: they are
+ * `SET NX` for new sessions and `SET XX` for existing ones. Every operation touches one key,
+ * so it is atomic on a Cluster too, and every operation is bounded in time. Records are stored
+ * in a compact form (see session-record.codec.ts); read them through {@link get}.
  */
 export class RedisSessionStore implements SessionStore {
-  readonly client: RedisClientType;
+  readonly client: RedisStoreClient;
+  readonly topology: RedisTopology;
   readonly prefix: string;
+  private readonly connection: RedisConnection;
   private readonly connectRedis: RedisStore;
-  private readonly ownsClient: boolean;
 
-  constructor(options: RedisStoreOptions) {
-    if (!options.client && !options.url) {
-      throw new Error('RedisSessionStore: pass either a node-redis `client` or a `url`.');
-    }
-    this.ownsClient = !options.client;
-    this.client = options.client ?? (createClient({
-      url: options.url,
-      // Fail fast instead of queueing commands while Redis is away: callers answer 503.
-      disableOfflineQueue: true,
-      socket: { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000) },
-    }) as RedisClientType);
-    // node-redis emits 'error' on every failed reconnect; without a listener Node would crash.
-    if (this.ownsClient) this.client.on('error', () => undefined);
+  /**
+   * `timeoutMs` bounds every operation, the module's `storeTimeout` (default 1 s) when it
+   * builds the store.
+   */
+  constructor(options: RedisStoreOptions, timeoutMs?: number) {
+    this.connection = new RedisConnection(options, timeoutMs);
+    this.client = this.connection.client;
+    this.topology = this.connection.topology;
     this.prefix = options.prefix ?? 'sess:';
-    this.connectRedis = new RedisStore({ client: this.client, prefix: this.prefix, serializer: jsonSerializer });
+    this.connectRedis = new RedisStore({ client: this.client, prefix: this.prefix, serializer: recordSerializer });
   }
 
   /** Opens the connection if it is not open yet; an app's client stays the app's to close. */
   async connect(): Promise<void> {
-    if (!this.client.isOpen) await this.client.connect();
+    await this.connection.open();
   }
 
   async get(key: string): Promise<StoredSession | null> {
-    return ((await this.connectRedis.get(key)) as StoredSession | null) ?? null;
+    const cache = this.connection.cache;
+    const read = async () => ((await this.connectRedis.get(key)) as StoredSession | null) ?? null;
+    return this.connection.run(() => (cache ? cache.read(read) : read()), 'read');
   }
 
   async set(key: string, record: StoredSession, ttlMs: number, mode: WriteMode): Promise<boolean> {
-    const reply = await this.client.set(this.prefix + key, JSON.stringify(record), {
-      condition: mode === 'create' ? 'NX' : 'XX',
-      expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) },
-    });
+    const reply = await this.connection.run(async (client) => {
+      const written = await client.set(this.prefix + key, encodeSessionRecord(record), {
+        condition: mode === 'create' ? 'NX' : 'XX',
+        expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) },
+      });
+      if (written === 'OK') await this.invalidationsSent(client);
+      return written;
+    }, 'write');
     return reply === 'OK';
   }
 
   async destroy(key: string): Promise<void> {
-    await this.connectRedis.destroy(key);
+    await this.connection.run(async (client) => {
+      await this.connectRedis.destroy(key);
+      await this.invalidationsSent(client);
+    }, 'delete');
+  }
+
+  /**
+   * With client-side caching: Redis writes a write's or DEL's invalidation pushes to the other
+   * instances in the same event-loop pass as its reply to us, the reply first. A PING answered
+   * afterwards proves that whole pass has been written (and our own push read), so a change, a
+   * logout or a revocation is never confirmed before every cache has been told.
+   */
+  private async invalidationsSent(client: RedisStoreClient): Promise<void> {
+    if (this.connection.cache) await (client as { ping(): Promise<unknown> }).ping();
   }
 
   async close(): Promise<void> {
-    if (this.ownsClient && this.client.isOpen) await this.client.close();
+    await this.connection.close();
   }
 }

@@ -1,5 +1,8 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 
+/** 22 base64url characters: the first 132 bits of the HMAC. */
+const STORAGE_KEY_LENGTH = 22;
+
 /**
  * Turns a session ID into its storage key: HMAC-SHA-256 under a key derived from the
  * `idHashSecret` option, so a Redis dump, a replica or a MONITOR log never shows a usable
@@ -13,7 +16,13 @@ export class SessionIdHasher {
     this.key = Buffer.from(hkdfSync('sha256', idHashSecret, 'nest-secure-session', 'session-id-key', 32));
   }
 
+  /**
+   * The first 132 bits of the HMAC, base64url (22 characters): unguessable, and collision-free
+   * for any number of sessions a store will ever hold (a collision is expected after ~2^66). The
+   * full 256 bits would add 21 bytes to every key, and to every Redis allocation holding one.
+   * (Cutting the base64url text is cheaper than cutting the digest Buffer.)
+   */
   storageKey(sessionId: string): string {
-    return createHmac('sha256', this.key).update(sessionId).digest('base64url');
+    return createHmac('sha256', this.key).update(sessionId).digest('base64url').slice(0, STORAGE_KEY_LENGTH);
   }
 }

@@ -20,7 +20,7 @@ export async function createSessionStore(options: ResolvedSessionOptions, logger
   if (configured === undefined) return { store: new MemorySessionStore(), owned: true };
   if (isSessionStore(configured)) return { store: configured, owned: false };
   if ('memory' in configured) return { store: new MemorySessionStore(configured.memory), owned: true };
-  const store = new RedisSessionStore(configured.redis);
+  const store = new RedisSessionStore(configured.redis, options.storeTimeout);
   await connectWithin(store, logger);
   return { store, owned: true };
 }

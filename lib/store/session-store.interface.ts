@@ -17,7 +17,7 @@ export type WriteMode = 'create' | 'update';
  * What the module relies on: `update` never creates a record (no resurrection after logout,
  * and a stale write after an ID rotation fails instead of forking the session); `create`
  * succeeds for one caller only (one of parallel requests claims a rotation). Besides session
- * keys (43 base64url characters) the module writes `rotated:<key>` records, small and short-lived
+ * keys (22 base64url characters) the module writes `rotated:<key>` records, small and short-lived
  * (at least 5 s, at most the rotation grace period otherwise), through the same methods.
  * The module bounds each call by its `storeTimeout`; a store need not time out on its own.
  *

@@ -1,4 +1,3 @@
-import type { RedisClientType } from 'redis';
 import type { ThrottleCounters, ThrottleHit } from './throttle-counters.js';
 
 /**
@@ -27,6 +26,11 @@ if count > 0 then return redis.call('DECR', KEYS[1]) end
 return 0
 `;
 
+/** What the counters need of node-redis: a plain, Cluster or Sentinel client all provide it. */
+export interface RedisThrottleClient {
+  eval(script: string, options: { keys: string[]; arguments?: string[] }): Promise<unknown>;
+}
+
 /**
  * Counters in Redis, shared by every app instance, on the session store's own client and key
  * prefix. Each key carries a hash tag (`{a:...}`, `{ip:...}`) and each script touches one key,
@@ -34,7 +38,7 @@ return 0
  */
 export class RedisThrottleCounters implements ThrottleCounters {
   constructor(
-    private readonly client: RedisClientType,
+    private readonly client: RedisThrottleClient,
     private readonly prefix: string,
   ) {}
 

@@ -1,0 +1,88 @@
+import { Body, Controller, Get, HttpCode, Module, Post, Req, UseGuards, UseInterceptors, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Request } from 'express';
+import {
+  AuthenticatedGuard,
+  CurrentSession,
+  LoginInterceptor,
+  MfaGuard,
+  MfaService,
+  SecretCipher,
+  SessionModule,
+  type MfaEnrollment,
+  type MfaSecretStore,
+  type SessionModuleOptions,
+} from '../../lib/index.js';
+import { BENCH_MFA_KEY, BENCH_SECRET, BENCH_TOTP_SECRET, MFA_USER_PREFIX } from './bench-constants.js';
+
+/**
+ * Every `mfa-*` user is enrolled with the same secret, so the load generator can make codes.
+ * Stored as MfaService.importEnrollment stores it: encrypted under the module's key, bound to
+ * the user ID (made once per user, as a database row would be).
+ */
+class BenchMfaSecrets implements MfaSecretStore {
+  private readonly cipher = new SecretCipher([{ id: 'bench', key: Buffer.from(BENCH_MFA_KEY, 'base64url') }]);
+  private readonly enrollments = new Map<string, MfaEnrollment>();
+
+  async find(userId: string): Promise<MfaEnrollment | null> {
+    if (!userId.startsWith(MFA_USER_PREFIX)) return null;
+    let enrollment = this.enrollments.get(userId);
+    if (!enrollment) {
+      const secret = this.cipher.encrypt(BENCH_TOTP_SECRET, `totp-secret\0${userId}`);
+      enrollment = { secret, confirmedAt: 0, recoveryCodes: [] };
+      this.enrollments.set(userId, enrollment);
+    }
+    return enrollment;
+  }
+  async save(): Promise<void> {}
+  async remove(): Promise<void> {}
+}
+
+/** (b): SessionModule on Redis with every protection at its default. */
+@Controller()
+class ModuleController {
+  constructor(private readonly mfa: MfaService) {}
+
+  @Post('login')
+  @HttpCode(200)
+  @UseInterceptors(LoginInterceptor)
+  login(@Body() body: { user?: string }) {
+    return { id: body.user ?? 'u1', username: body.user ?? 'u1' };
+  }
+
+  @Get('me')
+  @UseGuards(MfaGuard)
+  me(@CurrentSession('userId') userId: string) {
+    return { userId };
+  }
+
+  @Post('mfa/verify')
+  @HttpCode(200)
+  @UseGuards(AuthenticatedGuard)
+  async verify(@Req() req: Request, @Body() body: { code?: unknown }) {
+    await this.mfa.verify(req, body.code);
+    return { mfa: 'verified' };
+  }
+}
+
+export async function createModuleSessionApp(
+  redis: Extract<NonNullable<SessionModuleOptions['store']>, { redis: unknown }>['redis'],
+): Promise<INestApplication> {
+  @Module({
+    imports: [
+      SessionModule.forRoot({
+        secret: BENCH_SECRET,
+        store: { redis },
+        mfa: { secretStore: new BenchMfaSecrets(), encryptionKeys: [{ id: 'bench', key: BENCH_MFA_KEY }] },
+      }),
+    ],
+    controllers: [ModuleController],
+  })
+  class ModuleAppModule {}
+
+  const app = await NestFactory.create<NestExpressApplication>(ModuleAppModule, { logger: false });
+  // The load generator speaks plain HTTP and says X-Forwarded-Proto: https, as a TLS proxy would.
+  app.set('trust proxy', 'loopback');
+  return app;
+}
