@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { MfaEncryptionKey } from '../../lib/index.js';
 
 /** Where the sample keeps sessions. */
-export type SampleStoreConfig = { kind: 'memory' } | { kind: 'redis'; url: string; prefix?: string };
+export type SampleStoreConfig =
+  | { kind: 'memory' }
+  | { kind: 'redis'; url: string; prefix?: string }
+  | { kind: 'redis-cluster'; rootNodes: string[] }
+  | { kind: 'redis-sentinel'; sentinels: Array<{ host: string; port: number }>; name: string };
 
 /** The express `trust proxy` setting, as TRUST_PROXY spells it. */
 export type TrustProxySetting = boolean | number | string;
@@ -66,7 +70,7 @@ export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
   const { secrets, generated } = readSecrets(env['SESSION_SECRET'], production);
   return {
     port,
-    store: readStore(env['SESSION_STORE'], env['REDIS_URL']),
+    store: readStore(env),
     secrets,
     secretGenerated: generated,
     trustProxy: readTrustProxy(env['TRUST_PROXY']),
@@ -97,16 +101,49 @@ function readPort(value: string | undefined): number {
   return port;
 }
 
-function readStore(kind: string | undefined, redisUrl: string | undefined): SampleStoreConfig {
+function readStore(env: Record<string, string | undefined>): SampleStoreConfig {
+  const kind = env['SESSION_STORE'];
   if (kind === undefined || kind === '' || kind === 'memory') return { kind: 'memory' };
-  if (kind === 'redis') return { kind: 'redis', url: readRedisUrl(redisUrl ?? DEFAULT_REDIS_URL) };
+  if (kind === 'redis') return { kind: 'redis', url: readRedisUrl(env['REDIS_URL'] ?? DEFAULT_REDIS_URL) };
+  if (kind === 'redis-cluster') {
+    const nodes = splitList(env['REDIS_NODES']);
+    if (nodes.length === 0) {
+      throw new SampleConfigError('SESSION_STORE=redis-cluster needs REDIS_NODES=redis://host:port,redis://host:port,...');
+    }
+    return { kind: 'redis-cluster', rootNodes: nodes.map((node) => readRedisUrl(node, 'REDIS_NODES')) };
+  }
+  if (kind === 'redis-sentinel') {
+    const sentinels = splitList(env['REDIS_SENTINELS']).map(readHostPort);
+    const name = env['REDIS_MASTER_NAME'] ?? '';
+    if (sentinels.length === 0 || name === '') {
+      throw new SampleConfigError(
+        'SESSION_STORE=redis-sentinel needs REDIS_SENTINELS=host:port,host:port,... and REDIS_MASTER_NAME.',
+      );
+    }
+    return { kind: 'redis-sentinel', sentinels, name };
+  }
   throw new SampleConfigError(
-    `SESSION_STORE must be "memory" (default) or "redis", not ${JSON.stringify(kind)}` +
-      ' (redis-cluster and redis-sentinel are not supported by this sample yet).',
+    `SESSION_STORE must be "memory" (default), "redis", "redis-cluster" or "redis-sentinel", not ${JSON.stringify(kind)}.`,
   );
 }
 
-function readRedisUrl(value: string): string {
+function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function readHostPort(value: string): { host: string; port: number } {
+  const match = /^([^:\s]+):(\d{1,5})$/.exec(value);
+  const port = match ? Number(match[2]) : NaN;
+  if (!match || !(port > 0 && port <= 65_535)) {
+    throw new SampleConfigError(`REDIS_SENTINELS entries must be host:port, not ${JSON.stringify(value)}.`);
+  }
+  return { host: match[1]!, port };
+}
+
+function readRedisUrl(value: string, variable = 'REDIS_URL'): string {
   let url: URL | undefined;
   try {
     url = new URL(value);
@@ -114,7 +151,7 @@ function readRedisUrl(value: string): string {
     url = undefined;
   }
   if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:')) {
-    throw new SampleConfigError(`REDIS_URL must be a redis:// or rediss:// URL, not ${JSON.stringify(value)}.`);
+    throw new SampleConfigError(`${variable} must hold redis:// or rediss:// URLs, not ${JSON.stringify(value)}.`);
   }
   return value;
 }

@@ -3,6 +3,20 @@ import type { SampleConfig } from './sample.config.js';
 
 export const MFA_ISSUER = 'nest-secure-session sample';
 
+/** SESSION_STORE and its variables, as the module's `store` option. */
+function moduleStore(store: SampleConfig['store']): SessionModuleOptions['store'] {
+  switch (store.kind) {
+    case 'memory':
+      return { memory: {} };
+    case 'redis':
+      return { redis: { url: store.url, ...(store.prefix === undefined ? {} : { prefix: store.prefix }) } };
+    case 'redis-cluster':
+      return { redis: { cluster: { rootNodes: store.rootNodes } } };
+    case 'redis-sentinel':
+      return { redis: { sentinel: { sentinels: store.sentinels, name: store.name } } };
+  }
+}
+
 /** The SessionModule options the sample's configuration stands for. */
 export function sessionOptionsFor(
   config: SampleConfig,
@@ -12,10 +26,7 @@ export function sessionOptionsFor(
   const { store } = config;
   return {
     secret: config.secrets,
-    store:
-      store.kind === 'redis'
-        ? { redis: { url: store.url, ...(store.prefix === undefined ? {} : { prefix: store.prefix }) } }
-        : { memory: {} },
+    store: moduleStore(store),
     idleTimeout: config.idleTimeout,
     absoluteTimeout: config.absoluteTimeout,
     rotateInterval: config.rotateInterval,

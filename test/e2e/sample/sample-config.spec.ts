@@ -94,6 +94,12 @@ describe('sample configuration from the environment', () => {
   it('APP_ORIGIN follows PORT; REDIS_URL defaults to the local Redis; TRUST_PROXY booleans and hop counts', () => {
     expect(readSampleConfig({ PORT: '4000' }).appOrigin).toBe('http://localhost:4000');
     expect(readSampleConfig({ SESSION_STORE: 'redis' }).store).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6379' });
+    expect(
+      readSampleConfig({ SESSION_STORE: 'redis-cluster', REDIS_NODES: 'redis://127.0.0.1:7000, redis://127.0.0.1:7001' }).store,
+    ).toEqual({ kind: 'redis-cluster', rootNodes: ['redis://127.0.0.1:7000', 'redis://127.0.0.1:7001'] });
+    expect(
+      readSampleConfig({ SESSION_STORE: 'redis-sentinel', REDIS_SENTINELS: 'h1:26379,h2:26380', REDIS_MASTER_NAME: 'm' }).store,
+    ).toEqual({ kind: 'redis-sentinel', sentinels: [{ host: 'h1', port: 26379 }, { host: 'h2', port: 26380 }], name: 'm' });
     expect(readSampleConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     expect(readSampleConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
     expect(readSampleConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
@@ -101,7 +107,10 @@ describe('sample configuration from the environment', () => {
 
   it.each([
     [{ SESSION_STORE: 'mongodb' }, 'SESSION_STORE'],
-    [{ SESSION_STORE: 'redis-cluster' }, 'SESSION_STORE'],
+    [{ SESSION_STORE: 'redis-cluster' }, 'REDIS_NODES'],
+    [{ SESSION_STORE: 'redis-cluster', REDIS_NODES: 'http://a:1' }, 'REDIS_NODES'],
+    [{ SESSION_STORE: 'redis-sentinel', REDIS_SENTINELS: 'a:1' }, 'REDIS_MASTER_NAME'],
+    [{ SESSION_STORE: 'redis-sentinel', REDIS_SENTINELS: 'a', REDIS_MASTER_NAME: 'm' }, 'REDIS_SENTINELS'],
     [{ SESSION_STORE: 'redis', REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL'],
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
