@@ -178,6 +178,9 @@ export class SessionService {
     if (!session) return;
     const indexed = this.devices?.identify(req);
     await settle(req, (done) => session.destroy(done));
+    // Done here: without the ID, express-session's `unset: 'destroy'` does not delete the same
+    // record a second time when the response ends.
+    req.sessionID = undefined as unknown as string;
     await this.devices?.destroyed(indexed);
   }
 
