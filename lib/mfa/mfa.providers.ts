@@ -6,7 +6,8 @@ import { createMfaStateStore } from './mfa-state-store.factory.js';
 
 /** What MfaService needs besides the options: its clock and the shared MFA state. */
 export const mfaProviders: Provider[] = [
-  { provide: MFA_CLOCK, useValue: Date.now },
+  // Read Date.now at each call, like the rest of the module, so one faked clock drives everything.
+  { provide: MFA_CLOCK, useValue: () => Date.now() },
   { provide: MFA_STATE_STORE, inject: [RESOLVED_SESSION_OPTIONS, SESSION_STORE], useFactory: createMfaStateStore },
 ];
 
