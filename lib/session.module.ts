@@ -8,21 +8,20 @@ import {
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
-import session from 'express-session';
 import { SESSION_INDEX } from './devices/devices.internal-constants.js';
 import { SessionDevicesService } from './devices/session-devices.service.js';
 import { createSessionIndex } from './devices/session-index.factory.js';
 import { AuthenticatedGuard } from './guards/authenticated.guard.js';
 import { MfaGuard } from './guards/mfa.guard.js';
 import { SessionEvents } from './events/session-events.js';
-import { sessionCookieOptions } from './http/cookie-policy.js';
+import { SessionEngine } from './http/session-engine.js';
 import { SessionLifecycle } from './http/session-lifecycle.js';
 import { SessionMiddleware } from './http/session.middleware.js';
 import { LoginInterceptor } from './login/login.interceptor.js';
 import { MfaService } from './mfa/mfa.service.js';
 import { mfaExports, mfaProviders } from './mfa/mfa.providers.js';
 import { SESSION_STORE } from './session.constants.js';
-import { RESOLVED_SESSION_OPTIONS, SESSION_MIDDLEWARE } from './session.internal-constants.js';
+import { RESOLVED_SESSION_OPTIONS, SESSION_ENGINE } from './session.internal-constants.js';
 import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS } from './session.module-definition.js';
 import { resolveSessionOptions, type ResolvedSessionOptions, type SessionModuleOptions } from './session.options.js';
 import { SessionService } from './session.service.js';
@@ -52,20 +51,14 @@ const providers: Provider[] = [
   { provide: SESSION_INDEX, inject: [RESOLVED_SESSION_OPTIONS, SESSION_STORE], useFactory: createSessionIndex },
   SessionDevicesService,
   {
-    provide: SESSION_MIDDLEWARE,
+    provide: SESSION_ENGINE,
     inject: [RESOLVED_SESSION_OPTIONS, SESSION_STORE, SessionDevicesService],
     useFactory: (options: ResolvedSessionOptions, store: SessionStore, devices: SessionDevicesService) =>
-      session({
-        name: options.cookie.name,
-        secret: options.secrets,
+      new SessionEngine(
+        options,
         // The devices service hears of recorded activity so each index entry follows its session's deadline.
-        store: new ExpressStoreAdapter(store, new SessionIdHasher(options.idHashSecret), options, devices),
-        resave: false,
-        saveUninitialized: false,
-        rolling: false,
-        unset: 'destroy',
-        cookie: sessionCookieOptions(options),
-      }),
+        new ExpressStoreAdapter(store, new SessionIdHasher(options.idHashSecret), options, devices),
+      ),
   },
   SessionMiddleware,
   SessionLifecycle,
@@ -79,8 +72,8 @@ const providers: Provider[] = [
 ];
 
 /**
- * Secure sessions for a Nest app: mounts express-session with hardened defaults on every
- * route and provides SessionService, MfaService, the guards and the LoginInterceptor.
+ * Secure sessions for a Nest app: mounts the session (express-session's Session objects,
+ * loaded and saved by SessionEngine under a fixed, hardened policy) on every route and provides SessionService, MfaService, the guards and the LoginInterceptor.
  */
 @Module({
   providers,

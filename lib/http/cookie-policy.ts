@@ -18,12 +18,25 @@ export function sessionCookieOptions({ cookie }: CookieSettings): CookieOptions 
   };
 }
 
-/** Expires the session cookie with exactly the name and attributes it was set with. */
-export function expireSessionCookie(req: Request, res: Response, { cookie }: CookieSettings): void {
-  res.clearCookie(cookie.name, {
+/** The attributes of the session cookie of this request: `secure: 'auto'` follows whether it came over HTTPS. */
+export function sessionCookieFor(req: Request, { cookie }: CookieSettings): SessionCookieAttributes {
+  return {
     httpOnly: true,
     path: '/',
     sameSite: cookie.sameSite,
-    secure: cookie.secure === 'auto' ? req.secure : cookie.secure,
-  });
+    secure: cookie.secure === 'auto' ? req.secure === true : cookie.secure,
+  };
+}
+
+/** The session cookie's attributes as sent. */
+export interface SessionCookieAttributes {
+  httpOnly: true;
+  path: '/';
+  sameSite: ResolvedSessionOptions['cookie']['sameSite'];
+  secure: boolean;
+}
+
+/** Expires the session cookie with exactly the name and attributes it was set with. */
+export function expireSessionCookie(req: Request, res: Response, { cookie }: CookieSettings): void {
+  res.clearCookie(cookie.name, sessionCookieFor(req, { cookie }));
 }

@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import session, { type SessionData } from 'express-session';
 import type { SessionIdHasher } from './session-id-hasher.js';
 import type { SessionStore, StoredSession } from './session-store.interface.js';
 import { forwardKey, liveForward, storedForward, toForwardRecord } from './rotation-forward.js';
 import { withTimeout } from './store-timeout.js';
-import { sessionCookieOptions } from '../http/cookie-policy.js';
+import { sessionCookieFor } from '../http/cookie-policy.js';
 import { markGraceRequest, takeKeepPreviousId } from '../http/rotation-grace.js';
 import { sessionDeadline } from '../http/session-lifetime.js';
 import { isStoreUnavailable } from '../http/store-availability.js';
@@ -44,8 +45,12 @@ export interface SessionActivityListener {
  */
 const MIN_FORWARD_MS = 5_000;
 
+/** Session IDs: 24 random bytes (192 bits), 32 base64url characters, as express-session's default. */
+const SESSION_ID_BYTES = 24;
+
 /**
- * The express-session Store that sits between express-session and a {@link SessionStore}:
+ * The express-session Store behind every request's session (see SessionEngine), between
+ * express-session's Session objects and a {@link SessionStore}:
  * hashes IDs into storage keys, derives the TTL from the session's own deadline, turns saves
  * into conditional writes (create for new sessions, update for loaded ones), follows rotation
  * forwards during their grace period, and bounds every operation by `storeTimeout`.
@@ -66,8 +71,18 @@ export class ExpressStoreAdapter extends session.Store {
     super();
   }
 
+  /** The stored session of `sid` (following a rotation forward), bounded by `storeTimeout`. */
+  fetch(sid: string): Promise<SessionData | null> {
+    return this.bounded(this.read(sid), 'read');
+  }
+
+  /** Saves `sess` under `sid` (see {@link write}), bounded by `storeTimeout`. */
+  persist(sid: string, sess: SessionData): Promise<void> {
+    return this.bounded(this.write(sid, sess), 'write');
+  }
+
   override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
-    this.bounded(this.read(sid), 'read').then(
+    this.fetch(sid).then(
       (record) => callback(undefined, record),
       (err: unknown) => callback(err),
     );
@@ -78,7 +93,7 @@ export class ExpressStoreAdapter extends session.Store {
     // wait for the same hung store a second time.
     const req = (sess as SessionData & { req?: Request }).req;
     if (req && isStoreUnavailable(req)) return void callback?.();
-    this.bounded(this.write(sid, sess), 'write').then(
+    this.persist(sid, sess).then(
       () => callback?.(),
       (err: unknown) => callback?.(err),
     );
@@ -100,14 +115,24 @@ export class ExpressStoreAdapter extends session.Store {
     // A session that was never stored (a first visit logging in) has nothing to destroy.
     const stored = (req.session as (session.Session & Marked) | undefined)?.[PERSISTED] === true;
     if (stored && !keepPrevious) return super.regenerate(req, callback);
-    (this as unknown as { generate(req: Request): void }).generate(req);
+    this.generate(req);
     callback();
+  }
+
+  /**
+   * A new, empty session under a new random ID on `req` (express-session's Store.regenerate
+   * calls this too). Not stored until something is written to it.
+   */
+  generate(req: Request): void {
+    req.sessionID = randomBytes(SESSION_ID_BYTES).toString('base64url');
+    // express-session's own createSession (not this class's, which marks a stored session).
+    super.createSession(req, { cookie: sessionCookieFor(req, this.options) } as unknown as SessionData);
   }
 
   override createSession(req: Request, sess: SessionData): session.Session & SessionData {
     const loadedFrom = (sess as SessionData & Marked)[STORAGE_KEY];
     // The stored record has no cookie: its attributes always come from the options.
-    sess.cookie = { ...sessionCookieOptions(this.options), secure: this.secureFor(req) } as SessionData['cookie'];
+    sess.cookie = sessionCookieFor(req, this.options) as SessionData['cookie'];
     const created = super.createSession(req, sess);
     mark(created, PERSISTED, true);
     markLoadedActivity(created, activityOf(created, sessionDeadline(created, this.options)));
@@ -182,7 +207,7 @@ export class ExpressStoreAdapter extends session.Store {
     const record = toRecord(sess);
     const now = Date.now();
     const ttl = sessionDeadline(sess, this.options, now) - now;
-    // An empty session is never stored (its cookie is expired instead, see session-cookie-guard).
+    // An empty session is never stored (its cookie is expired instead, see SessionEngine).
     const empty = Object.keys(record).length === 0;
     if (!marked[PERSISTED]) {
       if (empty || ttl <= 0) return;
@@ -242,10 +267,6 @@ export class ExpressStoreAdapter extends session.Store {
 
   private bounded<T>(operation: Promise<T>, name: string): Promise<T> {
     return withTimeout(operation, this.options.storeTimeout, name);
-  }
-
-  private secureFor(req: Request): boolean {
-    return this.options.cookie.secure === 'auto' ? req.secure === true : this.options.cookie.secure;
   }
 }
 

@@ -1,0 +1,193 @@
+import { Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { SessionData } from 'express-session';
+import type { ResolvedSessionOptions } from '../session.options.js';
+import type { ExpressStoreAdapter } from '../store/express-store.adapter.js';
+import { sessionCookieFor } from './cookie-policy.js';
+import { SignedSessionCookie } from './signed-session-cookie.js';
+import { isStoreUnavailable, markStoreUnavailable } from './store-availability.js';
+
+type EngineOptions = Pick<ResolvedSessionOptions, 'secrets' | 'cookie'>;
+type RequestSession = Request['session'];
+
+/**
+ * The request path of the session: reads the signed cookie, loads the session into
+ * `req.session` (an express-session Session, so `regenerate`, `save`, `destroy` and `reload`
+ * behave as express-session documents), and when the response ends saves it if it changed and
+ * sends the cookie if the ID changed.
+ *
+ * It replaces express-session's middleware, whose generality a fixed policy does not need and
+ * every request paid for: the module never resaves, never saves uninitialised sessions, never
+ * rolls the cookie and never touches, so the session's JSON need not be hashed twice per request
+ * (it is compared as text, once at the end), only one cookie is parsed, and no response without
+ * a change takes the store's round trip. What express-session defines stays its own: the
+ * Session, Cookie and Store classes, `req.session`/`req.sessionID`/`req.sessionStore`, and the
+ * cookie format (see SignedSessionCookie).
+ *
+ * The cookie policy (see cookie-policy.ts): a browser-session cookie sent only when the ID
+ * changes, expired when a session ends during the request, and never touched by a response to
+ * a request that found the store down.
+ */
+export class SessionEngine {
+  private readonly logger = new Logger('SessionModule');
+  private readonly signer: SignedSessionCookie;
+
+  constructor(
+    private readonly options: EngineOptions,
+    private readonly store: ExpressStoreAdapter,
+  ) {
+    this.signer = new SignedSessionCookie(options.secrets);
+  }
+
+  /**
+   * Puts the request's session on `req`. Returns a promise only when the store must be read
+   * (the request carries a validly signed cookie); it never rejects: after a store failure the
+   * request has no session and is marked, so that guards answer 503.
+   */
+  open(req: Request, res: Response): Promise<void> | undefined {
+    req.sessionStore = this.store as unknown as Request['sessionStore'];
+    const cookieId = this.signer.sessionIdFrom(req.headers.cookie, this.options.cookie.name);
+    const tracker = new SessionTracker(cookieId);
+    this.hookResponse(req, res, tracker);
+    if (cookieId === undefined) {
+      this.store.generate(req);
+      tracker.opened(req);
+      return undefined;
+    }
+    req.sessionID = cookieId;
+    return this.store.fetch(cookieId).then(
+      (stored) => {
+        if (stored) this.store.createSession(req, stored);
+        else this.store.generate(req);
+        tracker.opened(req);
+      },
+      (err: unknown) => {
+        this.logger.error(`session store failed while loading a session: ${describe(err)}`);
+        markStoreUnavailable(req);
+        // Without an ID, nothing at the end of the response can destroy the session the store
+        // holds (healthy, as far as anyone knows) once it answers again.
+        req.sessionID = undefined as unknown as string;
+      },
+    );
+  }
+
+  private hookResponse(req: Request, res: Response, tracker: SessionTracker): void {
+    const engine = this;
+    const writeHead = res.writeHead;
+    let headersSeen = false;
+    // Every response writes its head through writeHead (res.end without one calls it too).
+    res.writeHead = function (this: Response, ...args: unknown[]) {
+      if (!headersSeen) {
+        headersSeen = true;
+        engine.beforeHeaders(req, res, tracker);
+      }
+      return (writeHead as (...a: unknown[]) => Response).apply(this, args);
+    } as Response['writeHead'];
+
+    const end = res.end;
+    let ending = false;
+    res.end = function (this: Response, ...args: unknown[]) {
+      if (ending) return this;
+      ending = true;
+      const committing = engine.commit(req, tracker);
+      const finish = () => (end as (...a: unknown[]) => Response).apply(this, args);
+      // The save completes before the response does: the browser's next request sees it.
+      if (!committing) return finish();
+      committing.then(finish);
+      return this;
+    } as Response['end'];
+  }
+
+  /** At the end of the response: saves a changed session, or deletes one the app unset. */
+  private commit(req: Request, tracker: SessionTracker): Promise<void> | undefined {
+    if (!tracker.isOpen || isStoreUnavailable(req)) return undefined;
+    const session = req.session as RequestSession | undefined;
+    if (!session) {
+      // `req.session = null` by the app ends the session (express-session's `unset: 'destroy'`).
+      // SessionService.destroy() has already deleted it and cleared the ID.
+      if (!req.sessionID) return undefined;
+      return this.settle(req, new Promise<void>((resolve, reject) =>
+        this.store.destroy(req.sessionID, (err) => (err ? reject(err) : resolve())),
+      ));
+    }
+    if (!tracker.changed(req, session)) return undefined;
+    return this.settle(req, this.store.persist(req.sessionID, session as unknown as SessionData));
+  }
+
+  /** A failed end-of-response write is logged; the response goes out without a new cookie. */
+  private settle(req: Request, operation: Promise<void>): Promise<void> {
+    return operation.catch((err: unknown) => {
+      this.logger.error(`session store failed while saving a session: ${describe(err)}`);
+      markStoreUnavailable(req);
+    });
+  }
+
+  private beforeHeaders(req: Request, res: Response, tracker: SessionTracker): void {
+    if (!tracker.isOpen || !req.session) return;
+    if (isStoreUnavailable(req)) {
+      // A session the store could not keep must not replace the one the browser holds.
+      req.session = undefined as unknown as RequestSession;
+      req.sessionID = undefined as unknown as string;
+      return;
+    }
+    const action = tracker.cookieAction(req, req.session);
+    if (!action) return;
+    const attributes = sessionCookieFor(req, this.options);
+    // As express-session: a Secure cookie is never sent in a response over plain HTTP.
+    if (attributes.secure && !req.secure) return;
+    if (action === 'set') res.cookie(this.options.cookie.name, this.signer.sign(req.sessionID), attributes);
+    else res.cookie(this.options.cookie.name, '', { ...attributes, expires: new Date(0) });
+  }
+}
+
+/** What the engine remembers of a request's session between loading it and the response. */
+class SessionTracker {
+  isOpen = false;
+  private originalId: string | undefined;
+  private snapshot = '';
+
+  constructor(private readonly cookieId: string | undefined) {}
+
+  opened(req: Request): void {
+    this.isOpen = true;
+    this.originalId = req.sessionID;
+    this.snapshot = snapshotOf(req.session);
+  }
+
+  /** True when the session must be written: a new ID, or its content changed since it was loaded. */
+  changed(req: Request, session: RequestSession): boolean {
+    return req.sessionID !== this.originalId || snapshotOf(session) !== this.snapshot;
+  }
+
+  /**
+   * `set` when the session has a new ID (login, MFA, rotation, an anonymous session given
+   * data); `expire` when the session the browser holds ended during this request (it is
+   * empty now); nothing otherwise, and nothing for an untouched new anonymous session.
+   */
+  cookieAction(req: Request, session: RequestSession): 'set' | 'expire' | undefined {
+    const empty = isEmpty(session);
+    if (req.sessionID === this.cookieId) return empty && this.changed(req, session) ? 'expire' : undefined;
+    if (!this.changed(req, session)) return undefined;
+    if (!empty) return 'set';
+    return this.cookieId !== undefined ? 'expire' : undefined;
+  }
+}
+
+/** The session's own fields (not express-session's cookie) as text, to tell whether it changed. */
+function snapshotOf(session: RequestSession): string {
+  let text = '';
+  for (const key in session) {
+    if (key !== 'cookie') text += `${key}:${JSON.stringify((session as unknown as Record<string, unknown>)[key])};`;
+  }
+  return text;
+}
+
+function isEmpty(session: RequestSession): boolean {
+  for (const key in session) if (key !== 'cookie') return false;
+  return true;
+}
+
+/** An error's name and message only: store errors can echo keys, never session IDs here (keys are hashed). */
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
