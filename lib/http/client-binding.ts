@@ -38,7 +38,8 @@ export function bindingMismatches(
   if (binding.ip !== 'off') {
     const expected = meta.ip ?? '';
     const actual = client.ip ?? '';
-    if (ipIdentity(expected, binding.ipMatch) !== ipIdentity(actual, binding.ipMatch)) {
+    // The same text is the same network; only a changed address needs the prefix arithmetic.
+    if (expected !== actual && ipIdentity(expected, binding.ipMatch) !== ipIdentity(actual, binding.ipMatch)) {
       mismatches.push({ attribute: 'ip', policy: binding.ip, expected, actual });
     }
   }

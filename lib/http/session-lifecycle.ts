@@ -67,6 +67,7 @@ export class SessionLifecycle {
    * user's changed IP is reported once and not on every request.
    */
   private reportOnce(req: Request, meta: SessionMeta, mismatches: BindingMismatch[]): void {
+    if (mismatches.length === 0 && meta.reported === undefined) return;
     const reported = { ...meta.reported };
     let changed = false;
     for (const attribute of ['ip', 'userAgent'] as const) {
