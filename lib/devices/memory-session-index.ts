@@ -28,8 +28,9 @@ export class MemorySessionIndex implements SessionIndex {
     this.sweeper.unref();
   }
 
-  async put(userId: string, entry: SessionIndexEntry, now: number): Promise<void> {
+  async put(userId: string, entry: SessionIndexEntry, now: number): Promise<number> {
     this.write(userId, entry, now, 'upsert');
+    return this.users.get(userId)?.entries.size ?? 0;
   }
 
   async replace(userId: string, entry: SessionIndexEntry, now: number): Promise<boolean> {

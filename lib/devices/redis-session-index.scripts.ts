@@ -6,7 +6,7 @@
  * and index agree on expiry), ARGV[2] how long the keys outlive their last deadline.
  */
 
-/** Drops expired entries (score <= now) and keeps both keys alive until the last deadline. */
+/** Drops expired entries (score <= now) and keeps the keys alive until the last deadline. */
 const PRELUDE = `
 local zkey, hkey, seqkey, now = KEYS[1], KEYS[2], KEYS[3], ARGV[1]
 local function prune()
@@ -17,43 +17,68 @@ local function prune()
   if #dead > 0 then redis.call('ZREMRANGEBYSCORE', zkey, '-inf', now) end
   return #dead
 end
+local function expireAfter(deadline)
+  local ttl = math.ceil(tonumber(deadline) - tonumber(now)) + tonumber(ARGV[2])
+  redis.call('PEXPIRE', zkey, ttl)
+  redis.call('PEXPIRE', hkey, ttl)
+  redis.call('PEXPIRE', seqkey, ttl)
+end
 local function keepalive()
   local last = redis.call('ZRANGE', zkey, -1, -1, 'WITHSCORES')
   if #last == 0 then
     redis.call('DEL', zkey, hkey, seqkey)
     return
   end
-  local ttl = math.ceil(tonumber(last[2]) - tonumber(now)) + tonumber(ARGV[2])
-  redis.call('PEXPIRE', zkey, ttl)
-  redis.call('PEXPIRE', hkey, ttl)
-  redis.call('PEXPIRE', seqkey, ttl)
+  expireAfter(last[2])
 end
 `;
 
 /**
- * ARGV: now, slack, mode ('upsert' | 'replace'), handle, expiresAt, json (an object without
- * `seq`), the storage key a replaced entry must still point at. A new entry takes the next
- * `seq`, a replaced one keeps its own; it is written into the JSON. Returns 1 written, 0 not.
+ * Writes one entry; one script for both modes, so the login that loads it into the server's
+ * script cache loads it for the session's later activity writes too. ARGV: now, slack, mode,
+ * handle, expiresAt, json (an object without `seq`), and for `replace` the storage key the
+ * entry must still point at. An entry already past `now` is not written and drops the one it
+ * would replace.
+ * - `upsert` (a login's one round trip): a new handle takes the next `seq`, a known one keeps
+ *   its own. Returns how many live entries the user has afterwards: the session limit's count,
+ *   so a login within the limit needs no list of its own.
+ * - `replace`, a compare-and-set that keeps `seq`: returns 1 written (or dropped, for a
+ *   deadline already past), 0 when the entry is gone or points elsewhere.
  */
-export const PUT_SCRIPT = `${PRELUDE}
-prune()
-local mode, handle, score, json, expected = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
-local old = redis.call('HGET', hkey, handle)
-if mode == 'replace' and (not old or cjson.decode(old).storageKey ~= expected) then
-  keepalive()
-  return 0
+export const WRITE_SCRIPT = `${PRELUDE}
+local pruned = prune()
+local mode, handle, score, json = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local seq
+if mode == 'replace' then
+  local old = redis.call('HGET', hkey, handle)
+  local current = old and cjson.decode(old)
+  if not current or current.storageKey ~= ARGV[7] then
+    if pruned > 0 then keepalive() end
+    return 0
+  end
+  seq = current.seq
 end
 if tonumber(score) <= tonumber(now) then
   redis.call('ZREM', zkey, handle)
   redis.call('HDEL', hkey, handle)
   keepalive()
-  return mode == 'replace' and 1 or 0
+  return mode == 'replace' and 1 or redis.call('ZCARD', zkey)
 end
-local seq = old and cjson.decode(old).seq or redis.call('INCR', seqkey)
-redis.call('ZADD', zkey, score, handle)
+-- ZADD answers whether the handle is new: a known one keeps its seq, read only then.
+if redis.call('ZADD', zkey, score, handle) == 0 and not seq then
+  local old = redis.call('HGET', hkey, handle)
+  seq = old and cjson.decode(old).seq
+end
+seq = seq or redis.call('INCR', seqkey)
 redis.call('HSET', hkey, handle, '{"seq":' .. string.format('%d', seq) .. ',' .. string.sub(json, 2))
-keepalive()
-return 1
+if mode == 'replace' then
+  keepalive()
+  return 1
+end
+local count = redis.call('ZCARD', zkey)
+-- The user's only entry holds the last deadline: no need to look it up.
+if count == 1 then expireAfter(score) else keepalive() end
+return count
 `;
 
 /** ARGV: now, slack. Returns the live entries' JSON. */

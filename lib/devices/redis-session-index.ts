@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SessionIndex, SessionIndexEntry, SessionIndexTarget } from './session-index.interface.js';
-import { LIST_SCRIPT, PUT_SCRIPT, REMOVE_SCRIPT } from './redis-session-index.scripts.js';
+import { LIST_SCRIPT, REMOVE_SCRIPT, WRITE_SCRIPT } from './redis-session-index.scripts.js';
 
 /** How long past its last deadline a user's index keys stay (clock skew between instances). */
 const KEY_SLACK_MS = 60_000;
@@ -22,7 +22,7 @@ function script(source: string): Script {
   return { source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
-const PUT = script(PUT_SCRIPT);
+const WRITE = script(WRITE_SCRIPT);
 const LIST = script(LIST_SCRIPT);
 const REMOVE = script(REMOVE_SCRIPT);
 
@@ -53,12 +53,14 @@ export class RedisSessionIndex implements SessionIndex {
     return [`${base}:by-expiry`, `${base}:entries`, `${base}:seq`];
   }
 
-  async put(userId: string, entry: SessionIndexEntry, now: number): Promise<void> {
-    await this.write(userId, entry, now, 'upsert');
+  async put(userId: string, entry: SessionIndexEntry, now: number): Promise<number> {
+    return Number(await this.run(WRITE, this.keys(userId), this.writeArgs('upsert', entry, now)));
   }
 
   async replace(userId: string, entry: SessionIndexEntry, now: number): Promise<boolean> {
-    return this.write(userId, entry, now, 'replace');
+    const args = this.writeArgs('replace', entry, now);
+    args.push(entry.previousStorageKey ?? entry.storageKey);
+    return (await this.run(WRITE, this.keys(userId), args)) === 1;
   }
 
   async list(userId: string, now: number): Promise<SessionIndexEntry[]> {
@@ -82,17 +84,10 @@ export class RedisSessionIndex implements SessionIndex {
   /** The index borrows the store's client: the store closes it if it opened it. */
   async close(): Promise<void> {}
 
-  private async write(
-    userId: string,
-    entry: SessionIndexEntry,
-    now: number,
-    mode: 'upsert' | 'replace',
-  ): Promise<boolean> {
+  /** now, slack, mode, handle, deadline and the entry's JSON without `seq` (the index assigns it). */
+  private writeArgs(mode: 'upsert' | 'replace', entry: SessionIndexEntry, now: number): string[] {
     const { seq: _assignedByTheIndex, ...fields } = entry;
-    const expected = entry.previousStorageKey ?? entry.storageKey;
-    const args = [String(now), String(KEY_SLACK_MS), mode, entry.handle, String(entry.expiresAt)];
-    args.push(JSON.stringify(fields), expected);
-    return (await this.run(PUT, this.keys(userId), args)) === 1;
+    return [String(now), String(KEY_SLACK_MS), mode, entry.handle, String(entry.expiresAt), JSON.stringify(fields)];
   }
 
   private async run(script: Script, keys: string[], args: string[]): Promise<unknown> {

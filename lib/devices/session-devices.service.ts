@@ -161,9 +161,10 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
     const deadline = sessionDeadline(req.session, this.options);
     const entry = this.entryFor(after.storageKey, req.session, deadline, sameSession ? before.storageKey : undefined);
     let indexed = true;
+    let count = 0;
     try {
       if (sameSession) indexed = await index.replace(after.userId, entry, Date.now());
-      else await index.put(after.userId, entry, Date.now());
+      else count = await index.put(after.userId, entry, Date.now());
     } catch (err) {
       // A session the index does not know could be neither listed nor revoked: it must not live.
       await this.discard(req, after.storageKey);
@@ -171,7 +172,7 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
     }
     // Revoked (or expired) while its ID was changing: the new record must not outlive that.
     if (!indexed) return false;
-    if (!sameSession) await this.enforceLimit(index, req, after);
+    if (!sameSession) await this.enforceLimit(index, req, after, count);
     return true;
   }
 
@@ -204,9 +205,14 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
    * atomically by the index): `evict-oldest` revokes all but the newest `maxSessionsPerUser`;
    * `reject` undoes this login unless fewer than that many logged in before it. Every login
    * that races this one ranks the same way, so together they never keep more than the limit.
+   *
+   * `count` is how many entries the put left, counted in the same atomic step: within the
+   * limit there is nothing to rank (and no list to read), since every entry put later counts
+   * this one too and checks the limit itself.
    */
-  private async enforceLimit(index: SessionIndex, req: Request, added: IndexedSession): Promise<void> {
+  private async enforceLimit(index: SessionIndex, req: Request, added: IndexedSession, count: number): Promise<void> {
     const max = this.options.maxSessionsPerUser;
+    if (count <= max) return;
     const over = await this.available(async () => {
       const listed = await index.list(added.userId, Date.now());
       if (listed.length <= max) return undefined;

@@ -53,8 +53,10 @@ export interface SessionIndex {
   /**
    * Adds or replaces `entry` (by handle); a new entry gets the next `seq`. An entry already
    * past `now` is not written (and removes the one it would replace).
+   * @returns how many live entries the user has after the write, counted in the same atomic
+   * step: a login checks the session limit against it and lists the entries only when over.
    */
-  put(userId: string, entry: SessionIndexEntry, now: number): Promise<void>;
+  put(userId: string, entry: SessionIndexEntry, now: number): Promise<number>;
   /**
    * Replaces the entry with `entry.handle` only if it is still in the index and still points at
    * `entry.previousStorageKey ?? entry.storageKey`: the key a regenerated session moves from,

@@ -11,7 +11,7 @@ export class TimeBoundSessionIndex implements SessionIndex {
     private readonly ms: number,
   ) {}
 
-  put(userId: string, entry: SessionIndexEntry, now: number): Promise<void> {
+  put(userId: string, entry: SessionIndexEntry, now: number): Promise<number> {
     return withTimeout(this.index.put(userId, entry, now), this.ms, 'index write');
   }
 

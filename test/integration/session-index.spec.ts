@@ -74,6 +74,28 @@ describe.each(kinds)('session index on %s', (kind) => {
     expect(await t.index.list(user(), T0)).toEqual([]);
   });
 
+  it('put answers how many live entries the user has after the write', async () => {
+    const u = user();
+    expect(await t.index.put(u, entry('a', T0 + 1_000), T0)).toBe(1);
+    expect(await t.index.put(u, entry('b', T0 + 5_000), T0)).toBe(2);
+    // Re-putting a known entry adds nothing; an entry already dead is not counted.
+    expect(await t.index.put(u, entry('a', T0 + 3_000), T0)).toBe(2);
+    expect(await t.index.put(u, entry('c', T0), T0)).toBe(2);
+    // Expired entries are pruned before counting; removing one already dead leaves the rest.
+    expect(await t.index.put(u, entry('d', T0 + 9_000), T0 + 4_000)).toBe(2);
+    expect(await t.index.put(u, entry('b', T0 + 4_000), T0 + 4_000)).toBe(1);
+    expect(await t.index.put(user(), entry('e', T0), T0)).toBe(0);
+  });
+
+  it('parallel puts of one user each count every entry put before them, and number them alike', async () => {
+    const u = user();
+    const counts = await Promise.all(Array.from({ length: 20 }, (_, i) => t.index.put(u, entry(`p${i}`, T0 + 10_000), T0)));
+    expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    // The entry counted n-th is the n-th in login order: a limit check on either agrees.
+    const seqs = await Promise.all(counts.map((_, i) => t.index.get(u, `p${i}`, T0)));
+    expect(seqs.map((e) => e?.seq)).toEqual(counts);
+  });
+
   it('keeps users apart, even with braces and separators in their IDs', async () => {
     const odd = `${user()}}:{x}`;
     const plain = user();
@@ -178,6 +200,28 @@ describe.runIf(redisAvailable)('Redis session index keys', () => {
     }
     expect(await redis.zScore(keys[0], 'a')).toBe(now + 30_000);
     await index.remove('alice@example.com', [{ handle: 'a', storageKey: 'key-a' }], now);
+    expect(await redis.exists(keys)).toBe(0);
+  });
+
+  it('keeps every key alive until the latest deadline of the user, whichever entry holds it', async () => {
+    const userId = 'ttl-follows-latest';
+    const keys = index.keys(userId);
+    const now = Date.now();
+    const ttls = () => Promise.all(keys.map((key) => redis.pTTL(key)));
+    await index.put(userId, entry('late', now + 120_000), now);
+    // An earlier deadline added after it does not shorten the keys' life.
+    await index.put(userId, entry('early', now + 10_000), now);
+    for (const ttl of await ttls()) expect(ttl).toBeGreaterThan(120_000);
+    // Without the latest entry, the keys follow the one left.
+    await index.remove(userId, [{ handle: 'late', storageKey: 'key-late' }], now);
+    for (const ttl of await ttls()) {
+      expect(ttl).toBeGreaterThan(10_000);
+      expect(ttl).toBeLessThanOrEqual(10_000 + 60_000);
+    }
+    // A replace that moves the deadline later takes the keys with it.
+    expect(await index.replace(userId, entry('early', now + 300_000), now)).toBe(true);
+    for (const ttl of await ttls()) expect(ttl).toBeGreaterThan(300_000);
+    await index.remove(userId, [{ handle: 'early', storageKey: 'key-early' }], now);
     expect(await redis.exists(keys)).toBe(0);
   });
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { STORES } from '../../support/stores.js';
 import { DevicesHarness, type DevicesBrowser } from '../../apps/devices/devices.harness.js';
 
@@ -73,6 +73,19 @@ describe.each(STORES)('T18 concurrent-session limit on $name', (under) => {
     const other = await h.loggedIn('t18-someone-else');
     expect((await other.post('/login', { user: 't18-full' })).status).toBe(409);
     expect((await other.get('/me')).body).toMatchObject({ userId: 't18-someone-else' });
+  });
+
+  it('a login within the limit takes its count from the index write; only one over it lists the sessions', async () => {
+    h = await DevicesHarness.start(under, { maxSessionsPerUser: 2, sessionLimitPolicy: 'evict-oldest' });
+    const user = 't18-count';
+    const list = vi.spyOn(h.index(), 'list');
+    const first = await h.loggedIn(user);
+    await h.loggedIn(user);
+    expect(list).not.toHaveBeenCalled();
+    await h.loggedIn(user);
+    expect(list).toHaveBeenCalledTimes(1);
+    expect((await first.get('/me')).status).toBe(401);
+    expect(await h.index().list(user, Date.now())).toHaveLength(2);
   });
 
   it('MFA-pending sessions count toward the limit', async () => {
