@@ -9,7 +9,11 @@ import type { CurrentSessionInfo } from '../session.types.js';
  */
 export const CurrentSession = createParamDecorator(
   (key: keyof CurrentSessionInfo | undefined, context: ExecutionContext) => {
-    const info = describeSession(context.switchToHttp().getRequest<Request>());
+    const req = context.switchToHttp().getRequest<Request>();
+    // The common lookups read the record directly instead of building the whole view.
+    if (key === 'userId') return req.session?.auth?.user.id;
+    if (key === 'user') return req.session?.auth?.user;
+    const info = describeSession(req);
     return key ? info?.[key] : info;
   },
 );
