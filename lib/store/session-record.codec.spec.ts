@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredSession } from './session-store.interface.js';
-import { decodeSessionRecord, encodeSessionRecord } from './session-record.codec.js';
+import { decodeSessionRecord, encodeSessionRecord, SHORT_NAMES } from './session-record.codec.js';
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const T = 1_795_800_412_345;
@@ -76,6 +76,16 @@ describe('session record codec', () => {
       expect(encodeSessionRecord(record).startsWith('{"~":')).toBe(true);
       expect(roundTrip(record)).toEqual(record);
     }
+  });
+
+  it('writes and reads back every short name of the tables (the decoder spells them out)', () => {
+    const every = (table: Record<string, string>) => Object.fromEntries(Object.keys(table).map((long) => [long, `x-${long}`]));
+    const record = { ...every(SHORT_NAMES.top), auth: every(SHORT_NAMES.auth), meta: every(SHORT_NAMES.meta) };
+    const stored = JSON.parse(encodeSessionRecord(record)) as { a: object; m: object };
+    expect(Object.keys(stored).sort()).toEqual(Object.values(SHORT_NAMES.top).sort());
+    expect(Object.keys(stored.a).sort()).toEqual(Object.values(SHORT_NAMES.auth).sort());
+    expect(Object.keys(stored.m).sort()).toEqual(Object.values(SHORT_NAMES.meta).sort());
+    expect(decodeSessionRecord(JSON.stringify(stored))).toEqual(record);
   });
 
   it('reads records written as plain JSON before compaction', () => {
