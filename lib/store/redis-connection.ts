@@ -4,6 +4,7 @@ import {
   InvalidationBarrier,
   type RedisClientSideCacheOptions,
 } from './redis-client-side-cache.js';
+import { SharedCommandTimeout } from './shared-command-timeout.js';
 import { withTimeout } from './store-timeout.js';
 import {
   createClient,
@@ -104,6 +105,8 @@ export class RedisConnection {
    * already received, deletes for every other cache to have been told.
    */
   readonly cache: InvalidationBarrier | undefined;
+  /** Drops the store's own commands queued past the timeout, on a client the store built. */
+  private readonly commandTimeout: SharedCommandTimeout<RedisStoreClient> | undefined;
   private opening: Promise<void> | undefined;
   private closed = false;
 
@@ -119,6 +122,8 @@ export class RedisConnection {
     this.timeoutMs = timeoutMs;
     this.owned = options.client === undefined;
     this.client = options.client ?? buildClient(options, timeoutMs);
+    // An app's client runs with the command options the app gave it.
+    this.commandTimeout = this.owned ? new SharedCommandTimeout(this.client, timeoutMs) : undefined;
     this.topology = redisTopology(this.client);
     if (this.topology !== 'standalone' && (this.client as { clientSideCache?: unknown }).clientSideCache) {
       throw new SessionOptionsError(
@@ -149,12 +154,18 @@ export class RedisConnection {
   /**
    * Runs one store operation, rejecting with SessionStoreTimeoutError after `timeoutMs`
    * whatever the client does; an owned client that is closed (a failed first connect) is
-   * reopened in the background for the next one.
+   * reopened in the background for the next one. `operation` gets the client to issue its
+   * commands on (see SharedCommandTimeout).
    */
   run<T>(operation: (client: RedisStoreClient) => Promise<T>, name = 'operation'): Promise<T> {
     if (this.owned && !this.client.isOpen) this.open().catch(() => undefined);
-    // A closed cluster client throws synchronously; make that a rejection like any other failure.
-    const running = new Promise<T>((resolve) => resolve(operation(this.client)));
+    let running: Promise<T>;
+    try {
+      running = operation(this.commandTimeout?.clientNow() ?? this.client);
+    } catch (err) {
+      // A closed cluster client throws synchronously; make that a rejection like any other failure.
+      running = Promise.reject(err);
+    }
     return withTimeout(running, this.timeoutMs, name);
   }
 
@@ -199,7 +210,9 @@ function coversAllSlots(cluster: RedisClusterType): boolean {
 }
 
 function buildClient(options: RedisConnectionOptions, timeoutMs: number): RedisStoreClient {
-  // node-redis drops a command from its queue after this: an abandoned command never runs late.
+  // node-redis drops a command still in its write queue after this, rather than run it late.
+  // The store's own commands get the same, cheaper, from SharedCommandTimeout; this serves the
+  // MFA state and the device index, which use the client directly.
   const commandOptions = { timeout: timeoutMs };
   if (options.cluster) return buildCluster(options.cluster, commandOptions);
   if (options.sentinel) return buildSentinel(options.sentinel, commandOptions);
