@@ -1,5 +1,3 @@
-import { RedisStore } from 'connect-redis';
-import type { SessionData } from 'express-session';
 import {
   RedisConnection,
   type RedisConnectionOptions,
@@ -18,29 +16,22 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
   prefix?: string;
 }
 
-/**
- * What connect-redis reads and writes through: the compact record form (session-record.codec.ts).
- * connect-redis types it with express-session's SessionData; what passes here is a StoredSession.
- */
-const recordSerializer = {
-  parse: (text: string) => decodeSessionRecord(text) as unknown as SessionData,
-  stringify: (record: SessionData) => encodeSessionRecord(record as unknown as StoredSession),
-};
+/** A GET reply as a record; an empty string counts as absent, as it did through connect-redis. */
+const recordOrNull = (text: string | null): StoredSession | null => (text ? decodeSessionRecord(text) : null);
 
 /**
  * Sessions in Redis through node-redis: one server, a Cluster or a Sentinel-managed master.
- * Reads and deletes go through connect-redis; writes do not use its plain `SET`, which would
- * let a slow request resurrect a session that a concurrent logout destroyed: they are
- * `SET NX` for new sessions and `SET XX` for existing ones. Every operation touches one key,
- * so it is atomic on a Cluster too, and every operation is bounded in time. Records are stored
- * in a compact form (see session-record.codec.ts); read them through {@link get}.
+ * Reads are a `GET` and deletes a `DEL`; writes are never a plain `SET`, which would let a slow
+ * request resurrect a session that a concurrent logout destroyed: they are `SET NX` for new
+ * sessions and `SET XX` for existing ones. Every operation touches one key, so it is atomic on
+ * a Cluster too, and every operation is bounded in time. Records are stored in a compact form
+ * (see session-record.codec.ts); read them through {@link get}.
  */
 export class RedisSessionStore implements SessionStore {
   readonly client: RedisStoreClient;
   readonly topology: RedisTopology;
   readonly prefix: string;
   private readonly connection: RedisConnection;
-  private readonly connectRedis: RedisStore;
 
   /**
    * `timeoutMs` bounds every operation, the module's `storeTimeout` (default 1 s) when it
@@ -51,7 +42,6 @@ export class RedisSessionStore implements SessionStore {
     this.client = this.connection.client;
     this.topology = this.connection.topology;
     this.prefix = options.prefix ?? 'sess:';
-    this.connectRedis = new RedisStore({ client: this.client, prefix: this.prefix, serializer: recordSerializer });
   }
 
   /** Opens the connection if it is not open yet; an app's client stays the app's to close. */
@@ -59,10 +49,13 @@ export class RedisSessionStore implements SessionStore {
     await this.connection.open();
   }
 
-  async get(key: string): Promise<StoredSession | null> {
+  get(key: string): Promise<StoredSession | null> {
     const cache = this.connection.cache;
-    const read = async () => ((await this.connectRedis.get(key)) as StoredSession | null) ?? null;
-    return this.connection.run(() => (cache ? cache.read(read) : read()), 'read');
+    const redisKey = this.prefix + key;
+    return this.connection.run((client) => {
+      const read = () => client.get(redisKey).then(recordOrNull);
+      return cache ? cache.read(read) : read();
+    }, 'read');
   }
 
   async set(key: string, record: StoredSession, ttlMs: number, mode: WriteMode): Promise<boolean> {
@@ -79,7 +72,7 @@ export class RedisSessionStore implements SessionStore {
 
   async destroy(key: string): Promise<void> {
     await this.connection.run(async (client) => {
-      await this.connectRedis.destroy(key);
+      await client.del(this.prefix + key);
       await this.invalidationsSent(client);
     }, 'delete');
   }
