@@ -1,5 +1,5 @@
 import { createClient, type RedisClientType } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { REDIS_URL } from '../../test/support/redis-url.js';
 import { connectTestRedis, deleteKeys, redisAvailable, uniquePrefix } from '../../test/support/stores.js';
 import { SessionOptionsError } from '../session.options.js';
@@ -103,13 +103,27 @@ describe.skipIf(!redisAvailable)('RedisSessionStore with clientSideCache (redis)
       blockThread(20);
       await deleted;
       if (!applied) raced++;
-      const read = await store.get(key);
+      // Several reads in the same turn share one yield; each must see the delete.
+      const reads = await Promise.all([store.get(key), store.get(key), store.get(key)]);
       cache.off('invalidate', onInvalidate);
-      expect(read).toBeNull();
+      expect(reads).toEqual([null, null, null]);
     }
     // How often the read started before the push was applied depends on the kernel and on
     // libuv's event order (usually all 20 here); the assertion above must hold either way.
     // Without the store's barrier (InvalidationBarrier) this test fails whenever one did.
     console.info(`client-side cache: ${raced} of 20 reads started before their invalidation was applied`);
+  });
+
+  it('yields once per event-loop turn for all the cached reads of that turn, not once per read', async () => {
+    await store.set('shared', { n: 1 }, 60_000, 'create');
+    await store.get('shared');
+    const immediates = vi.spyOn(globalThis, 'setImmediate');
+    try {
+      const reads = await Promise.all(Array.from({ length: 10 }, () => store.get('shared')));
+      expect(reads).toEqual(Array.from({ length: 10 }, () => ({ n: 1 })));
+      expect(immediates).toHaveBeenCalledTimes(1);
+    } finally {
+      immediates.mockRestore();
+    }
   });
 });

@@ -1,4 +1,3 @@
-import { setImmediate as nextIoTurn } from 'node:timers/promises';
 import type { RedisClientType } from 'redis';
 import { SessionOptionsError } from '../session.options.js';
 
@@ -53,9 +52,15 @@ export function clientSideCacheClientOptions(options: RedisClientSideCacheOption
  * it only when that instance's event loop reads the Redis socket, and a request that arrived in
  * the same I/O batch may be handled first. So a read yields one event-loop turn (every socket
  * that was readable is read in between) and reads again if any invalidation came in meanwhile.
+ *
+ * The reads of one turn share one yield (a setImmediate): it runs after the I/O callbacks of
+ * the current pass, which is all any of them needs. (A read that starts in the check phase,
+ * after that pass, needs none: whatever was readable when its request was read has been read
+ * too; sharing only makes it wait one turn more.)
  */
 export class InvalidationBarrier {
   private invalidations = 0;
+  private turn: Promise<void> | undefined;
 
   private constructor(cache: NonNullable<RedisClientType['clientSideCache']>) {
     cache.on('invalidate', () => {
@@ -69,10 +74,18 @@ export class InvalidationBarrier {
     return cache ? new InvalidationBarrier(cache) : undefined;
   }
 
-  async read<T>(read: () => Promise<T>): Promise<T> {
+  read<T>(read: () => Promise<T>): Promise<T> {
     const seen = this.invalidations;
-    const value = await read();
-    await nextIoTurn();
-    return this.invalidations === seen ? value : read();
+    return read().then((value) => this.nextTurn().then(() => (this.invalidations === seen ? value : read())));
+  }
+
+  /** Settles after the I/O callbacks of the current event-loop pass, once for all reads. */
+  private nextTurn(): Promise<void> {
+    return (this.turn ??= new Promise((resolve) =>
+      setImmediate(() => {
+        this.turn = undefined;
+        resolve();
+      }),
+    ));
   }
 }
