@@ -1,3 +1,5 @@
+import { RedisStore } from 'connect-redis';
+import type { SessionData } from 'express-session';
 import {
   RedisConnection,
   type RedisConnectionOptions,
@@ -16,22 +18,30 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
   prefix?: string;
 }
 
-/** A GET reply as a record; an empty string counts as absent, as it did through connect-redis. */
-const recordOrNull = (text: string | null): StoredSession | null => (text ? decodeSessionRecord(text) : null);
+/**
+ * What connect-redis reads and writes through: the compact record form (session-record.codec.ts).
+ * connect-redis types it with express-session's SessionData; what passes here is a StoredSession.
+ */
+const recordSerializer = {
+  parse: (text: string) => decodeSessionRecord(text) as unknown as SessionData,
+  stringify: (record: SessionData) => encodeSessionRecord(record as unknown as StoredSession),
+};
 
 /**
  * Sessions in Redis through node-redis: one server, a Cluster or a Sentinel-managed master.
- * Reads are a `GET` and deletes a `DEL`; writes are never a plain `SET`, which would let a slow
- * request resurrect a session that a concurrent logout destroyed: they are `SET NX` for new
- * sessions and `SET XX` for existing ones. Every operation touches one key, so it is atomic on
- * a Cluster too, and every operation is bounded in time. Records are stored in a compact form
- * (see session-record.codec.ts); read them through {@link get}.
+ * Reads and deletes go through connect-redis; writes do not use its plain `SET`, which would
+ * let a slow request resurrect a session that a concurrent logout destroyed: they are
+ * `SET NX` for new sessions and `SET XX` for existing ones. Every operation touches one key,
+ * so it is atomic on a Cluster too, and every operation is bounded in time. Records are stored
+ * in a compact form (see session-record.codec.ts); read them through {@link get}.
  */
 export class RedisSessionStore implements SessionStore {
   readonly client: RedisStoreClient;
   readonly topology: RedisTopology;
   readonly prefix: string;
   private readonly connection: RedisConnection;
+  /** connect-redis over the client commands are issued on now (see SharedCommandTimeout). */
+  private connectRedis: { client: RedisStoreClient; store: RedisStore } | undefined;
 
   /**
    * `timeoutMs` bounds every operation, the module's `storeTimeout` (default 1 s) when it
@@ -51,9 +61,9 @@ export class RedisSessionStore implements SessionStore {
 
   get(key: string): Promise<StoredSession | null> {
     const cache = this.connection.cache;
-    const redisKey = this.prefix + key;
     return this.connection.run((client) => {
-      const read = () => client.get(redisKey).then(recordOrNull);
+      const store = this.connectRedisOn(client);
+      const read = async () => ((await store.get(key)) as StoredSession | null) ?? null;
       return cache ? cache.read(read) : read();
     }, 'read');
   }
@@ -72,7 +82,7 @@ export class RedisSessionStore implements SessionStore {
 
   async destroy(key: string): Promise<void> {
     await this.connection.run(async (client) => {
-      await client.del(this.prefix + key);
+      await this.connectRedisOn(client).destroy(key);
       await this.invalidationsSent(client);
     }, 'delete');
   }
@@ -85,6 +95,18 @@ export class RedisSessionStore implements SessionStore {
    */
   private async invalidationsSent(client: RedisStoreClient): Promise<void> {
     if (this.connection.cache) await (client as { ping(): Promise<unknown> }).ping();
+  }
+
+  /**
+   * connect-redis's store over `client`. The connection hands out a new client object (the same
+   * connection, another shared abort signal) every tenth of `storeTimeout`; a connect-redis store,
+   * a plain object, is made for each.
+   */
+  private connectRedisOn(client: RedisStoreClient): RedisStore {
+    if (this.connectRedis?.client !== client) {
+      this.connectRedis = { client, store: new RedisStore({ client, prefix: this.prefix, serializer: recordSerializer }) };
+    }
+    return this.connectRedis.store;
   }
 
   async close(): Promise<void> {

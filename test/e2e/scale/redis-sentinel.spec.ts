@@ -78,7 +78,7 @@ describe.runIf(requireRedisServers('the Redis Sentinel suite'))('Scale-out on Re
       if (client?.isOpen) await client.close();
     });
 
-    it('T06 works on it (the store reads and deletes through it), and closing the app leaves it open', async () => {
+    it('T06 works on it (connect-redis reads and deletes through it), and closing the app leaves it open', async () => {
       await loginReadWriteLogout(app!, keysUnder(prefix));
       await app!.close();
       app = undefined;
