@@ -25,7 +25,7 @@ async function profile(message: ParentMessage): Promise<void> {
   if (message.type === 'profile-start') {
     inspector.connect();
     await inspector.post('Profiler.enable');
-    await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
+    await inspector.post('Profiler.setSamplingInterval', { interval: Number(process.env.BENCH_PROFILE_INTERVAL_US ?? 100) });
     await inspector.post('Profiler.start');
   } else if (message.type === 'profile-stop') {
     const { profile: taken } = await inspector.post('Profiler.stop');

@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * The session cookie's value, in express-session's format: `s:<id>.<signature>`, the signature
@@ -8,12 +8,12 @@ import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'no
  * The first secret signs; every secret verifies, so a secret can be rotated out.
  */
 export class SignedSessionCookie {
-  private readonly keys: KeyObject[];
+  private readonly keys: Buffer[];
 
   constructor(secrets: readonly string[]) {
     if (secrets.length === 0) throw new TypeError('SignedSessionCookie needs at least one secret');
-    // A KeyObject skips re-encoding the secret on every HMAC.
-    this.keys = secrets.map((secret) => createSecretKey(Buffer.from(secret, 'utf8')));
+    // Encoded once, not on every HMAC (a Buffer measured faster than a KeyObject here).
+    this.keys = secrets.map((secret) => Buffer.from(secret, 'utf8'));
   }
 
   /** The cookie value (before URL encoding) for `sessionId`, signed with the first secret. */
@@ -45,7 +45,7 @@ export class SignedSessionCookie {
   }
 }
 
-function signature(key: KeyObject, value: string): string {
+function signature(key: Buffer, value: string): string {
   const mac = createHmac('sha256', key).update(value).digest('base64');
   // A 32-byte MAC is 44 base64 characters, the last one padding.
   return mac.endsWith('=') ? mac.slice(0, -1) : mac;

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
-import session, { type SessionData } from 'express-session';
+import session, { type CookieOptions, type SessionData } from 'express-session';
+import { MemorySessionStore } from './memory-session.store.js';
+import { RedisSessionStore } from './redis-session.store.js';
 import type { SessionIdHasher } from './session-id-hasher.js';
 import type { SessionStore, StoredSession } from './session-store.interface.js';
 import { forwardKey, liveForward, storedForward, toForwardRecord } from './rotation-forward.js';
 import { withTimeout } from './store-timeout.js';
-import { sessionCookieFor } from '../http/cookie-policy.js';
+import { sessionCookieOptions } from '../http/cookie-policy.js';
 import { markGraceRequest, takeKeepPreviousId } from '../http/rotation-grace.js';
 import { sessionDeadline } from '../http/session-lifetime.js';
 import { isStoreUnavailable } from '../http/store-availability.js';
@@ -69,11 +71,24 @@ export class ExpressStoreAdapter extends session.Store {
     private readonly listener?: SessionActivityListener,
   ) {
     super();
+    this.cookieAttributes = sessionCookieOptions(options);
+    this.storeBoundsItself =
+      store instanceof MemorySessionStore ||
+      (store instanceof RedisSessionStore && store.timeoutMs <= options.storeTimeout);
   }
+
+  /** The module's own stores: in memory nothing hangs; the Redis store bounds each command. */
+  private readonly storeBoundsItself: boolean;
+  /**
+   * The configured attributes, given to each session's express-session Cookie as its record of
+   * them; what a response sends is decided then (SessionEngine, with `secure: 'auto'` resolved).
+   */
+  private readonly cookieAttributes: CookieOptions;
 
   /** The stored session of `sid` (following a rotation forward), bounded by `storeTimeout`. */
   fetch(sid: string): Promise<SessionData | null> {
-    return this.bounded(this.read(sid), 'read');
+    // Every request's read: a store that bounds its own operations as tightly is not bounded twice.
+    return this.storeBoundsItself ? this.read(sid) : this.bounded(this.read(sid), 'read');
   }
 
   /** Saves `sess` under `sid` (see {@link write}), bounded by `storeTimeout`. */
@@ -126,13 +141,13 @@ export class ExpressStoreAdapter extends session.Store {
   generate(req: Request): void {
     req.sessionID = randomBytes(SESSION_ID_BYTES).toString('base64url');
     // express-session's own createSession (not this class's, which marks a stored session).
-    super.createSession(req, { cookie: sessionCookieFor(req, this.options) } as unknown as SessionData);
+    super.createSession(req, { cookie: this.cookieAttributes } as unknown as SessionData);
   }
 
   override createSession(req: Request, sess: SessionData): session.Session & SessionData {
     const loadedFrom = (sess as SessionData & Marked)[STORAGE_KEY];
     // The stored record has no cookie: its attributes always come from the options.
-    sess.cookie = sessionCookieFor(req, this.options) as SessionData['cookie'];
+    sess.cookie = this.cookieAttributes as SessionData['cookie'];
     const created = super.createSession(req, sess);
     mark(created, PERSISTED, true);
     markLoadedActivity(created, activityOf(created, sessionDeadline(created, this.options)));

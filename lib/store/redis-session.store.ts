@@ -39,6 +39,8 @@ export class RedisSessionStore implements SessionStore {
   readonly client: RedisStoreClient;
   readonly topology: RedisTopology;
   readonly prefix: string;
+  /** The bound of each operation (milliseconds). */
+  readonly timeoutMs: number;
   private readonly connection: RedisConnection;
   /** connect-redis over the client commands are issued on now (see SharedCommandTimeout). */
   private connectRedis: { client: RedisStoreClient; store: RedisStore } | undefined;
@@ -49,6 +51,7 @@ export class RedisSessionStore implements SessionStore {
    */
   constructor(options: RedisStoreOptions, timeoutMs?: number) {
     this.connection = new RedisConnection(options, timeoutMs);
+    this.timeoutMs = this.connection.timeoutMs;
     this.client = this.connection.client;
     this.topology = this.connection.topology;
     this.prefix = options.prefix ?? 'sess:';
