@@ -107,6 +107,12 @@ export class RedisConnection {
   readonly cache: InvalidationBarrier | undefined;
   /** Drops the store's own commands queued past the timeout, on a client the store built. */
   private readonly commandTimeout: SharedCommandTimeout<RedisStoreClient> | undefined;
+  /**
+   * What reads are issued on: the client without any per-command timeout or abort signal (each
+   * costs an abort listener per command). A read node-redis still runs after the caller gave up
+   * changes nothing, so it need not be dropped; the caller is answered at the bound all the same.
+   */
+  private readonly reader: RedisStoreClient;
   private opening: Promise<void> | undefined;
   private closed = false;
 
@@ -124,6 +130,11 @@ export class RedisConnection {
     this.client = options.client ?? buildClient(options, timeoutMs);
     // An app's client runs with the command options the app gave it.
     this.commandTimeout = this.owned ? new SharedCommandTimeout(this.client, timeoutMs) : undefined;
+    this.reader = this.owned
+      ? ((this.client as unknown as { withCommandOptions(options: object): unknown }).withCommandOptions({
+          timeout: undefined,
+        }) as RedisStoreClient)
+      : this.client;
     this.topology = redisTopology(this.client);
     if (this.topology !== 'standalone' && (this.client as { clientSideCache?: unknown }).clientSideCache) {
       throw new SessionOptionsError(
@@ -158,10 +169,19 @@ export class RedisConnection {
    * commands on (see SharedCommandTimeout).
    */
   run<T>(operation: (client: RedisStoreClient) => Promise<T>, name = 'operation'): Promise<T> {
+    return this.bounded(operation, this.commandTimeout?.clientNow() ?? this.client, name);
+  }
+
+  /** {@link run} for an operation that only reads: its commands are never dropped (see `reader`). */
+  runRead<T>(operation: (client: RedisStoreClient) => Promise<T>): Promise<T> {
+    return this.bounded(operation, this.reader, 'read');
+  }
+
+  private bounded<T>(operation: (client: RedisStoreClient) => Promise<T>, client: RedisStoreClient, name: string): Promise<T> {
     if (this.owned && !this.client.isOpen) this.open().catch(() => undefined);
     let running: Promise<T>;
     try {
-      running = operation(this.commandTimeout?.clientNow() ?? this.client);
+      running = operation(client);
     } catch (err) {
       // A closed cluster client throws synchronously; make that a rejection like any other failure.
       running = Promise.reject(err);

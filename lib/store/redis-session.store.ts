@@ -43,7 +43,7 @@ export class RedisSessionStore implements SessionStore {
   readonly timeoutMs: number;
   private readonly connection: RedisConnection;
   /** connect-redis over the client commands are issued on now (see SharedCommandTimeout). */
-  private connectRedis: { client: RedisStoreClient; store: RedisStore } | undefined;
+  private readonly connectRedis = new WeakMap<RedisStoreClient, RedisStore>();
 
   /**
    * `timeoutMs` bounds every operation, the module's `storeTimeout` (default 1 s) when it
@@ -64,11 +64,11 @@ export class RedisSessionStore implements SessionStore {
 
   get(key: string): Promise<StoredSession | null> {
     const cache = this.connection.cache;
-    return this.connection.run((client) => {
+    return this.connection.runRead((client) => {
       const store = this.connectRedisOn(client);
       const read = async () => ((await store.get(key)) as StoredSession | null) ?? null;
       return cache ? cache.read(read) : read();
-    }, 'read');
+    });
   }
 
   async set(key: string, record: StoredSession, ttlMs: number, mode: WriteMode): Promise<boolean> {
@@ -106,10 +106,12 @@ export class RedisSessionStore implements SessionStore {
    * a plain object, is made for each.
    */
   private connectRedisOn(client: RedisStoreClient): RedisStore {
-    if (this.connectRedis?.client !== client) {
-      this.connectRedis = { client, store: new RedisStore({ client, prefix: this.prefix, serializer: recordSerializer }) };
+    let store = this.connectRedis.get(client);
+    if (!store) {
+      store = new RedisStore({ client, prefix: this.prefix, serializer: recordSerializer });
+      this.connectRedis.set(client, store);
     }
-    return this.connectRedis.store;
+    return store;
   }
 
   async close(): Promise<void> {
