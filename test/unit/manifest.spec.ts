@@ -110,6 +110,18 @@ describe('manifest', () => {
     expect(unprefixed.map((i) => `${i.file}: '${i.specifier}'`)).toEqual([]);
   });
 
+  it('no peer that lib/ imports as a value is optional (the package would fail to load without it)', () => {
+    const optional = Object.entries(
+      (manifest as { peerDependenciesMeta?: Record<string, { optional?: boolean }> }).peerDependenciesMeta ?? {},
+    )
+      .filter(([, meta]) => meta.optional === true)
+      .map(([name]) => name);
+    const loadedAtImport = optional.filter((name) =>
+      imports.some((i) => !i.typeOnly && packageName(i.specifier) === name),
+    );
+    expect(loadedAtImport).toEqual([]);
+  });
+
   it('every dependency is used by lib/ (nothing installed for nothing)', () => {
     const used = new Set(imports.map((i) => packageName(i.specifier)));
     const unused = Object.keys(manifest.dependencies ?? {}).filter((name) => !used.has(name));
