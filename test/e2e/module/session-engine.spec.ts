@@ -1,0 +1,113 @@
+import { Controller, HttpCode, Post, Req, type INestApplication } from '@nestjs/common';
+import type { Request } from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemorySessionIndex, SessionModule, SessionService, type StoredSession, type WriteMode } from '../../../lib/index.js';
+import { BasicFeatureModule, TEST_SECRET } from '../../apps/basic/basic.app.js';
+import { MapSessionStore } from '../../apps/custom-store/map-session.store.js';
+import { createApp } from '../../apps/kit/create-app.js';
+import { BrowserClient, setCookies } from '../../support/http-client.js';
+import { sessionCookies } from '../../support/session-cookie.js';
+
+/** Routes that use express-session's own Session API, as an app may. */
+@Controller('raw')
+class RawSessionController {
+  constructor(private readonly sessions: SessionService) {}
+
+  /** express-session's `unset: 'destroy'`: setting req.session to null ends the session. */
+  @Post('unset')
+  @HttpCode(204)
+  unset(@Req() req: Request) {
+    req.session = null as unknown as Request['session'];
+  }
+
+  /** Writes through the module and reports what the store held when the handler returned. */
+  @Post('note')
+  @HttpCode(204)
+  note(@Req() req: Request) {
+    this.sessions.set(req, 'note', 'kept');
+  }
+}
+
+/** A store whose writes can be slowed down or made to fail, to watch when the engine saves. */
+class ControlledStore extends MapSessionStore {
+  writeDelayMs = 0;
+  failWrites = false;
+
+  override async set(key: string, record: StoredSession, ttlMs: number, mode: WriteMode): Promise<boolean> {
+    if (this.writeDelayMs) await new Promise((resolve) => setTimeout(resolve, this.writeDelayMs));
+    if (this.failWrites) {
+      this.calls.push(`set:${mode}:failed`);
+      throw new Error('store write refused');
+    }
+    return super.set(key, record, ttlMs, mode);
+  }
+}
+
+describe('SessionEngine: the request path that loads and saves req.session', () => {
+  let app: INestApplication;
+  let store: ControlledStore;
+
+  async function start(): Promise<BrowserClient> {
+    store = new ControlledStore();
+    app = await createApp({
+      imports: [
+        SessionModule.forRoot({ secret: TEST_SECRET, store, sessionIndex: new MemorySessionIndex(), isGlobal: true }),
+        BasicFeatureModule,
+      ],
+      controllers: [RawSessionController],
+    });
+    return new BrowserClient(app);
+  }
+
+  afterEach(() => app.close());
+
+  it('a read that changes nothing costs one store read, no write and no cookie', async () => {
+    const browser = await start();
+    await browser.post('/login', { user: 'alice' });
+    const before = store.calls.length;
+    const me = await browser.get('/me');
+    expect(me.status).toBe(200);
+    expect(store.calls.slice(before)).toEqual(['get']);
+    expect(setCookies(me)).toEqual([]);
+  });
+
+  it('an anonymous request that stores nothing creates nothing and sets no cookie', async () => {
+    const browser = await start();
+    const res = await browser.get('/cart');
+    expect(res.status).toBe(200);
+    expect(store.calls).toEqual([]);
+    expect(setCookies(res)).toEqual([]);
+  });
+
+  it('the session is saved before the response completes, even when the store is slow', async () => {
+    const browser = await start();
+    store.writeDelayMs = 150;
+    const res = await browser.post('/raw/note');
+    expect(res.status).toBe(204);
+    // Answered: the write has already happened, so the browser's next request sees it.
+    expect(store.calls).toEqual(['set:create']);
+    expect(sessionCookies(res)).toHaveLength(1);
+    expect((await browser.get('/cart')).status).toBe(200);
+    expect([...store.records.values()].map((r) => JSON.parse(r.json).data)).toEqual([{ note: 'kept' }]);
+  });
+
+  it('a failed end-of-response save sends no cookie for the session that was not stored', async () => {
+    const browser = await start();
+    store.failWrites = true;
+    const res = await browser.post('/raw/note');
+    expect(res.status).toBe(204);
+    expect(store.calls).toEqual(['set:create:failed']);
+    expect(sessionCookies(res)).toEqual([]);
+    expect(store.records.size).toBe(0);
+  });
+
+  it("req.session = null ends the session in the store (express-session's unset: 'destroy')", async () => {
+    const browser = await start();
+    await browser.post('/login', { user: 'alice' });
+    expect(store.records.size).toBe(1);
+    const res = await browser.post('/raw/unset');
+    expect(res.status).toBe(204);
+    expect(store.records.size).toBe(0);
+    expect((await browser.get('/me')).status).toBe(401);
+  });
+});
