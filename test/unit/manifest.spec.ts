@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,6 +86,35 @@ function bareImports(file: string): BareImport[] {
 
 const imports = libSources(join(root, 'lib')).flatMap(bareImports);
 
+/** The packages the published declaration files import, from an in-memory emit of tsconfig.build.json. */
+function packagesInDeclarations(): Set<string> {
+  const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.build.json'), undefined, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+    },
+  })!;
+  const options = { ...config.options, declaration: true, emitDeclarationOnly: true, noEmit: false };
+  const program = ts.createProgram({ rootNames: config.fileNames, options });
+  const found = new Set<string>();
+  program.emit(undefined, (_file, text) => {
+    for (const match of text.matchAll(/from '([^.'][^']*)'|import\("([^."][^"]*)"\)/g)) {
+      found.add(packageName(match[1] ?? match[2]!));
+    }
+  });
+  return found;
+}
+
+/** True when the installed package carries its own type declarations. */
+function shipsOwnTypes(name: string): boolean {
+  const manifestOf = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as Record<string, unknown>;
+  if (manifestOf['types'] || manifestOf['typings']) return true;
+  if (JSON.stringify(manifestOf['exports'] ?? {}).includes('"types"')) return true;
+  // TypeScript also finds `x.d.ts` beside the entry point `x.js`.
+  const main = typeof manifestOf['main'] === 'string' ? manifestOf['main'] : 'index.js';
+  return existsSync(join(root, 'node_modules', name, main.replace(/\.c?js$/, '.d.ts')));
+}
+
 describe('manifest', () => {
   it('finds the imports it checks (the scan itself works)', () => {
     expect(imports.map((i) => i.specifier)).toEqual(
@@ -122,8 +151,18 @@ describe('manifest', () => {
     expect(loadedAtImport).toEqual([]);
   });
 
+  it("the published .d.ts resolve for a consumer: each package they import ships types or its @types is a dependency", () => {
+    const inDeclarations = packagesInDeclarations();
+    expect(inDeclarations).toContain('express-session');
+    const untyped = [...inDeclarations].filter(
+      (name) => !shipsOwnTypes(name) && manifest.dependencies?.[`@types/${name}`] === undefined,
+    );
+    expect(untyped).toEqual([]);
+  }, 60_000);
+
   it('every dependency is used by lib/ (nothing installed for nothing)', () => {
-    const used = new Set(imports.map((i) => packageName(i.specifier)));
+    // A @types package is used when lib/ imports the package it types.
+    const used = new Set(imports.flatMap((i) => [packageName(i.specifier), `@types/${packageName(i.specifier)}`]));
     const unused = Object.keys(manifest.dependencies ?? {}).filter((name) => !used.has(name));
     expect(unused).toEqual([]);
   });
