@@ -23,6 +23,7 @@ import type { SessionIndex, SessionIndexEntry } from './session-index.interface.
 import type { OwnedIndex } from './session-index.factory.js';
 import { TimeBoundSessionIndex } from './time-bound-session-index.js';
 import { summarizeUserAgent } from './user-agent.js';
+import { describeError } from '../errors/describe-error.js';
 
 /** Where a request's authenticated session sits in the index. */
 export interface IndexedSession {
@@ -325,8 +326,7 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
 
   /** Name and message only: store errors never carry session IDs here (keys are hashed). */
   private report(err: unknown): void {
-    const description = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    this.logger.error(`session store or index failed: ${description}`);
+    this.logger.error(`session store or index failed: ${describeError(err)}`);
   }
 
   /** Best effort: deletes a record that must not live and makes the rest of the request anonymous. */

@@ -4,6 +4,7 @@ import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
 import type { ResolvedSessionOptions } from '../session.options.js';
 import type { MfaEvent } from './mfa.event.js';
 import type { SessionEventSubject, SessionLifecycleEvent } from './session.event.js';
+import { describeError } from '../errors/describe-error.js';
 
 /**
  * Every security event the module reports: a union keyed by `type` (`mfa`,
@@ -63,8 +64,7 @@ export class SessionEvents {
   }
 
   private listenerFailed(event: SessionEvent, err: unknown): void {
-    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    this.logger.error(`an event listener failed on ${event.type}: ${reason}`);
+    this.logger.error(`an event listener failed on ${event.type}: ${describeError(err)}`);
   }
 }
 

@@ -6,6 +6,7 @@ import type { ExpressStoreAdapter } from '../store/express-store.adapter.js';
 import { sessionCookieFor } from './cookie-policy.js';
 import { SignedSessionCookie } from './signed-session-cookie.js';
 import { isStoreUnavailable, markStoreUnavailable } from './store-availability.js';
+import { describeError } from '../errors/describe-error.js';
 
 type EngineOptions = Pick<ResolvedSessionOptions, 'secrets' | 'cookie'>;
 type RequestSession = Request['session'];
@@ -62,7 +63,7 @@ export class SessionEngine {
         tracker.opened(req);
       },
       (err: unknown) => {
-        this.logger.error(`session store failed while loading a session: ${describe(err)}`);
+        this.logger.error(`session store failed while loading a session: ${describeError(err)}`);
         markStoreUnavailable(req);
         // Without an ID, nothing at the end of the response can destroy the session the store
         // holds (healthy, as far as anyone knows) once it answers again.
@@ -117,7 +118,7 @@ export class SessionEngine {
   /** A failed end-of-response write is logged; the response goes out without a new cookie. */
   private settle(req: Request, operation: Promise<void>): Promise<void> {
     return operation.catch((err: unknown) => {
-      this.logger.error(`session store failed while saving a session: ${describe(err)}`);
+      this.logger.error(`session store failed while saving a session: ${describeError(err)}`);
       markStoreUnavailable(req);
     });
   }
@@ -185,9 +186,4 @@ function snapshotOf(session: RequestSession): string {
 function isEmpty(session: RequestSession): boolean {
   for (const key in session) if (key !== 'cookie') return false;
   return true;
-}
-
-/** An error's name and message only: store errors can echo keys, never session IDs here (keys are hashed). */
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }

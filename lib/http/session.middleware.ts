@@ -4,6 +4,7 @@ import { SESSION_ENGINE } from '../session.internal-constants.js';
 import type { SessionEngine } from './session-engine.js';
 import { SessionLifecycle } from './session-lifecycle.js';
 import { markStoreUnavailable } from './store-availability.js';
+import { describeError } from '../errors/describe-error.js';
 
 /**
  * Mounted by SessionModule on every route: loads the session (SessionEngine), then runs the
@@ -35,15 +36,10 @@ export class SessionMiddleware implements NestMiddleware {
     pending.then(
       () => next(),
       (lifecycleError: unknown) => {
-        this.logger.error(`session store failed during lifecycle checks: ${describe(lifecycleError)}`);
+        this.logger.error(`session store failed during lifecycle checks: ${describeError(lifecycleError)}`);
         markStoreUnavailable(req);
         next();
       },
     );
   }
-}
-
-/** An error's name and message only: store errors can echo keys, never session IDs here (keys are hashed). */
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import { SessionStoreUnavailableException } from '../errors/session.exceptions.js';
+import { describeError } from '../errors/describe-error.js';
 
 const logger = new Logger('SessionModule');
 
@@ -27,8 +28,7 @@ export async function storeOperation<T>(req: Request, operation: Promise<T>): Pr
     return await operation;
   } catch (err) {
     if (err instanceof SessionStoreUnavailableException) throw err;
-    // Name and message only: store errors name hashed keys at most, never a session ID.
-    logger.error(`session store failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+    logger.error(`session store failed: ${describeError(err)}`);
     markStoreUnavailable(req);
     throw new SessionStoreUnavailableException();
   }

@@ -30,6 +30,7 @@ import { MFA_CLOCK, MFA_STATE_STORE, type MfaClock } from './mfa.constants.js';
 import { RecoveryCodes } from './recovery-codes.js';
 import { SecretCipher, SecretDecryptionError } from './secret-cipher.js';
 import { Totp } from './totp.js';
+import { describeError } from '../errors/describe-error.js';
 
 export interface EnrollmentStart {
   /** `otpauth://totp/...`: what the QR code encodes. Shown once, during enrolment only. */
@@ -328,7 +329,7 @@ export class MfaService {
         if (current?.secret === enrollment.secret) await secretStore.save(userId, { ...current, secret: this.seal(secret, userId) });
       });
     } catch (err) {
-      this.logger.warn(`re-encrypting a TOTP secret under the current key failed; it stays under the old key: ${describe(err)}`);
+      this.logger.warn(`re-encrypting a TOTP secret under the current key failed; it stays under the old key: ${describeError(err)}`);
     }
   }
 
@@ -345,7 +346,7 @@ export class MfaService {
       return await fn();
     } finally {
       await withTimeout(state.releaseLock(userId, token), this.options.storeTimeout, 'MFA lock release').catch((err: unknown) =>
-        this.logger.warn(`releasing an MFA lock failed: ${describe(err)}`),
+        this.logger.warn(`releasing an MFA lock failed: ${describeError(err)}`),
       );
     }
   }
@@ -402,7 +403,7 @@ export class MfaService {
       return await withTimeout(operation, this.options.storeTimeout, 'MFA state');
     } catch (err) {
       if (err instanceof HttpException) throw err;
-      this.logger.error(`MFA state store failed: ${describe(err)}`);
+      this.logger.error(`MFA state store failed: ${describeError(err)}`);
       throw new SessionStoreUnavailableException();
     }
   }
@@ -450,8 +451,3 @@ export class MfaService {
 function factorId(secret: string): string {
   return createHash('sha256').update(`totp-factor\0${secret}`).digest('base64url').slice(0, 16);
 }
-
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}
-
