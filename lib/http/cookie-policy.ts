@@ -19,13 +19,9 @@ export function sessionCookieOptions({ cookie }: CookieSettings): CookieOptions 
 }
 
 /** The attributes of the session cookie of this request: `secure: 'auto'` follows whether it came over HTTPS. */
-export function sessionCookieFor(req: Request, { cookie }: CookieSettings): SessionCookieAttributes {
-  return {
-    httpOnly: true,
-    path: '/',
-    sameSite: cookie.sameSite,
-    secure: cookie.secure === 'auto' ? req.secure === true : cookie.secure,
-  };
+export function sessionCookieFor(req: Request, settings: CookieSettings): SessionCookieAttributes {
+  const { secure } = settings.cookie;
+  return { ...sessionCookieOptions(settings), secure: secure === 'auto' ? req.secure === true : secure } as SessionCookieAttributes;
 }
 
 /** The session cookie's attributes as sent. */

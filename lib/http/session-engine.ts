@@ -107,9 +107,7 @@ export class SessionEngine {
       // `req.session = null` by the app ends the session (express-session's `unset: 'destroy'`).
       // SessionService.destroy() has already deleted it and cleared the ID.
       if (!req.sessionID) return undefined;
-      return this.settle(req, new Promise<void>((resolve, reject) =>
-        this.store.destroy(req.sessionID, (err) => (err ? reject(err) : resolve())),
-      ));
+      return this.settle(req, this.store.discard(req.sessionID));
     }
     if (!tracker.changed(req, session)) return undefined;
     return this.settle(req, this.store.persist(req.sessionID, session as unknown as SessionData));
