@@ -2,8 +2,6 @@ import {
   Inject,
   Logger,
   Module,
-  RequestMethod,
-  type MiddlewareConsumer,
   type NestModule,
   type OnApplicationShutdown,
   type Provider,
@@ -105,13 +103,14 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
    * but as a plain prefix-less layer: a consumer's `{*path}` route costs every request a path
    * match and a route dispatch (about 10 µs in bench/), for a middleware that is never scoped.
    */
-  configure(consumer: MiddlewareConsumer): void {
-    const httpAdapter = this.adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
-    if (httpAdapter?.getType() === 'express') {
-      httpAdapter.use((req: Request, res: Response, next: NextFunction) => this.middleware.use(req, res, next));
-      return;
+  configure(): void {
+    const httpAdapter = this.adapterHost.httpAdapter;
+    const platform = httpAdapter.getType();
+    if (platform !== 'express') {
+      // Sessions are express-session objects and the cookie goes out through Express's response.
+      throw new Error(`SessionModule needs @nestjs/platform-express; this app runs on '${platform}'.`);
     }
-    consumer.apply(SessionMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+    httpAdapter.use((req: Request, res: Response, next: NextFunction) => this.middleware.use(req, res, next));
   }
 
   async onApplicationShutdown(): Promise<void> {
