@@ -1,7 +1,6 @@
 import {
   Body,
   Controller,
-  Delete,
   Get,
   HttpCode,
   Module,
@@ -26,64 +25,16 @@ import {
   SessionModule,
   SessionService,
   SkipMfa,
-  type ActiveSession,
   type CurrentSessionInfo,
   type SessionModuleOptions,
 } from '../../../lib/index.js';
 import { InMemoryMfaSecrets, TEST_SECRET } from '../basic/basic.app.js';
+// The device routes are the sample's own (docs/SAMPLE-HTTP.md), not a copy of them.
+import { SessionsController } from '../../../sample/devices/sessions.controller.js';
 
 /** Accounts an admin disabled: their logins are refused (the app's job, not the module's). */
 export class DisabledAccounts {
   readonly users = new Set<string>();
-}
-
-/**
- * The JSON shape of GET /api/sessions in SAMPLE-HTTP.md (`id` is the public handle), plus the
- * parsed `browser` and `os` a devices page shows.
- */
-export function toSessionJson(session: ActiveSession) {
-  return {
-    id: session.handle,
-    current: session.current,
-    createdAt: session.createdAt.toISOString(),
-    lastSeenAt: session.lastSeenAt.toISOString(),
-    ip: session.ip ?? null,
-    userAgent: session.userAgent ?? null,
-    browser: session.browser ?? null,
-    os: session.os ?? null,
-    mfa: session.mfa === 'verified',
-  };
-}
-
-/** The three device routes of the sample, as the sample should have them. */
-@Controller('api/sessions')
-@UseGuards(MfaGuard)
-class SessionsController {
-  constructor(private readonly sessions: SessionService) {}
-
-  @Get()
-  async list(@Req() req: Request, @CurrentSession('userId') userId: string) {
-    return (await this.sessions.listSessions(userId, req)).map(toSessionJson);
-  }
-
-  /** Revoking the current session's own handle is a logout: record gone, cookie expired. */
-  @Delete(':id')
-  @HttpCode(204)
-  async revoke(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentSession() session: CurrentSessionInfo,
-    @Param('id') id: string,
-  ) {
-    if (id === session.handle) return this.sessions.logout(req, res);
-    await this.sessions.revokeSession(session.userId, id);
-  }
-
-  @Post('revoke-others')
-  @HttpCode(204)
-  async revokeOthers(@Req() req: Request) {
-    await this.sessions.revokeOtherSessions(req);
-  }
 }
 
 @Controller()
