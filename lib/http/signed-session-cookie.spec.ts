@@ -48,6 +48,19 @@ describe('SignedSessionCookie', () => {
     expect(cookie.sessionIdFrom(`${NAME}=${value}; ${NAME}=junk`, NAME)).toBe(ID);
   });
 
+  it('remembers a verified value without ever letting another value through', () => {
+    const fresh = new SignedSessionCookie(['new-secret']);
+    const genuine = expressSessionValue(ID, 'new-secret');
+    expect(fresh.sessionIdFrom(header(genuine), NAME)).toBe(ID);
+    expect(fresh.sessionIdFrom(header(genuine), NAME)).toBe(ID);
+    expect(fresh.sessionIdFrom(`${NAME}="${encodeURIComponent(genuine)}"`, NAME)).toBe(ID);
+    expect(fresh.sessionIdFrom(`${NAME}=${genuine}`, NAME)).toBe(ID);
+    expect(fresh.sessionIdFrom(header(`${genuine.slice(0, -1)}A`), NAME)).toBeUndefined();
+    expect(fresh.sessionIdFrom(header(genuine.replace(ID, `${ID.slice(0, -1)}6`)), NAME)).toBeUndefined();
+    // A value signed with a secret this instance does not have never verifies, remembered elsewhere or not.
+    expect(new SignedSessionCookie(['other']).sessionIdFrom(header(genuine), NAME)).toBeUndefined();
+  });
+
   it('needs a secret', () => {
     expect(() => new SignedSessionCookie([])).toThrow(TypeError);
   });

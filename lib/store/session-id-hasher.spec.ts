@@ -27,6 +27,15 @@ describe('SessionIdHasher', () => {
     expect(hasher.storageKey(SID)).not.toBe(hasher.storageKey(`${SID.slice(0, -1)}b`));
   });
 
+  it('answers a remembered ID with the same key (the memo of hot sessions changes no result)', () => {
+    const hasher = new SessionIdHasher(A);
+    const ids = Array.from({ length: 30_000 }, (_, i) => `${SID.slice(0, -6)}${String(i).padStart(6, '0')}`);
+    const first = ids.map((id) => hasher.storageKey(id));
+    const again = ids.map((id) => hasher.storageKey(id));
+    expect(again).toEqual(first);
+    expect(hasher.storageKey(ids[7]!)).toBe(new SessionIdHasher(A).storageKey(ids[7]!));
+  });
+
   it('depends on the secret: a dump cannot be matched to IDs without it', () => {
     expect(new SessionIdHasher(A).storageKey(SID)).not.toBe(new SessionIdHasher(B).storageKey(SID));
   });

@@ -1,7 +1,11 @@
 import { createHmac, hkdfSync } from 'node:crypto';
+import { BoundedMemo } from '../util/bounded-memo.js';
 
 /** 22 base64url characters: the first 132 bits of the HMAC. */
 const STORAGE_KEY_LENGTH = 22;
+
+/** Storage keys remembered per ID: enough for every session that is active at once on an instance. */
+const KEY_MEMO_SIZE = 10_000;
 
 /**
  * Turns a session ID into its storage key: HMAC-SHA-256 under a key derived from the
@@ -11,6 +15,8 @@ const STORAGE_KEY_LENGTH = 22;
  */
 export class SessionIdHasher {
   private readonly key: Buffer;
+  /** A hot session's requests skip the HMAC: the key is a pure function of the ID and the secret. */
+  private readonly keys = new BoundedMemo<string, string>(KEY_MEMO_SIZE);
 
   constructor(idHashSecret: string) {
     this.key = Buffer.from(hkdfSync('sha256', idHashSecret, 'nest-secure-session', 'session-id-key', 32));
@@ -23,6 +29,11 @@ export class SessionIdHasher {
    * (Cutting the base64url text is cheaper than cutting the digest Buffer.)
    */
   storageKey(sessionId: string): string {
-    return createHmac('sha256', this.key).update(sessionId).digest('base64url').slice(0, STORAGE_KEY_LENGTH);
+    let key = this.keys.get(sessionId);
+    if (key === undefined) {
+      key = createHmac('sha256', this.key).update(sessionId).digest('base64url').slice(0, STORAGE_KEY_LENGTH);
+      this.keys.set(sessionId, key);
+    }
+    return key;
   }
 }
