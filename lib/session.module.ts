@@ -92,6 +92,7 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
   constructor(
     @Inject(OWNED_STORE) private readonly ownedStore: OwnedStore,
     private readonly middleware: SessionMiddleware,
+    @Inject(SESSION_ENGINE) private readonly engine: SessionEngine,
     private readonly adapterHost: HttpAdapterHost,
   ) {
     super();
@@ -110,6 +111,7 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
       // Sessions are express-session objects and the cookie goes out through Express's response.
       throw new Error(`SessionModule needs @nestjs/platform-express; this app runs on '${platform}'.`);
     }
+    this.engine.hookResponsesOf((httpAdapter.getInstance() as { response: object }).response);
     httpAdapter.use((req: Request, res: Response, next: NextFunction) => this.middleware.use(req, res, next));
   }
 

@@ -4,6 +4,7 @@ import type { SessionData } from 'express-session';
 import type { ResolvedSessionOptions } from '../session.options.js';
 import type { ExpressStoreAdapter } from '../store/express-store.adapter.js';
 import { sessionCookieFor } from './cookie-policy.js';
+import { ResponseHooks, type ResponseSteps } from './response-hooks.js';
 import { SignedSessionCookie } from './signed-session-cookie.js';
 import { isStoreUnavailable, markStoreUnavailable } from './store-availability.js';
 import { describeError } from '../errors/describe-error.js';
@@ -32,12 +33,21 @@ type RequestSession = Request['session'];
 export class SessionEngine {
   private readonly logger = new Logger('SessionModule');
   private readonly signer: SignedSessionCookie;
+  private readonly responses = new ResponseHooks();
 
   constructor(
     private readonly options: EngineOptions,
     private readonly store: ExpressStoreAdapter,
   ) {
     this.signer = new SignedSessionCookie(options.secrets);
+  }
+
+  /**
+   * Hooks the responses of an Express app (its `app.response` prototype) once, so requests
+   * need not hook their own. Responses of an app not hooked here are hooked one by one.
+   */
+  hookResponsesOf(responsePrototype: object): void {
+    this.responses.install(responsePrototype);
   }
 
   /**
@@ -48,8 +58,8 @@ export class SessionEngine {
   open(req: Request, res: Response): Promise<void> | undefined {
     req.sessionStore = this.store as unknown as Request['sessionStore'];
     const cookieId = this.signer.sessionIdFrom(req.headers.cookie, this.options.cookie.name);
-    const tracker = new SessionTracker(cookieId);
-    this.hookResponse(req, res, tracker);
+    const tracker = new SessionTracker(this, req, cookieId);
+    this.responses.attach(req, res, tracker);
     if (cookieId === undefined) {
       this.store.generate(req);
       tracker.opened(req);
@@ -72,35 +82,8 @@ export class SessionEngine {
     );
   }
 
-  private hookResponse(req: Request, res: Response, tracker: SessionTracker): void {
-    const engine = this;
-    const writeHead = res.writeHead;
-    let headersSeen = false;
-    // Every response writes its head through writeHead (res.end without one calls it too).
-    res.writeHead = function (this: Response, ...args: unknown[]) {
-      if (!headersSeen) {
-        headersSeen = true;
-        engine.beforeHeaders(req, res, tracker);
-      }
-      return (writeHead as (...a: unknown[]) => Response).apply(this, args);
-    } as Response['writeHead'];
-
-    const end = res.end;
-    let ending = false;
-    res.end = function (this: Response, ...args: unknown[]) {
-      if (ending) return this;
-      ending = true;
-      const committing = engine.commit(req, tracker);
-      const finish = () => (end as (...a: unknown[]) => Response).apply(this, args);
-      // The save completes before the response does: the browser's next request sees it.
-      if (!committing) return finish();
-      committing.then(finish);
-      return this;
-    } as Response['end'];
-  }
-
   /** At the end of the response: saves a changed session, or deletes one the app unset. */
-  private commit(req: Request, tracker: SessionTracker): Promise<void> | undefined {
+  commit(req: Request, tracker: SessionTracker): Promise<void> | undefined {
     if (!tracker.isOpen || isStoreUnavailable(req)) return undefined;
     const session = req.session as RequestSession | undefined;
     if (!session) {
@@ -121,7 +104,7 @@ export class SessionEngine {
     });
   }
 
-  private beforeHeaders(req: Request, res: Response, tracker: SessionTracker): void {
+  beforeHeaders(req: Request, res: Response, tracker: SessionTracker): void {
     if (!tracker.isOpen || !req.session) return;
     if (isStoreUnavailable(req)) {
       // A session the store could not keep must not replace the one the browser holds.
@@ -139,13 +122,30 @@ export class SessionEngine {
   }
 }
 
-/** What the engine remembers of a request's session between loading it and the response. */
-class SessionTracker {
+/**
+ * What the engine remembers of a request's session between loading it and the response, and
+ * the engine's steps as that response goes out.
+ */
+class SessionTracker implements ResponseSteps {
   isOpen = false;
+  headersSeen = false;
+  ending = false;
   private originalId: string | undefined;
   private snapshot = '';
 
-  constructor(private readonly cookieId: string | undefined) {}
+  constructor(
+    private readonly engine: SessionEngine,
+    private readonly req: Request,
+    private readonly cookieId: string | undefined,
+  ) {}
+
+  beforeHeaders(res: Response): void {
+    this.engine.beforeHeaders(this.req, res, this);
+  }
+
+  beforeEnd(): Promise<void> | undefined {
+    return this.engine.commit(this.req, this);
+  }
 
   opened(req: Request): void {
     this.isOpen = true;

@@ -1,0 +1,74 @@
+import type { Request, Response } from 'express';
+
+/** What is done, once each, as the response to one request goes out. */
+export interface ResponseSteps {
+  /** Set by the hooks once {@link beforeHeaders} has run. */
+  headersSeen: boolean;
+  /** Set by the hooks once the app has ended the response. */
+  ending: boolean;
+  /** Before the head is written (the session cookie goes into it). */
+  beforeHeaders(res: Response): void;
+  /** When the app ends the response: a promise delays the end until it settles. */
+  beforeEnd(): Promise<void> | undefined;
+}
+
+const STEPS = Symbol('nest-secure-session.response-steps');
+
+type HookedRequest = Request & { [STEPS]?: ResponseSteps };
+type Write = (this: Response, ...args: unknown[]) => Response;
+
+/**
+ * Runs a request's {@link ResponseSteps} when its response writes its head and when it ends,
+ * in the place express-session's on-headers and res.end wrappers held.
+ *
+ * The wrappers are installed once, on the Express app's response prototype, and find the
+ * request through `res.req`: a request pays one property for its steps instead of two
+ * closures and two own methods on every response object. A response of another app (one
+ * whose prototype was never hooked) gets the same wrappers as own methods.
+ */
+export class ResponseHooks {
+  private readonly hooked = new WeakSet<object>();
+
+  /** Installs the wrappers on an Express app's response prototype (`app.response`). */
+  install(responsePrototype: object): void {
+    if (this.hooked.has(responsePrototype)) return;
+    const proto = responsePrototype as Response;
+    proto.writeHead = hookWriteHead(proto.writeHead as unknown as Write) as unknown as Response['writeHead'];
+    proto.end = hookEnd(proto.end as unknown as Write) as unknown as Response['end'];
+    this.hooked.add(responsePrototype);
+  }
+
+  /** Runs `steps` for the response to `req` (`res`). */
+  attach(req: Request, res: Response, steps: ResponseSteps): void {
+    (req as HookedRequest)[STEPS] = steps;
+    if (this.hooked.has(Object.getPrototypeOf(res) as object)) return;
+    res.writeHead = hookWriteHead(res.writeHead as unknown as Write) as unknown as Response['writeHead'];
+    res.end = hookEnd(res.end as unknown as Write) as unknown as Response['end'];
+  }
+}
+
+/** Every response writes its head through writeHead (res.end without one calls it too). */
+function hookWriteHead(writeHead: Write): Write {
+  return function writeHeadWithSession(this: Response, ...args: unknown[]): Response {
+    const steps = (this.req as HookedRequest | undefined)?.[STEPS];
+    if (steps && !steps.headersSeen) {
+      steps.headersSeen = true;
+      steps.beforeHeaders(this);
+    }
+    return writeHead.apply(this, args);
+  };
+}
+
+function hookEnd(end: Write): Write {
+  return function endWithSession(this: Response, ...args: unknown[]): Response {
+    const steps = (this.req as HookedRequest | undefined)?.[STEPS];
+    if (!steps) return end.apply(this, args);
+    if (steps.ending) return this;
+    steps.ending = true;
+    const pending = steps.beforeEnd();
+    if (!pending) return end.apply(this, args);
+    // The save completes before the response does: the browser's next request sees it.
+    pending.then(() => end.apply(this, args));
+    return this;
+  };
+}
