@@ -5,6 +5,7 @@ import type { ResolvedSessionOptions } from '../session.options.js';
 import type { ExpressStoreAdapter } from '../store/express-store.adapter.js';
 import { sessionCookieFor } from './cookie-policy.js';
 import { ResponseHooks, type ResponseSteps } from './response-hooks.js';
+import { matchesSnapshot, takeSnapshot, type SessionSnapshot } from './session-snapshot.js';
 import { SignedSessionCookie } from './signed-session-cookie.js';
 import { isStoreUnavailable, markStoreUnavailable } from './store-availability.js';
 import { describeError } from '../errors/describe-error.js';
@@ -131,7 +132,7 @@ class SessionTracker implements ResponseSteps {
   headersSeen = false;
   ending = false;
   private originalId: string | undefined;
-  private snapshot = '';
+  private snapshot: SessionSnapshot = {};
 
   constructor(
     private readonly engine: SessionEngine,
@@ -150,12 +151,12 @@ class SessionTracker implements ResponseSteps {
   opened(req: Request): void {
     this.isOpen = true;
     this.originalId = req.sessionID;
-    this.snapshot = snapshotOf(req.session);
+    this.snapshot = takeSnapshot(req.session);
   }
 
   /** True when the session must be written: a new ID, or its content changed since it was loaded. */
   changed(req: Request, session: RequestSession): boolean {
-    return req.sessionID !== this.originalId || snapshotOf(session) !== this.snapshot;
+    return req.sessionID !== this.originalId || !matchesSnapshot(session, this.snapshot);
   }
 
   /**
@@ -170,15 +171,6 @@ class SessionTracker implements ResponseSteps {
     if (!empty) return 'set';
     return this.cookieId !== undefined ? 'expire' : undefined;
   }
-}
-
-/** The session's own fields (not express-session's cookie) as text, to tell whether it changed. */
-function snapshotOf(session: RequestSession): string {
-  let text = '';
-  for (const key in session) {
-    if (key !== 'cookie') text += `${key}:${JSON.stringify((session as unknown as Record<string, unknown>)[key])};`;
-  }
-  return text;
 }
 
 function isEmpty(session: RequestSession): boolean {
