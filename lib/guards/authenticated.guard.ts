@@ -5,6 +5,7 @@ import { SessionStoreUnavailableException, UnauthenticatedException } from '../e
 import { isStoreUnavailable } from '../http/store-availability.js';
 import { PUBLIC_ROUTE } from '../session.constants.js';
 import type { SessionAuthState } from '../session.types.js';
+import { RouteMetadata } from './route-metadata.js';
 
 /**
  * Lets through any session that passed the password step, MFA done or not: for the MFA step
@@ -13,7 +14,12 @@ import type { SessionAuthState } from '../session.types.js';
  */
 @Injectable()
 export class AuthenticatedGuard implements CanActivate {
-  constructor(protected readonly reflector: Reflector) {}
+  /** The route's metadata, read once per route. */
+  protected readonly routeMetadata: RouteMetadata;
+
+  constructor(protected readonly reflector: Reflector) {
+    this.routeMetadata = new RouteMetadata(reflector);
+  }
 
   canActivate(context: ExecutionContext): boolean {
     if (this.isPublic(context)) return true;
@@ -32,7 +38,7 @@ export class AuthenticatedGuard implements CanActivate {
   }
 
   protected flag(key: string, context: ExecutionContext): boolean {
-    return this.reflector.getAllAndOverride<boolean>(key, [context.getHandler(), context.getClass()]) === true;
+    return this.routeMetadata.get<boolean>(key, context) === true;
   }
 
   protected requireAuth(req: Request): SessionAuthState {

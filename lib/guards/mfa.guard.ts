@@ -1,6 +1,6 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { RequireMfa } from '../decorators/require-mfa.decorator.js';
+import { RequireMfa, type RequireMfaOptions } from '../decorators/require-mfa.decorator.js';
 import { StepUpRequiredException } from '../errors/mfa.exceptions.js';
 import { MfaRequiredException } from '../errors/session.exceptions.js';
 import { MfaService } from '../mfa/mfa.service.js';
@@ -26,7 +26,7 @@ export class MfaGuard extends AuthenticatedGuard {
 
   protected override allow(auth: SessionAuthState, context: ExecutionContext): boolean {
     if (auth.mfa === 'pending' && !this.flag(SKIP_MFA, context)) throw new MfaRequiredException();
-    const stepUp = this.reflector.getAllAndOverride(RequireMfa, [context.getHandler(), context.getClass()]);
+    const stepUp = this.routeMetadata.get<RequireMfaOptions>(RequireMfa, context);
     if (stepUp && !this.mfa.isRecentlyVerified(auth, stepUp.maxAge)) throw new StepUpRequiredException();
     return true;
   }

@@ -16,7 +16,7 @@ export interface BindingMismatch {
 
 /** The request's client attributes, in the form they are recorded in the session. */
 export function clientOf(req: Request): { ip: string | undefined; userAgent: string | undefined } {
-  return { ip: req.ip, userAgent: req.get('user-agent')?.slice(0, MAX_USER_AGENT_LENGTH) };
+  return { ip: req.ip, userAgent: req.headers['user-agent']?.slice(0, MAX_USER_AGENT_LENGTH) };
 }
 
 /**
@@ -28,20 +28,23 @@ export function bindingMismatches(
   meta: SessionMeta,
   client: { ip: string | undefined; userAgent: string | undefined },
   { binding }: Pick<ResolvedSessionOptions, 'binding'>,
-): BindingMismatch[] {
-  const mismatches: BindingMismatch[] = [];
+): readonly BindingMismatch[] {
+  // Allocated only when something differs: on almost every request nothing does.
+  let mismatches: BindingMismatch[] | undefined;
   if (binding.userAgent !== 'off') {
     const expected = meta.userAgent ?? '';
     const actual = client.userAgent ?? '';
-    if (expected !== actual) mismatches.push({ attribute: 'userAgent', policy: binding.userAgent, expected, actual });
+    if (expected !== actual) (mismatches ??= []).push({ attribute: 'userAgent', policy: binding.userAgent, expected, actual });
   }
   if (binding.ip !== 'off') {
     const expected = meta.ip ?? '';
     const actual = client.ip ?? '';
     // The same text is the same network; only a changed address needs the prefix arithmetic.
     if (expected !== actual && ipIdentity(expected, binding.ipMatch) !== ipIdentity(actual, binding.ipMatch)) {
-      mismatches.push({ attribute: 'ip', policy: binding.ip, expected, actual });
+      (mismatches ??= []).push({ attribute: 'ip', policy: binding.ip, expected, actual });
     }
   }
-  return mismatches;
+  return mismatches ?? NO_MISMATCHES;
 }
+
+const NO_MISMATCHES: readonly BindingMismatch[] = Object.freeze([]);

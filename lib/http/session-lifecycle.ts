@@ -66,7 +66,7 @@ export class SessionLifecycle {
    * `warn` mismatches: one event per new value, remembered in the session so that a mobile
    * user's changed IP is reported once and not on every request.
    */
-  private reportOnce(req: Request, meta: SessionMeta, mismatches: BindingMismatch[]): void {
+  private reportOnce(req: Request, meta: SessionMeta, mismatches: readonly BindingMismatch[]): void {
     if (mismatches.length === 0 && meta.reported === undefined) return;
     const reported = { ...meta.reported };
     let changed = false;
