@@ -111,7 +111,7 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
       // Sessions are express-session objects and the cookie goes out through Express's response.
       throw new Error(`SessionModule needs @nestjs/platform-express; this app runs on '${platform}'.`);
     }
-    this.engine.hookResponsesOf((httpAdapter.getInstance() as { response: object }).response);
+    this.engine.prepare(httpAdapter.getInstance() as { request: object; response: object });
     httpAdapter.use((req: Request, res: Response, next: NextFunction) => this.middleware.use(req, res, next));
   }
 

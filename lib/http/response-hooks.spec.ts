@@ -1,6 +1,7 @@
 import express, { type Request, type Response } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { openRequestSession } from './request-session-state.js';
 import { ResponseHooks, type ResponseSteps } from './response-hooks.js';
 
 /** Steps that record what ran, and add a header before the head is written. */
@@ -24,7 +25,10 @@ function appWith(hooks: ResponseHooks, install: boolean, steps: (req: Request) =
   if (install) hooks.install(app.response);
   app.use((req, res, next) => {
     const forRequest = steps(req);
-    if (forRequest) hooks.attach(req, res, forRequest);
+    if (forRequest) {
+      openRequestSession(req, { sessionID: undefined, sessionStore: undefined as never, steps: forRequest });
+      hooks.hook(res);
+    }
     next();
   });
   app.get('/json', (_req, res) => void res.json({ ok: true }));

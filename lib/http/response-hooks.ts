@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { requestSessionState } from './request-session-state.js';
 
 /** What is done, once each, as the response to one request goes out. */
 export interface ResponseSteps {
@@ -12,9 +13,6 @@ export interface ResponseSteps {
   beforeEnd(): Promise<void> | undefined;
 }
 
-const STEPS = Symbol('nest-secure-session.response-steps');
-
-type HookedRequest = Request & { [STEPS]?: ResponseSteps };
 type Write = (this: Response, ...args: unknown[]) => Response;
 
 /**
@@ -22,9 +20,9 @@ type Write = (this: Response, ...args: unknown[]) => Response;
  * in the place express-session's on-headers and res.end wrappers held.
  *
  * The wrappers are installed once, on the Express app's response prototype, and find the
- * request through `res.req`: a request pays one property for its steps instead of two
- * closures and two own methods on every response object. A response of another app (one
- * whose prototype was never hooked) gets the same wrappers as own methods.
+ * steps through `res.req` (see request-session-state.ts): a response pays nothing, where two
+ * closures and two own methods cost every response object a new hidden class. A response of
+ * another app (one whose prototype was never hooked) gets the same wrappers as own methods.
  */
 export class ResponseHooks {
   private readonly hooked = new WeakSet<object>();
@@ -38,19 +36,23 @@ export class ResponseHooks {
     this.hooked.add(responsePrototype);
   }
 
-  /** Runs `steps` for the response to `req` (`res`). */
-  attach(req: Request, res: Response, steps: ResponseSteps): void {
-    (req as HookedRequest)[STEPS] = steps;
+  /** Makes sure `res` runs the steps of its request's session state. */
+  hook(res: Response): void {
     if (this.hooked.has(Object.getPrototypeOf(res) as object)) return;
     res.writeHead = hookWriteHead(res.writeHead as unknown as Write) as unknown as Response['writeHead'];
     res.end = hookEnd(res.end as unknown as Write) as unknown as Response['end'];
   }
 }
 
+function stepsOf(res: Response): ResponseSteps | undefined {
+  const req = res.req as Request | undefined;
+  return req ? requestSessionState(req)?.steps : undefined;
+}
+
 /** Every response writes its head through writeHead (res.end without one calls it too). */
 function hookWriteHead(writeHead: Write): Write {
   return function writeHeadWithSession(this: Response, ...args: unknown[]): Response {
-    const steps = (this.req as HookedRequest | undefined)?.[STEPS];
+    const steps = stepsOf(this);
     if (steps && !steps.headersSeen) {
       steps.headersSeen = true;
       steps.beforeHeaders(this);
@@ -61,7 +63,7 @@ function hookWriteHead(writeHead: Write): Write {
 
 function hookEnd(end: Write): Write {
   return function endWithSession(this: Response, ...args: unknown[]): Response {
-    const steps = (this.req as HookedRequest | undefined)?.[STEPS];
+    const steps = stepsOf(this);
     if (!steps) return end.apply(this, args);
     if (steps.ending) return this;
     steps.ending = true;

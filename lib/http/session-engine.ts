@@ -4,6 +4,7 @@ import type { SessionData } from 'express-session';
 import type { ResolvedSessionOptions } from '../session.options.js';
 import type { ExpressStoreAdapter } from '../store/express-store.adapter.js';
 import { sessionCookieFor } from './cookie-policy.js';
+import { installRequestAccessors, openRequestSession } from './request-session-state.js';
 import { ResponseHooks, type ResponseSteps } from './response-hooks.js';
 import { matchesSnapshot, takeSnapshot, type SessionSnapshot } from './session-snapshot.js';
 import { SignedSessionCookie } from './signed-session-cookie.js';
@@ -44,11 +45,13 @@ export class SessionEngine {
   }
 
   /**
-   * Hooks the responses of an Express app (its `app.response` prototype) once, so requests
-   * need not hook their own. Responses of an app not hooked here are hooked one by one.
+   * Prepares an Express app's request and response prototypes once, so that a request needs
+   * no properties and its response no hooks of its own (see request-session-state.ts and
+   * response-hooks.ts). The requests of an app not prepared here get them one by one.
    */
-  hookResponsesOf(responsePrototype: object): void {
-    this.responses.install(responsePrototype);
+  prepare(app: { request: object; response: object }): void {
+    installRequestAccessors(app.request);
+    this.responses.install(app.response);
   }
 
   /**
@@ -57,16 +60,15 @@ export class SessionEngine {
    * request has no session and is marked, so that guards answer 503.
    */
   open(req: Request, res: Response): Promise<void> | undefined {
-    req.sessionStore = this.store as unknown as Request['sessionStore'];
     const cookieId = this.signer.sessionIdFrom(req.headers.cookie, this.options.cookie.name);
     const tracker = new SessionTracker(this, req, cookieId);
-    this.responses.attach(req, res, tracker);
+    openRequestSession(req, { sessionID: cookieId, sessionStore: this.store as unknown as Request['sessionStore'], steps: tracker });
+    this.responses.hook(res);
     if (cookieId === undefined) {
       this.store.generate(req);
       tracker.opened(req);
       return undefined;
     }
-    req.sessionID = cookieId;
     return this.store.fetch(cookieId).then(
       (stored) => {
         if (stored) this.store.createSession(req, stored);

@@ -1,0 +1,50 @@
+import express, { type Request } from 'express';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { installRequestAccessors, openRequestSession, requestSessionState } from './request-session-state.js';
+import type { ResponseSteps } from './response-hooks.js';
+
+const steps: ResponseSteps = { headersSeen: false, ending: false, beforeHeaders: () => undefined, beforeEnd: () => undefined };
+const store = { name: 'the store' } as unknown as Request['sessionStore'];
+
+/** An app whose first middleware opens (or not) the request's session state, then reports what req shows. */
+function appWith(prepared: boolean, open: boolean) {
+  const app = express();
+  if (prepared) installRequestAccessors(app.request);
+  app.use((req, _res, next) => {
+    if (open) openRequestSession(req, { sessionID: 'first-id', sessionStore: store, steps });
+    next();
+  });
+  app.get('/', (req, res) => {
+    const seen = { id: req.sessionID, store: (req.sessionStore as unknown as { name?: string } | undefined)?.name };
+    req.sessionID = 'second-id';
+    res.json({
+      seen,
+      after: req.sessionID,
+      state: requestSessionState(req)?.sessionID ?? null,
+      ownProperties: ['sessionID', 'sessionStore'].filter((name) => Object.hasOwn(req, name)),
+    });
+  });
+  return app;
+}
+
+describe('request session state', () => {
+  for (const prepared of [true, false]) {
+    const how = prepared ? 'through accessors on the app’s request prototype' : 'on an app not prepared, as own accessors';
+
+    it(`shows an opened request's ID and store, and keeps a new ID in its state (${how})`, async () => {
+      const res = await request(appWith(prepared, true)).get('/');
+      expect(res.body).toEqual({
+        seen: { id: 'first-id', store: 'the store' },
+        after: 'second-id',
+        state: 'second-id',
+        ownProperties: prepared ? [] : ['sessionID', 'sessionStore'],
+      });
+    });
+  }
+
+  it('leaves a request it did not open as it would be without it: what is assigned stays on the request', async () => {
+    const res = await request(appWith(true, false)).get('/');
+    expect(res.body).toEqual({ seen: {}, after: 'second-id', state: null, ownProperties: ['sessionID'] });
+  });
+});
