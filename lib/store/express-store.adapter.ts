@@ -30,6 +30,10 @@ const WRITTEN = Symbol('nest-secure-session.written');
 
 type Marked = { [PERSISTED]?: boolean; [STORAGE_KEY]?: string; [LOADED_ACTIVITY]?: string; [WRITTEN]?: string };
 
+/** express-session's constructors as its code has them (its typings declare neither). */
+const CookieClass = session.Cookie as unknown as new (options: CookieOptions) => session.Cookie;
+const SessionClass = session.Session as unknown as new (req: Request, data: SessionData) => session.Session & SessionData;
+
 type AdapterOptions = Pick<ResolvedSessionOptions, 'idleTimeout' | 'absoluteTimeout' | 'storeTimeout' | 'cookie'>;
 
 /**
@@ -72,6 +76,9 @@ export class ExpressStoreAdapter extends session.Store {
   ) {
     super();
     this.cookieAttributes = sessionCookieOptions(options);
+    // As express-session's createSession builds it from a record without a cookie.
+    this.cookieTemplate = new CookieClass(this.cookieAttributes);
+    this.cookieTemplate.originalMaxAge = undefined as unknown as number;
     this.storeBoundsItself =
       store instanceof MemorySessionStore ||
       (store instanceof RedisSessionStore && store.timeoutMs <= options.storeTimeout);
@@ -84,6 +91,12 @@ export class ExpressStoreAdapter extends session.Store {
    * them; what a response sends is decided then (SessionEngine, with `secure: 'auto'` resolved).
    */
   private readonly cookieAttributes: CookieOptions;
+  /**
+   * The Cookie every session starts with. Each session gets its own object inheriting from it
+   * (what it sets is its own), instead of express-session running Cookie's constructor and
+   * setters for the same attributes on every request.
+   */
+  private readonly cookieTemplate: session.Cookie;
 
   /** The stored session of `sid` (following a rotation forward), bounded by `storeTimeout`. */
   fetch(sid: string): Promise<SessionData | null> {
@@ -145,15 +158,21 @@ export class ExpressStoreAdapter extends session.Store {
    */
   generate(req: Request): void {
     req.sessionID = randomBytes(SESSION_ID_BYTES).toString('base64url');
-    // express-session's own createSession (not this class's, which marks a stored session).
-    super.createSession(req, { cookie: this.cookieAttributes } as unknown as SessionData);
+    this.newSession(req, {} as SessionData);
+  }
+
+  /** What express-session's Store#createSession does, with the cookie from the template. */
+  private newSession(req: Request, sess: SessionData): session.Session & SessionData {
+    sess.cookie = Object.create(this.cookieTemplate) as SessionData['cookie'];
+    const created = new SessionClass(req, sess);
+    req.session = created;
+    return created;
   }
 
   override createSession(req: Request, sess: SessionData): session.Session & SessionData {
     const loadedFrom = (sess as SessionData & Marked)[STORAGE_KEY];
     // The stored record has no cookie: its attributes always come from the options.
-    sess.cookie = this.cookieAttributes as SessionData['cookie'];
-    const created = super.createSession(req, sess);
+    const created = this.newSession(req, sess);
     mark(created, PERSISTED, true);
     markLoadedActivity(created, activityOf(created, sessionDeadline(created, this.options)));
     if (loadedFrom !== undefined) {

@@ -1,0 +1,43 @@
+import type { Request } from 'express';
+import session, { type SessionData } from 'express-session';
+import { describe, expect, it } from 'vitest';
+import { resolveSessionOptions } from '../session.options.js';
+import { ExpressStoreAdapter } from './express-store.adapter.js';
+import { MemorySessionStore } from './memory-session.store.js';
+import { SessionIdHasher } from './session-id-hasher.js';
+import { sessionCookieOptions } from '../http/cookie-policy.js';
+
+const options = resolveSessionOptions({ secret: 'a-secret-of-at-least-32-bytes-for-this-test' }, { warn: () => undefined });
+
+function adapter() {
+  return new ExpressStoreAdapter(new MemorySessionStore(), new SessionIdHasher(options.idHashSecret), options);
+}
+
+describe('ExpressStoreAdapter sessions', () => {
+  it('gives each session a Cookie equal to the one express-session builds from the options', () => {
+    const req = {} as Request;
+    adapter().generate(req);
+    const expected = {} as Request;
+    // express-session's own Store#createSession, as it runs for a record without a cookie.
+    new session.Store().createSession(expected, { cookie: sessionCookieOptions(options) } as unknown as SessionData);
+    expect(req.session.cookie).toBeInstanceOf(session.Cookie);
+    expect(JSON.stringify(req.session.cookie)).toBe(JSON.stringify(expected.session.cookie));
+    expect(req.session.cookie.serialize('sid', 'v')).toBe(expected.session.cookie.serialize('sid', 'v'));
+    expect(req.session.id).toBe(req.sessionID);
+  });
+
+  it('keeps what an app sets on one session’s cookie to that session', () => {
+    const store = adapter();
+    const [first, second] = [{} as Request, {} as Request];
+    store.generate(first);
+    store.generate(second);
+    first.session.cookie.maxAge = 60_000;
+    first.session.cookie.sameSite = 'strict';
+    expect(first.session.cookie.maxAge).toBeGreaterThan(59_000);
+    expect(second.session.cookie.maxAge).toBeNull();
+    expect(second.session.cookie.sameSite).toBe(sessionCookieOptions(options).sameSite);
+    const third = {} as Request;
+    store.generate(third);
+    expect(third.session.cookie.maxAge).toBeNull();
+  });
+});
