@@ -7,6 +7,10 @@ import { MemorySessionStore } from './memory-session.store.js';
 import { SessionIdHasher } from './session-id-hasher.js';
 import { sessionCookieOptions } from '../http/cookie-policy.js';
 
+/** express-session's Store and Cookie as its code has them (its typings declare Store abstract and no serialize). */
+const ExpressSessionStore = session.Store as unknown as new () => session.Store;
+type SerializableCookie = { serialize(name: string, value: string): string };
+
 const options = resolveSessionOptions({ secret: 'a-secret-of-at-least-32-bytes-for-this-test' }, { warn: () => undefined });
 
 function adapter() {
@@ -19,10 +23,11 @@ describe('ExpressStoreAdapter sessions', () => {
     adapter().generate(req);
     const expected = {} as Request;
     // express-session's own Store#createSession, as it runs for a record without a cookie.
-    new session.Store().createSession(expected, { cookie: sessionCookieOptions(options) } as unknown as SessionData);
+    new ExpressSessionStore().createSession(expected, { cookie: sessionCookieOptions(options) } as unknown as SessionData);
     expect(req.session.cookie).toBeInstanceOf(session.Cookie);
     expect(JSON.stringify(req.session.cookie)).toBe(JSON.stringify(expected.session.cookie));
-    expect(req.session.cookie.serialize('sid', 'v')).toBe(expected.session.cookie.serialize('sid', 'v'));
+    const serialize = (cookie: unknown) => (cookie as SerializableCookie).serialize('sid', 'v');
+    expect(serialize(req.session.cookie)).toBe(serialize(expected.session.cookie));
     expect(req.session.id).toBe(req.sessionID);
   });
 
