@@ -66,14 +66,15 @@ class ModuleController {
   }
 }
 
+/** (b) on Redis; without `redis`, on the embedded store (bench/request-path.ts). */
 export async function createModuleSessionApp(
-  redis: Extract<NonNullable<SessionModuleOptions['store']>, { redis: unknown }>['redis'],
+  redis?: Extract<NonNullable<SessionModuleOptions['store']>, { redis: unknown }>['redis'],
 ): Promise<INestApplication> {
   @Module({
     imports: [
       SessionModule.forRoot({
         secret: BENCH_SECRET,
-        store: { redis },
+        ...(redis ? { store: { redis } } : {}),
         mfa: { secretStore: new BenchMfaSecrets(), encryptionKeys: [{ id: 'bench', key: BENCH_MFA_KEY }] },
       }),
     ],
