@@ -40,20 +40,21 @@ export function openRequestSession(req: Request, state: RequestSessionState): vo
   }
 }
 
-const ACCESSORS = Symbol('nest-secure-session.request-accessors');
+/** The request prototypes given the accessors. */
+const prepared = new WeakSet<object>();
 
 function hasAccessors(req: Request): boolean {
-  return (req as Request & { [ACCESSORS]?: true })[ACCESSORS] === true;
+  return prepared.has(Object.getPrototypeOf(req) as object);
 }
 
 /** Defines `sessionID` and `sessionStore` on an Express app's request prototype (`app.request`). */
 export function installRequestAccessors(requestPrototype: object): void {
-  if (Object.hasOwn(requestPrototype, ACCESSORS)) return;
+  if (prepared.has(requestPrototype)) return;
   Object.defineProperties(requestPrototype, {
-    [ACCESSORS]: { value: true },
     sessionID: ownAccessor('sessionID'),
     sessionStore: ownAccessor('sessionStore'),
   });
+  prepared.add(requestPrototype);
 }
 
 /**

@@ -5,18 +5,21 @@ import { describeError } from '../errors/describe-error.js';
 
 const logger = new Logger('SessionModule');
 
-const STORE_UNAVAILABLE = Symbol('nest-secure-session.store-unavailable');
-
-type Marked = Request & { [STORE_UNAVAILABLE]?: true };
+/**
+ * The requests that found the store failing. A set, not a mark on the request: asked several
+ * times per request, a property that is absent costs a walk up the request's long prototype
+ * chain each time (see request-session-state.ts for what properties cost on Express requests).
+ */
+const unavailable = new WeakSet<Request>();
 
 /** Records that the session could not be loaded because the store failed. */
 export function markStoreUnavailable(req: Request): void {
-  (req as Marked)[STORE_UNAVAILABLE] = true;
+  unavailable.add(req);
 }
 
 /** True when this request's session could not be loaded: guards answer 503, never "anonymous". */
 export function isStoreUnavailable(req: Request): boolean {
-  return (req as Marked)[STORE_UNAVAILABLE] === true;
+  return unavailable.has(req);
 }
 
 /**
