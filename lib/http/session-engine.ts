@@ -23,8 +23,8 @@ type RequestSession = Request['session'];
  * It replaces express-session's middleware, whose generality a fixed policy does not need and
  * every request paid for: the module never resaves, never saves uninitialised sessions, never
  * rolls the cookie and never touches, so the session's JSON need not be hashed twice per request
- * (it is compared as text, once at the end), only one cookie is parsed, and no response without
- * a change takes the store's round trip. What express-session defines stays its own: the
+ * (it is compared with a deep copy taken at load, see session-snapshot.ts), only one cookie is
+ * parsed, and no response without a change takes the store's round trip. What express-session defines stays its own: the
  * Session, Cookie and Store classes, `req.session`/`req.sessionID`/`req.sessionStore`, and the
  * cookie format (see SignedSessionCookie).
  *
