@@ -75,6 +75,16 @@ describe('ResponseHooks', () => {
     });
   }
 
+  it('hooks an app once however many instances install (two SessionModules in one app)', async () => {
+    const log: string[] = [];
+    const second = new ResponseHooks();
+    const app = appWith(new ResponseHooks(), true, () => recordingSteps(log, () => Promise.resolve()));
+    second.install(app.response);
+    const res = await request(app).get('/json');
+    expect(res.body).toEqual({ ok: true });
+    expect(log).toEqual(['end', 'headers']);
+  });
+
   it('leaves responses to requests without steps alone', async () => {
     const log: string[] = [];
     const app = appWith(new ResponseHooks(), true, () => undefined);

@@ -16,6 +16,13 @@ export interface ResponseSteps {
 type Write = (this: Response, ...args: unknown[]) => Response;
 
 /**
+ * The response prototypes hooked, by any instance: the wrappers find their steps through the
+ * request, so one pair serves every engine of an app (two SessionModules in one app must not
+ * wrap twice: the outer end would mark the response ending and the inner one never end it).
+ */
+const hookedPrototypes = new WeakSet<object>();
+
+/**
  * Runs a request's {@link ResponseSteps} when its response writes its head and when it ends,
  * in the place express-session's on-headers and res.end wrappers held.
  *
@@ -25,20 +32,18 @@ type Write = (this: Response, ...args: unknown[]) => Response;
  * another app (one whose prototype was never hooked) gets the same wrappers as own methods.
  */
 export class ResponseHooks {
-  private readonly hooked = new WeakSet<object>();
-
   /** Installs the wrappers on an Express app's response prototype (`app.response`). */
   install(responsePrototype: object): void {
-    if (this.hooked.has(responsePrototype)) return;
+    if (hookedPrototypes.has(responsePrototype)) return;
     const proto = responsePrototype as Response;
     proto.writeHead = hookWriteHead(proto.writeHead as unknown as Write) as unknown as Response['writeHead'];
     proto.end = hookEnd(proto.end as unknown as Write) as unknown as Response['end'];
-    this.hooked.add(responsePrototype);
+    hookedPrototypes.add(responsePrototype);
   }
 
   /** Makes sure `res` runs the steps of its request's session state. */
   hook(res: Response): void {
-    if (this.hooked.has(Object.getPrototypeOf(res) as object)) return;
+    if (hookedPrototypes.has(Object.getPrototypeOf(res) as object)) return;
     res.writeHead = hookWriteHead(res.writeHead as unknown as Write) as unknown as Response['writeHead'];
     res.end = hookEnd(res.end as unknown as Write) as unknown as Response['end'];
   }
