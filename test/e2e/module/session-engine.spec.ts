@@ -20,6 +20,13 @@ class RawSessionController {
     req.session = null as unknown as Request['session'];
   }
 
+  /** express-session's own Session#destroy, as an app written for express-session calls it. */
+  @Post('destroy')
+  @HttpCode(204)
+  async destroy(@Req() req: Request) {
+    await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+  }
+
   /** Writes through the module and reports what the store held when the handler returned. */
   @Post('note')
   @HttpCode(204)
@@ -47,11 +54,17 @@ describe('SessionEngine: the request path that loads and saves req.session', () 
   let app: INestApplication;
   let store: ControlledStore;
 
-  async function start(): Promise<BrowserClient> {
+  let secondStore: ControlledStore;
+
+  /** The app; with `twice`, a second SessionModule (its own store) imported after the first. */
+  async function start({ twice = false } = {}): Promise<BrowserClient> {
     store = new ControlledStore();
+    secondStore = new ControlledStore();
+    const second = SessionModule.forRoot({ secret: `${TEST_SECRET}-2`, store: secondStore, sessionIndex: new MemorySessionIndex() });
     app = await createApp({
       imports: [
         SessionModule.forRoot({ secret: TEST_SECRET, store, sessionIndex: new MemorySessionIndex(), isGlobal: true }),
+        ...(twice ? [second] : []),
         BasicFeatureModule,
       ],
       controllers: [RawSessionController],
@@ -108,6 +121,27 @@ describe('SessionEngine: the request path that loads and saves req.session', () 
     const res = await browser.post('/raw/unset');
     expect(res.status).toBe(204);
     expect(store.records.size).toBe(0);
+    expect((await browser.get('/me')).status).toBe(401);
+  });
+
+  it("req.session.destroy() (express-session's API) ends the session, the store's record and the cookie", async () => {
+    const browser = await start();
+    await browser.post('/login', { user: 'alice' });
+    const res = await browser.post('/raw/destroy');
+    expect(res.status).toBe(204);
+    expect(store.records.size).toBe(0);
+    expect((await browser.get('/me')).status).toBe(401);
+  });
+
+  it('with two SessionModules in one app the first owns every request, and every response ends', async () => {
+    const browser = await start({ twice: true });
+    expect((await browser.post('/login', { user: 'alice' })).status).toBe(200);
+    const me = await browser.get('/me');
+    expect(me.status).toBe(200);
+    expect(setCookies(me)).toEqual([]);
+    expect(store.records.size).toBe(1);
+    expect(secondStore.calls).toEqual([]);
+    expect((await browser.post('/logout')).status).toBeLessThan(300);
     expect((await browser.get('/me')).status).toBe(401);
   });
 });
