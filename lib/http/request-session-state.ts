@@ -7,7 +7,7 @@ export interface RequestSessionState {
   sessionID: string | undefined;
   /** `req.sessionStore`. */
   readonly sessionStore: Request['sessionStore'];
-  /** Run as the response goes out (see ResponseHooks). */
+  /** Run as the response goes out (see response-hooks.ts). */
   readonly steps: ResponseSteps;
 }
 

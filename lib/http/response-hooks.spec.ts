@@ -2,7 +2,7 @@ import express, { type Request, type Response } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { openRequestSession } from './request-session-state.js';
-import { ResponseHooks, type ResponseSteps } from './response-hooks.js';
+import { hookResponse, installResponseHooks, type ResponseSteps } from './response-hooks.js';
 
 /** Steps that record what ran, and add a header before the head is written. */
 function recordingSteps(log: string[], pending?: () => Promise<void>): ResponseSteps {
@@ -20,14 +20,14 @@ function recordingSteps(log: string[], pending?: () => Promise<void>): ResponseS
   };
 }
 
-function appWith(hooks: ResponseHooks, install: boolean, steps: (req: Request) => ResponseSteps | undefined) {
+function appWith(install: boolean, steps: (req: Request) => ResponseSteps | undefined) {
   const app = express();
-  if (install) hooks.install(app.response);
+  if (install) installResponseHooks(app.response);
   app.use((req, res, next) => {
     const forRequest = steps(req);
     if (forRequest) {
       openRequestSession(req, { sessionID: undefined, sessionStore: undefined as never, steps: forRequest });
-      hooks.hook(res);
+      hookResponse(res);
     }
     next();
   });
@@ -43,13 +43,13 @@ function appWith(hooks: ResponseHooks, install: boolean, steps: (req: Request) =
   return app;
 }
 
-describe('ResponseHooks', () => {
+describe('response hooks', () => {
   for (const install of [true, false]) {
     const how = install ? 'on the app’s response prototype' : 'per response (an app not hooked)';
 
     it(`runs each step once, the header step before the head goes out (${how})`, async () => {
       const log: string[] = [];
-      const app = appWith(new ResponseHooks(), install, () => recordingSteps(log));
+      const app = appWith(install, () => recordingSteps(log));
       const json = await request(app).get('/json');
       expect(json.headers['x-step']).toBe('ran');
       const stream = await request(app).get('/stream');
@@ -62,7 +62,7 @@ describe('ResponseHooks', () => {
       const log: string[] = [];
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
-      const app = appWith(new ResponseHooks(), install, () =>
+      const app = appWith(install, () =>
         recordingSteps(log, () => gate.then(() => void log.push('saved'))),
       );
       const answer = request(app).get('/twice').then((res) => (log.push('answered'), res));
@@ -75,19 +75,34 @@ describe('ResponseHooks', () => {
     });
   }
 
-  it('hooks an app once however many instances install (two SessionModules in one app)', async () => {
+  it('hooks an app once however often it is installed (two SessionModules in one app)', async () => {
     const log: string[] = [];
-    const second = new ResponseHooks();
-    const app = appWith(new ResponseHooks(), true, () => recordingSteps(log, () => Promise.resolve()));
-    second.install(app.response);
+    const app = appWith(true, () => recordingSteps(log, () => Promise.resolve()));
+    installResponseHooks(app.response);
     const res = await request(app).get('/json');
+    expect(res.body).toEqual({ ok: true });
+    expect(log).toEqual(['end', 'headers']);
+  });
+
+  it('never wraps a response twice: one already hooked through its app is left as it is', async () => {
+    const log: string[] = [];
+    const app = express();
+    installResponseHooks(app.response);
+    app.use((req, res, next) => {
+      openRequestSession(req, { sessionID: undefined, sessionStore: undefined as never, steps: recordingSteps(log, () => Promise.resolve()) });
+      hookResponse(res);
+      hookResponse(res);
+      next();
+    });
+    app.get('/', (_req, res) => void res.json({ ok: true }));
+    const res = await request(app).get('/');
     expect(res.body).toEqual({ ok: true });
     expect(log).toEqual(['end', 'headers']);
   });
 
   it('leaves responses to requests without steps alone', async () => {
     const log: string[] = [];
-    const app = appWith(new ResponseHooks(), true, () => undefined);
+    const app = appWith(true, () => undefined);
     const res = await request(app).get('/json');
     expect(res.body).toEqual({ ok: true });
     expect(res.headers['x-step']).toBeUndefined();

@@ -16,11 +16,12 @@ export interface ResponseSteps {
 type Write = (this: Response, ...args: unknown[]) => Response;
 
 /**
- * The response prototypes hooked, by any instance: the wrappers find their steps through the
- * request, so one pair serves every engine of an app (two SessionModules in one app must not
- * wrap twice: the outer end would mark the response ending and the inner one never end it).
+ * The wrappers made here. What a response already reaches through them (as its own methods or
+ * its prototype's) is never wrapped again: the wrappers find their steps through the request,
+ * so one pair serves every engine, and a second pair would break the first (the outer end
+ * marks the response ending, and the inner one would then never end it).
  */
-const hookedPrototypes = new WeakSet<object>();
+const wrappers = new WeakSet<object>();
 
 /**
  * Runs a request's {@link ResponseSteps} when its response writes its head and when it ends,
@@ -28,25 +29,22 @@ const hookedPrototypes = new WeakSet<object>();
  *
  * The wrappers are installed once, on the Express app's response prototype, and find the
  * steps through `res.req` (see request-session-state.ts): a response pays nothing, where two
- * closures and two own methods cost every response object a new hidden class. A response of
- * another app (one whose prototype was never hooked) gets the same wrappers as own methods.
+ * closures and two own methods cost every response object a new hidden class.
  */
-export class ResponseHooks {
-  /** Installs the wrappers on an Express app's response prototype (`app.response`). */
-  install(responsePrototype: object): void {
-    if (hookedPrototypes.has(responsePrototype)) return;
-    const proto = responsePrototype as Response;
-    proto.writeHead = hookWriteHead(proto.writeHead as unknown as Write) as unknown as Response['writeHead'];
-    proto.end = hookEnd(proto.end as unknown as Write) as unknown as Response['end'];
-    hookedPrototypes.add(responsePrototype);
-  }
+export function installResponseHooks(responsePrototype: object): void {
+  wrap(responsePrototype as Response);
+}
 
-  /** Makes sure `res` runs the steps of its request's session state. */
-  hook(res: Response): void {
-    if (hookedPrototypes.has(Object.getPrototypeOf(res) as object)) return;
-    res.writeHead = hookWriteHead(res.writeHead as unknown as Write) as unknown as Response['writeHead'];
-    res.end = hookEnd(res.end as unknown as Write) as unknown as Response['end'];
+/** A response of an app whose prototype was never hooked gets the same wrappers as own methods. */
+export function hookResponse(res: Response): void {
+  wrap(res);
+}
+
+function wrap(target: Response): void {
+  if (!wrappers.has(target.writeHead)) {
+    target.writeHead = hookWriteHead(target.writeHead as unknown as Write) as unknown as Response['writeHead'];
   }
+  if (!wrappers.has(target.end)) target.end = hookEnd(target.end as unknown as Write) as unknown as Response['end'];
 }
 
 function stepsOf(res: Response): ResponseSteps | undefined {
@@ -56,18 +54,18 @@ function stepsOf(res: Response): ResponseSteps | undefined {
 
 /** Every response writes its head through writeHead (res.end without one calls it too). */
 function hookWriteHead(writeHead: Write): Write {
-  return function writeHeadWithSession(this: Response, ...args: unknown[]): Response {
+  return remembered(function writeHeadWithSession(this: Response, ...args: unknown[]): Response {
     const steps = stepsOf(this);
     if (steps && !steps.headersSeen) {
       steps.headersSeen = true;
       steps.beforeHeaders(this);
     }
     return writeHead.apply(this, args);
-  };
+  });
 }
 
 function hookEnd(end: Write): Write {
-  return function endWithSession(this: Response, ...args: unknown[]): Response {
+  return remembered(function endWithSession(this: Response, ...args: unknown[]): Response {
     const steps = stepsOf(this);
     if (!steps) return end.apply(this, args);
     if (steps.ending) return this;
@@ -77,5 +75,10 @@ function hookEnd(end: Write): Write {
     // The save completes before the response does: the browser's next request sees it.
     pending.then(() => end.apply(this, args));
     return this;
-  };
+  });
+}
+
+function remembered(wrapper: Write): Write {
+  wrappers.add(wrapper);
+  return wrapper;
 }

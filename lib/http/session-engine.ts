@@ -5,7 +5,7 @@ import type { ResolvedSessionOptions } from '../session.options.js';
 import type { ExpressStoreAdapter } from '../store/express-store.adapter.js';
 import { sessionCookieFor } from './cookie-policy.js';
 import { installRequestAccessors, openRequestSession } from './request-session-state.js';
-import { ResponseHooks, type ResponseSteps } from './response-hooks.js';
+import { hookResponse, installResponseHooks, type ResponseSteps } from './response-hooks.js';
 import { matchesSnapshot, takeSnapshot, type SessionSnapshot } from './session-snapshot.js';
 import { SignedSessionCookie } from './signed-session-cookie.js';
 import { isStoreUnavailable, markStoreUnavailable } from './store-availability.js';
@@ -35,7 +35,6 @@ type RequestSession = Request['session'];
 export class SessionEngine {
   private readonly logger = new Logger('SessionModule');
   private readonly signer: SignedSessionCookie;
-  private readonly responses = new ResponseHooks();
 
   constructor(
     private readonly options: EngineOptions,
@@ -51,7 +50,7 @@ export class SessionEngine {
    */
   prepare(app: { request: object; response: object }): void {
     installRequestAccessors(app.request);
-    this.responses.install(app.response);
+    installResponseHooks(app.response);
   }
 
   /**
@@ -63,7 +62,7 @@ export class SessionEngine {
     const cookieId = this.signer.sessionIdFrom(req.headers.cookie, this.options.cookie.name);
     const tracker = new SessionTracker(this, req, cookieId);
     openRequestSession(req, { sessionID: cookieId, sessionStore: this.store as unknown as Request['sessionStore'], steps: tracker });
-    this.responses.hook(res);
+    hookResponse(res);
     if (cookieId === undefined) {
       this.store.generate(req);
       tracker.opened(req);
