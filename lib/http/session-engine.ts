@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { SessionData } from 'express-session';
 import type { ResolvedSessionOptions } from '../session.options.js';
 import type { ExpressStoreAdapter } from '../store/express-store.adapter.js';
-import { sessionCookieFor } from './cookie-policy.js';
+import { expireSessionCookie, sessionCookieFor } from './cookie-policy.js';
 import { installRequestAccessors, openRequestSession } from './request-session-state.js';
 import { hookResponse, installResponseHooks, type ResponseSteps } from './response-hooks.js';
 import { matchesSnapshot, takeSnapshot, type SessionSnapshot } from './session-snapshot.js';
@@ -120,7 +120,7 @@ export class SessionEngine {
     // As express-session: a Secure cookie is never sent in a response over plain HTTP.
     if (attributes.secure && !req.secure) return;
     if (action === 'set') res.cookie(this.options.cookie.name, this.signer.sign(req.sessionID), attributes);
-    else res.cookie(this.options.cookie.name, '', { ...attributes, expires: new Date(0) });
+    else expireSessionCookie(req, res, this.options);
   }
 }
 
