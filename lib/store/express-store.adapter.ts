@@ -75,9 +75,9 @@ export class ExpressStoreAdapter extends session.Store {
     private readonly listener?: SessionActivityListener,
   ) {
     super();
-    this.cookieAttributes = sessionCookieOptions(options);
-    // As express-session's createSession builds it from a record without a cookie.
-    this.cookieTemplate = new CookieClass(this.cookieAttributes);
+    // As express-session's createSession builds it from a record without a cookie; what a
+    // response sends is decided per request (SessionEngine, with `secure: 'auto'` resolved).
+    this.cookieTemplate = new CookieClass(sessionCookieOptions(options));
     this.cookieTemplate.originalMaxAge = undefined as unknown as number;
     this.storeBoundsItself =
       store instanceof MemorySessionStore ||
@@ -86,11 +86,6 @@ export class ExpressStoreAdapter extends session.Store {
 
   /** The module's own stores: in memory nothing hangs; the Redis store bounds each command. */
   private readonly storeBoundsItself: boolean;
-  /**
-   * The configured attributes, given to each session's express-session Cookie as its record of
-   * them; what a response sends is decided then (SessionEngine, with `secure: 'auto'` resolved).
-   */
-  private readonly cookieAttributes: CookieOptions;
   /**
    * The Cookie every session starts with. Each session gets its own object inheriting from it
    * (what it sets is its own), instead of express-session running Cookie's constructor and
@@ -329,9 +324,12 @@ function markLoadedActivity(sess: object, activity: string): void {
   mark(sess, LOADED_ACTIVITY, activity);
 }
 
-/** express-session rebuilds the cookie in createSession; the placeholder only has to exist. */
+/**
+ * The stored record as session data: a copy, since createSession gives it its cookie and the
+ * store (a custom one may hand out what it keeps) must not see that.
+ */
 function asSessionData(record: StoredSession): SessionData {
-  return { ...record, cookie: {} } as unknown as SessionData;
+  return { ...record } as unknown as SessionData;
 }
 
 /** The stored form: everything but express-session's cookie, which is rebuilt from options. */
