@@ -40,6 +40,7 @@ export {
 export { MemoryMfaStateStore, type MemoryMfaStateOptions } from './mfa/memory-mfa-state.store.js';
 export { RedisMfaStateStore } from './mfa/redis-mfa-state.store.js';
 export { MfaStateKeys } from './mfa/mfa-state-keys.js';
+export { keySegment } from './util/key-segment.js';
 export { RECOVERY_CODE_COUNT, RecoveryCodes } from './mfa/recovery-codes.js';
 export { SecretCipher, SecretDecryptionError, type MfaEncryptionKey } from './mfa/secret-cipher.js';
 export { Totp, TOTP_SECRET_BYTES, type TotpMatch, type TotpPolicy } from './mfa/totp.js';

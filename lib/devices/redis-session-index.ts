@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SessionIndex, SessionIndexEntry, SessionIndexTarget } from './session-index.interface.js';
 import { LIST_SCRIPT, REMOVE_SCRIPT, WRITE_SCRIPT } from './redis-session-index.scripts.js';
+import { keySegment } from '../util/key-segment.js';
 
 /** How long past its last deadline a user's index keys stay (clock skew between instances). */
 const KEY_SLACK_MS = 60_000;
@@ -29,7 +30,7 @@ const REMOVE = script(REMOVE_SCRIPT);
 /**
  * The session index in Redis, on the session store's own node-redis client and key prefix.
  *
- * Key names (one user, `<id>` = encodeURIComponent(userId), so braces in IDs cannot break the tag):
+ * Key names (one user, `<id>` = keySegment(userId): braces in IDs cannot break the tag, no ID can collide with another):
  * - `<prefix>devices:{u:<id>}:by-expiry`  ZSET    member = handle, score = the session's deadline
  * - `<prefix>devices:{u:<id>}:entries`    HASH    field = handle, value = entry JSON
  * - `<prefix>devices:{u:<id>}:seq`        STRING  counter behind each entry's `seq`
@@ -49,7 +50,7 @@ export class RedisSessionIndex implements SessionIndex {
 
   /** The keys of one user: [ZSET by expiry, HASH of entries, seq counter]. */
   keys(userId: string): [string, string, string] {
-    const base = `${this.prefix}devices:{u:${encodeURIComponent(userId)}}`;
+    const base = `${this.prefix}devices:{u:${keySegment(userId)}}`;
     return [`${base}:by-expiry`, `${base}:entries`, `${base}:seq`];
   }
 

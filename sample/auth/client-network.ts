@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { keySegment } from '../../lib/index.js';
 
 /**
  * The network a client address stands for when counting failed logins: an IPv4 address as it
@@ -10,7 +11,7 @@ export function clientNetwork(ip: string | undefined): string {
   const v4 = /^(?:::ffff:)?(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
   if (v4 && isIPv4(v4[1]!)) return v4[1]!;
   const address = ip.split('%')[0]!;
-  if (!isIPv6(address)) return encodeURIComponent(ip);
+  if (!isIPv6(address)) return keySegment(ip);
   return `${ipv6Groups(address).slice(0, 4).join(':')}::/64`;
 }
 

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
-import { SessionStoreUnavailableException } from '../../lib/index.js';
+import { keySegment, SessionStoreUnavailableException } from '../../lib/index.js';
 import { logThrottleStarted } from '../audit/security-audit.js';
 import { SAMPLE_CONFIG } from '../config/sample-config.token.js';
 import type { SampleConfig } from '../config/sample.config.js';
@@ -46,7 +46,7 @@ export class LoginThrottle {
     const network = clientNetwork(ip);
     // Hash tags keep each counter's key in one Redis Cluster slot; the username cannot break the tag.
     const ipKey = `login:{ip:${network}}`;
-    const accountKey = `login:{a:${encodeURIComponent(username)}}`;
+    const accountKey = `login:{a:${keySegment(username)}}`;
     const byIp = await this.hit(ipKey, maxPerIp, window);
     if (!byIp.allowed) throw new LoginThrottledException(seconds(byIp.retryAfterMs));
     const byAccount = await this.hit(accountKey, maxPerAccount, window);

@@ -25,6 +25,9 @@ export function stringField(body: JsonObject, name: string, maxLength: number): 
   const value = body[name];
   if (typeof value !== 'string' || value.length === 0) throw invalid(`${name} must be a non-empty string.`);
   if (value.length > maxLength) throw invalid(`${name} must be at most ${maxLength} characters.`);
+  // A lone UTF-16 surrogate (JSON allows `"\ud800"`) is no text a person typed; refuse it here
+  // rather than let it reach key encodings, logs or the password hash.
+  if (!value.isWellFormed()) throw invalid(`${name} must be well-formed Unicode text.`);
   return value;
 }
 

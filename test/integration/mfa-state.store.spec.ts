@@ -117,6 +117,17 @@ describe.each(BACKENDS)('MfaStateStore contract on $name', (backend) => {
     expect(await store.consumeTimeStep('a', 'f', 5, 60_000)).toBe(true);
     expect(await store.consumeTimeStep('{a}', 'f', 5, 60_000)).toBe(true);
   });
+
+  it('user IDs with lone UTF-16 surrogates work and stay separate users (UTF-8 would merge them into U+FFFD)', async () => {
+    const { store } = ctx;
+    for (const id of ['\ud800', '\udfff', '\ufffd', 'a\udc00b']) {
+      expect(await store.consumeTimeStep(id, 'f', 5, 60_000)).toBe(true);
+      const token = await store.acquireLock(id, 10_000);
+      expect(token).toEqual(expect.any(String));
+      await store.releaseLock(id, token!);
+    }
+    expect(await store.consumeTimeStep('\ud800', 'f', 5, 60_000)).toBe(false);
+  });
 });
 
 describe.runIf(redisAvailable)('RedisMfaStateStore keys', () => {

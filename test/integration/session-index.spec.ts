@@ -105,6 +105,13 @@ describe.each(kinds)('session index on %s', (kind) => {
     expect((await t.index.list(plain, T0)).map((e) => e.handle)).toEqual(['b']);
   });
 
+  it('takes user IDs with lone UTF-16 surrogates and keeps them apart (UTF-8 would merge them into U+FFFD)', async () => {
+    const base = user();
+    const ids = [`${base}\ud800`, `${base}\udfff`, `${base}\ufffd`];
+    for (const [i, id] of ids.entries()) await t.index.put(id, entry(`h${i}`, T0 + 10_000), T0);
+    for (const [i, id] of ids.entries()) expect((await t.index.list(id, T0)).map((e) => e.handle)).toEqual([`h${i}`]);
+  });
+
   it('replace writes only over an entry that is still there', async () => {
     const u = user();
     expect(await t.index.replace(u, entry('a', T0 + 10_000), T0)).toBe(false);
