@@ -59,12 +59,35 @@ describe('resolveSessionOptions', () => {
         lockoutDuration: 30_000,
         maxLockoutDuration: 900_000,
         stepUpMaxAge: 300_000,
+        pendingEnrollmentMaxAge: 600_000,
+        endOtherSessionsOnChange: true,
         encryptionKeys: [{ id: 'derived', key: expect.any(Buffer) }],
         stateStore: undefined,
       });
       expect(resolved.mfa?.encryptionKeys[0]?.key).toHaveLength(32);
       expect(resolved.onEvent).toBeUndefined();
       expect(warnings).toEqual([expect.stringMatching(/mfa\.encryptionKeys is not set/)]);
+    });
+
+    it('MFA changes end the other sessions unless turned off (with a warning); without a session index they cannot', () => {
+      const keys = [{ id: 'k1', key: Buffer.alloc(32, 1) }];
+      const off = resolve({ mfa: { secretStore, encryptionKeys: keys, endOtherSessionsOnChange: false } });
+      expect(off.resolved.mfa?.endOtherSessionsOnChange).toBe(false);
+      expect(off.warnings).toEqual([expect.stringMatching(/endOtherSessionsOnChange is false/)]);
+      const noIndex = resolve({ sessionIndex: false, mfa: { secretStore, encryptionKeys: keys } });
+      expect(noIndex.resolved.mfa?.endOtherSessionsOnChange).toBe(false);
+      expect(failure({ sessionIndex: false, mfa: { secretStore, encryptionKeys: keys, endOtherSessionsOnChange: true } }).message).toMatch(
+        /endOtherSessionsOnChange needs the session index/,
+      );
+      expect(failure({ mfa: { secretStore, endOtherSessionsOnChange: 'yes' as unknown as boolean } }).message).toMatch(/true or false/);
+    });
+
+    it('a pending enrolment lives 10 minutes; longer warns, under a second is refused', () => {
+      const keys = [{ id: 'k1', key: Buffer.alloc(32, 1) }];
+      const longer = resolve({ mfa: { secretStore, encryptionKeys: keys, pendingEnrollmentMaxAge: 3_600_000 } });
+      expect(longer.resolved.mfa?.pendingEnrollmentMaxAge).toBe(3_600_000);
+      expect(longer.warnings).toEqual([expect.stringMatching(/pendingEnrollmentMaxAge.*forgotten enrolment/)]);
+      expect(failure({ mfa: { secretStore, pendingEnrollmentMaxAge: 10 } }).message).toMatch(/pendingEnrollmentMaxAge/);
     });
 
     it('follow NODE_ENV=production when production is not given', () => {

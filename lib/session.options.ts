@@ -106,6 +106,22 @@ export interface MfaOptions {
    */
   stepUpMaxAge?: number;
   /**
+   * How long an enrolment started with `startEnrollment` may wait for its confirming code (ms).
+   * An older one is refused (400 `enrollment_expired`) and must start again. Lengthening it
+   * logs a warning.
+   * @default 600_000 (10 minutes)
+   */
+  pendingEnrollmentMaxAge?: number;
+  /**
+   * Whether enrolling, re-enrolling, regenerating recovery codes or turning MFA off ends every
+   * other session of the user (ASVS 5.0 7.4.3), MFA-pending ones included. On by default: the
+   * reason to add or change a factor is often that the password (or the old factor) leaked,
+   * and the sessions opened with it must not outlive the change. Turning it off logs a
+   * warning. Needs the session index.
+   * @default true (false when `sessionIndex` is false)
+   */
+  endOtherSessionsOnChange?: boolean;
+  /**
    * Where attempt counters, locks and consumed time steps live. Default: chosen from `store`
    * (embedded: in memory; Redis: the same client and prefix). Required with a custom
    * SessionStore, since only the app knows where shared state can live.
@@ -217,6 +233,8 @@ export interface ResolvedMfaOptions {
   lockoutDuration: number;
   maxLockoutDuration: number;
   stepUpMaxAge: number;
+  pendingEnrollmentMaxAge: number;
+  endOtherSessionsOnChange: boolean;
   encryptionKeys: ResolvedEncryptionKey[];
   stateStore: MfaStateStore | undefined;
 }
@@ -264,6 +282,7 @@ export const SESSION_DEFAULTS = {
   mfaLockoutDuration: 30_000,
   mfaMaxLockoutDuration: 15 * 60_000,
   mfaStepUpMaxAge: 5 * 60_000,
+  mfaPendingEnrollmentMaxAge: 10 * 60_000,
   minSecretBytes: 32,
   maxSessionsPerUser: 100,
   sessionLimitPolicy: 'evict-oldest' as SessionLimitPolicy,
@@ -361,7 +380,7 @@ export function resolveSessionOptions(
     binding: resolveBinding(options.binding, warnings),
     idHashSecret: resolveIdHashSecret(options.idHashSecret, secrets, production, warnings),
     storeTimeout,
-    mfa: resolveMfa(options.mfa, secrets, production, warnings),
+    mfa: resolveMfa(options.mfa, secrets, production, warnings, options.sessionIndex === false),
     onEvent: resolveOnEvent(options.onEvent),
     allowInsecureHttp,
     production,
@@ -489,6 +508,7 @@ function resolveMfa(
   secrets: string[],
   production: boolean,
   warnings: OptionWarnings,
+  withoutSessionIndex: boolean,
 ): ResolvedSessionOptions['mfa'] {
   if (!mfa) return undefined;
   const store = mfa.secretStore as Partial<MfaSecretStore> | undefined;
@@ -525,6 +545,17 @@ function resolveMfa(
       `mfa.stepUpMaxAge is ${stepUpMaxAge} ms (default ${SESSION_DEFAULTS.mfaStepUpMaxAge}): an older MFA verification still unlocks sensitive routes.`,
     );
   }
+  const pendingEnrollmentMaxAge = positiveMs(
+    'mfa.pendingEnrollmentMaxAge',
+    mfa.pendingEnrollmentMaxAge,
+    SESSION_DEFAULTS.mfaPendingEnrollmentMaxAge,
+  );
+  if (pendingEnrollmentMaxAge > SESSION_DEFAULTS.mfaPendingEnrollmentMaxAge) {
+    warnings.warn(
+      `mfa.pendingEnrollmentMaxAge is ${pendingEnrollmentMaxAge} ms (default ${SESSION_DEFAULTS.mfaPendingEnrollmentMaxAge}): a forgotten enrolment can be confirmed later.`,
+    );
+  }
+  const endOtherSessionsOnChange = resolveEndOtherSessions(mfa.endOtherSessionsOnChange, withoutSessionIndex, warnings);
   const stateStore = mfa.stateStore as Partial<MfaStateStore> | undefined;
   const stateMethods = ['beginAttempt', 'clearAttempts', 'consumeTimeStep', 'acquireLock', 'releaseLock'] as const;
   if (stateStore !== undefined && (!stateStore || stateMethods.some((method) => typeof stateStore[method] !== 'function'))) {
@@ -538,9 +569,25 @@ function resolveMfa(
     lockoutDuration,
     maxLockoutDuration,
     stepUpMaxAge,
+    pendingEnrollmentMaxAge,
+    endOtherSessionsOnChange,
     encryptionKeys: resolveEncryptionKeys(mfa.encryptionKeys, secrets, production, warnings),
     stateStore: mfa.stateStore,
   };
+}
+
+function resolveEndOtherSessions(value: unknown, withoutSessionIndex: boolean, warnings: OptionWarnings): boolean {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new SessionOptionsError(`mfa.endOtherSessionsOnChange must be true or false, not ${String(value)}.`);
+  }
+  if (withoutSessionIndex) {
+    if (value === true) throw new SessionOptionsError('mfa.endOtherSessionsOnChange needs the session index; sessionIndex is false.');
+    return false;
+  }
+  if (value === false) {
+    warnings.warn('mfa.endOtherSessionsOnChange is false: sessions opened before an MFA change (perhaps with a leaked password) stay signed in.');
+  }
+  return value ?? true;
 }
 
 const KEY_HINT = `generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))"`;

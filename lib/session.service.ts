@@ -214,10 +214,13 @@ export class SessionService {
     await this.requireDevices().revoke(userId, handle);
   }
 
-  /** Revokes every other session of the request's user ("sign out other devices"). @returns how many. */
-  async revokeOtherSessions(req: Request): Promise<number> {
+  /**
+   * Revokes every other session of the request's user ("sign out other devices"). The reason
+   * goes into each `session.revoked` event. @returns how many.
+   */
+  async revokeOtherSessions(req: Request, reason: 'revoke_others' | 'mfa_changed' = 'revoke_others'): Promise<number> {
     if (isStoreUnavailable(req)) throw new SessionStoreUnavailableException();
-    return this.requireDevices().revokeOthers(req);
+    return this.requireDevices().revokeOthers(req, reason);
   }
 
   /**

@@ -60,6 +60,21 @@ export interface CurrentSessionInfo {
   mfaVerifiedAt: Date | undefined;
 }
 
+/** A TOTP enrolment waiting in the session for its confirming code. */
+export interface PendingMfaEnrollment {
+  /** The new secret, encrypted for this purpose and user. */
+  secret: string;
+  /** When enrolment started (epoch ms): it dies after `mfa.pendingEnrollmentMaxAge`. */
+  startedAt: number;
+  /**
+   * The revision of the user's enrolment when this one started (`none` when the user had no
+   * MFA). A confirmation is refused when the enrolment changed since: a stale enrolment from an
+   * old session must never replace a factor the user set up elsewhere. Absent in enrolments
+   * started before this field existed: those start over.
+   */
+  basis?: string;
+}
+
 declare module 'express-session' {
   interface SessionData {
     auth: SessionAuthState;
@@ -68,7 +83,7 @@ declare module 'express-session' {
      * A TOTP enrolment waiting for its first code; server-side only. `secret` is encrypted
      * (AES-256-GCM under `mfa.encryptionKeys`), so a store dump does not show it either.
      */
-    mfaEnrollment: { secret: string; startedAt: number };
+    mfaEnrollment: PendingMfaEnrollment;
     /** App data written through SessionService.set(). */
     data: Record<string, JsonValue>;
   }

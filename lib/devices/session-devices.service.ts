@@ -95,13 +95,13 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
   }
 
   /** Revokes every session of the request's user but the request's own. @returns how many. */
-  async revokeOthers(req: Request): Promise<number> {
+  async revokeOthers(req: Request, reason: Extract<SessionRevokeReason, 'revoke_others' | 'mfa_changed'> = 'revoke_others'): Promise<number> {
     const current = this.identify(req);
     if (!current) throw new UnauthenticatedException();
     const index = this.requireIndex();
     return this.available(async () => {
       const others = (await index.list(current.userId, Date.now())).filter((entry) => entry.handle !== current.handle);
-      return this.revokeEntries(index, current.userId, others, 'revoke_others');
+      return this.revokeEntries(index, current.userId, others, reason);
     });
   }
 

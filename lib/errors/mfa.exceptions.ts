@@ -38,3 +38,21 @@ export class MfaSecretUnreadableException extends SessionHttpException {
     super('mfa_secret_unreadable', 'The stored multi-factor secret cannot be read; contact support.', HttpStatus.INTERNAL_SERVER_ERROR);
   }
 }
+
+/** No enrolment waits in this session: start one first (400 `enrollment_not_started`). */
+export class EnrollmentNotStartedException extends SessionHttpException {
+  constructor() {
+    super('enrollment_not_started', 'Start enrolment first.', HttpStatus.BAD_REQUEST);
+  }
+}
+
+/**
+ * The enrolment waiting in this session is older than `mfa.pendingEnrollmentMaxAge`, or the
+ * user's MFA changed since it started (in another session or on another instance). It is
+ * dropped: start again.
+ */
+export class EnrollmentExpiredException extends SessionHttpException {
+  constructor(message = 'This enrolment is no longer valid; start again.') {
+    super('enrollment_expired', message, HttpStatus.BAD_REQUEST);
+  }
+}

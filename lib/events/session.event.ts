@@ -43,8 +43,10 @@ export type SessionRotatedEvent = SessionEventBase<'session.rotated'>;
  * - `revoke_others`: `revokeOtherSessions(req)` ("sign out other devices")
  * - `revoke_all`: `revokeAllSessions(userId)` (logout everywhere, password change, admins)
  * - `session_limit`: evicted by a newer login over `maxSessionsPerUser` (policy `evict-oldest`)
+ * - `mfa_changed`: the user enrolled, re-enrolled, regenerated recovery codes or turned MFA off in
+ *   another session (`mfa.endOtherSessionsOnChange`)
  */
-export type SessionRevokeReason = 'revoke' | 'revoke_others' | 'revoke_all' | 'session_limit';
+export type SessionRevokeReason = 'revoke' | 'revoke_others' | 'revoke_all' | 'session_limit' | 'mfa_changed';
 
 /** A session was ended from elsewhere: its next request, on any instance, is anonymous. */
 export interface SessionRevokedEvent extends SessionEventBase<'session.revoked'> {

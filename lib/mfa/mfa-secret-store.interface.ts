@@ -15,13 +15,20 @@ export interface MfaEnrollment {
    * a hash when its code is used and replaces the list when codes are regenerated.
    */
   recoveryCodes: string[];
+  /**
+   * A random tag the module writes anew on every change of the user's factors (enrolment,
+   * re-enrolment, new recovery codes), so an enrolment started before a change can tell it is
+   * stale. Absent in enrolments saved before it existed.
+   */
+  revision?: string;
 }
 
 /**
  * Where each user's TOTP enrolment lives: the app implements it on its own user storage and
  * passes it as `mfa.secretStore`. A user with an enrolment must pass MFA after the password.
- * The module serialises its own writes per user (a short lock in the MFA state store), so a
- * plain read and a plain overwrite are enough here.
+ * The module serialises its own writes per user (a short lock in the MFA state store shared by
+ * every app instance) and re-reads the enrolment under that lock before each change, so a plain
+ * read and a plain overwrite are enough here. Write the enrolment only through the module.
  */
 export interface MfaSecretStore {
   /** The user's enrolment, or null when the user has no MFA. */

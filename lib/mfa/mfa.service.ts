@@ -1,8 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { BadRequestException, HttpException, Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import QRCode from 'qrcode';
 import {
+  EnrollmentExpiredException,
+  EnrollmentNotStartedException,
   MfaBusyException,
   MfaLockedException,
   MfaNotEnrolledException,
@@ -23,7 +25,7 @@ import { SessionService } from '../session.service.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
 import { SESSION_DEFAULTS, type ResolvedMfaOptions, type ResolvedSessionOptions } from '../session.options.js';
 import { withTimeout } from '../store/store-timeout.js';
-import type { CurrentSessionInfo, SessionAuthState } from '../session.types.js';
+import type { CurrentSessionInfo, PendingMfaEnrollment, SessionAuthState } from '../session.types.js';
 import type { MfaEnrollment } from './mfa-secret-store.interface.js';
 import type { AttemptDecision, MfaStateStore } from './mfa-state-store.interface.js';
 import { MFA_CLOCK, MFA_STATE_STORE, type MfaClock } from './mfa.constants.js';
@@ -91,15 +93,21 @@ export class MfaService {
 
   /**
    * Starts enrolment for the session's user: a new secret, its URI and QR code. The secret
-   * waits, encrypted, in the server-side session until confirmed. A user who is already
-   * enrolled needs a recent MFA verification (403 `step_up_required`).
+   * waits, encrypted, in the server-side session until confirmed, for at most
+   * `mfa.pendingEnrollmentMaxAge`, and only while the user's MFA stays as it is now. A user who
+   * is already enrolled needs a recent MFA verification (403 `step_up_required`).
    */
   async startEnrollment(req: Request): Promise<EnrollmentStart> {
     const { issuer, secretStore } = this.settings();
     const auth = this.fullAuth(req);
-    if ((await secretStore.find(auth.user.id)) != null) this.requireRecentMfa(auth);
+    const current = await secretStore.find(auth.user.id);
+    if (current != null) this.requireRecentMfa(auth);
     const secret = Totp.generateSecret();
-    req.session.mfaEnrollment = { secret: this.sealPending(secret, auth.user.id), startedAt: this.clock() };
+    req.session.mfaEnrollment = {
+      secret: this.sealPending(secret, auth.user.id),
+      startedAt: this.clock(),
+      basis: revisionOf(current),
+    };
     await this.sessions.save(req);
     const label = typeof auth.user['username'] === 'string' ? auth.user['username'] : auth.user.id;
     const otpauthUrl = this.engine().uri(secret, issuer, label);
@@ -108,9 +116,16 @@ export class MfaService {
 
   /**
    * Confirms the pending enrolment with a first valid code: from now on the user's logins
-   * require MFA, and this session counts as MFA-verified (under a new session ID). Returns the
-   * 10 recovery codes, which are never shown again. A wrong code is 400 `invalid_code` and the
+   * require MFA, and this session counts as MFA-verified (under a new session ID); with
+   * `mfa.endOtherSessionsOnChange` every other session of the user ends. Returns the 10
+   * recovery codes, which are never shown again. A wrong code is 400 `invalid_code` and the
    * pending enrolment stays.
+   *
+   * Everything that decides whether the change may happen is checked again under the user's
+   * enrolment lock, at the moment of the change: the user's enrolment must still be the one the
+   * pending enrolment started from (else 400 `enrollment_expired`, and it is dropped), and an
+   * enrolled user still needs a recent MFA verification. So an enrolment left pending in an old
+   * session cannot replace a factor the user set up since, on any instance.
    */
   async confirmEnrollment(req: Request, code: unknown): Promise<RecoveryCodeSet> {
     const { secretStore } = this.settings();
@@ -118,23 +133,35 @@ export class MfaService {
     const userId = auth.user.id;
     const checked = this.checkShape(code);
     const pending = req.session.mfaEnrollment;
-    if (!pending) throw new BadRequestException({ error: 'enrollment_not_started', message: 'Start enrolment first.' });
+    if (!pending) throw new EnrollmentNotStartedException();
+    await this.dropIfExpired(req, pending);
     const secret = this.openPending(pending.secret, userId);
-    const match = secret === undefined ? null : await this.engine().verify(secret, checked);
-    // Consuming the step also makes two parallel confirmations with one code succeed once.
-    if (secret === undefined || !match || !(await this.consume(userId, secret, match.timeStep))) {
-      throw new InvalidMfaCodeException(400);
-    }
+    if (secret === undefined) throw new InvalidMfaCodeException(400);
     const recoveryCodes = RecoveryCodes.generate();
-    const enrollment: MfaEnrollment = {
-      secret: this.seal(secret, userId),
-      confirmedAt: this.clock(),
-      recoveryCodes: recoveryCodes.map((c) => RecoveryCodes.hash(userId, c)),
-    };
-    await this.withEnrollmentLock(userId, () => secretStore.save(userId, enrollment));
+    const outcome = await this.withEnrollmentLock(userId, async () => {
+      const current = await secretStore.find(userId);
+      if (revisionOf(current) !== pending.basis) return 'superseded';
+      if (current != null) this.requireRecentMfa(auth);
+      const match = await this.engine().verify(secret, checked);
+      // Consuming the step also makes two parallel confirmations with one code succeed once.
+      if (!match || !(await this.consume(userId, secret, match.timeStep))) return 'invalid_code';
+      await secretStore.save(userId, {
+        secret: this.seal(secret, userId),
+        confirmedAt: this.clock(),
+        recoveryCodes: recoveryCodes.map((c) => RecoveryCodes.hash(userId, c)),
+        revision: newRevision(),
+      });
+      return 'saved';
+    });
+    if (outcome === 'superseded') {
+      await this.dropPending(req);
+      throw new EnrollmentExpiredException('Your multi-factor settings changed since this enrolment started; start again.');
+    }
+    if (outcome === 'invalid_code') throw new InvalidMfaCodeException(400);
     this.emit(req, userId, 'enrolled', 'enrollment', { method: 'totp', recoveryCodesLeft: recoveryCodes.length });
     delete req.session.mfaEnrollment;
     await this.sessions.completeMfa(req, this.clock());
+    await this.endOtherSessions(req);
     return { recoveryCodes };
   }
 
@@ -198,39 +225,46 @@ export class MfaService {
     return this.sessions.completeMfa(req, this.clock());
   }
 
-  /** A new set of 10 recovery codes; the old set dies. Needs a recent MFA verification. */
+  /**
+   * A new set of 10 recovery codes; the old set dies. Needs a recent MFA verification, checked
+   * with the enrolment under the user's lock. Ends the user's other sessions with
+   * `mfa.endOtherSessionsOnChange`.
+   */
   async regenerateRecoveryCodes(req: Request): Promise<RecoveryCodeSet> {
     const { secretStore } = this.settings();
     const auth = this.fullAuth(req);
     const userId = auth.user.id;
-    if ((await secretStore.find(userId)) == null) throw new MfaNotEnrolledException();
-    this.requireRecentMfa(auth);
     const recoveryCodes = RecoveryCodes.generate();
-    const saved = await this.withEnrollmentLock(userId, async () => {
+    await this.withEnrollmentLock(userId, async () => {
       const enrollment = await secretStore.find(userId);
-      if (!enrollment) return false;
-      await secretStore.save(userId, { ...enrollment, recoveryCodes: recoveryCodes.map((c) => RecoveryCodes.hash(userId, c)) });
-      return true;
+      if (!enrollment) throw new MfaNotEnrolledException();
+      this.requireRecentMfa(auth);
+      const hashes = recoveryCodes.map((c) => RecoveryCodes.hash(userId, c));
+      await secretStore.save(userId, { ...enrollment, recoveryCodes: hashes, revision: newRevision() });
     });
-    if (!saved) throw new MfaNotEnrolledException();
     this.emit(req, userId, 'recovery_codes_regenerated', 'management', { recoveryCodesLeft: recoveryCodes.length });
+    await this.endOtherSessions(req);
     return { recoveryCodes };
   }
 
-  /** Turns MFA off for the session's user. Needs a recent MFA verification. */
+  /**
+   * Turns MFA off for the session's user. Needs a recent MFA verification, checked with the
+   * enrolment under the user's lock. Ends the user's other sessions with
+   * `mfa.endOtherSessionsOnChange`.
+   */
   async disable(req: Request): Promise<void> {
     const { secretStore } = this.settings();
     const auth = this.fullAuth(req);
     const userId = auth.user.id;
-    if ((await secretStore.find(userId)) == null) throw new MfaNotEnrolledException();
-    this.requireRecentMfa(auth);
-    await this.withEnrollmentLock(userId, () => secretStore.remove(userId));
+    await this.withEnrollmentLock(userId, async () => {
+      if ((await secretStore.find(userId)) == null) throw new MfaNotEnrolledException();
+      this.requireRecentMfa(auth);
+      await secretStore.remove(userId);
+    });
     await this.storeCall(this.stateStore().clearAttempts(userId));
-    if (req.session.mfaEnrollment) {
-      delete req.session.mfaEnrollment;
-      await this.sessions.save(req);
-    }
+    if (req.session.mfaEnrollment) await this.dropPending(req);
     this.emit(req, userId, 'disabled', 'management', {});
+    await this.endOtherSessions(req);
   }
 
   /** Clears the user's failed-attempt count, lock and lock level (for a support desk, after verifying the person). */
@@ -255,6 +289,7 @@ export class MfaService {
       secret: this.seal(secret, userId),
       confirmedAt: this.clock(),
       recoveryCodes: recoveryCodes.map((c) => RecoveryCodes.hash(userId, c)),
+      revision: newRevision(),
     };
     await this.withEnrollmentLock(userId, () => secretStore.save(userId, enrollment));
     this.emit(undefined, userId, 'enrolled', 'management', { recoveryCodesLeft: recoveryCodes.length });
@@ -349,6 +384,25 @@ export class MfaService {
         this.logger.warn(`releasing an MFA lock failed: ${describeError(err)}`),
       );
     }
+  }
+
+  /** An enrolment older than `pendingEnrollmentMaxAge`, or from before revisions existed, is dropped: 400. */
+  private async dropIfExpired(req: Request, pending: PendingMfaEnrollment): Promise<void> {
+    const age = this.clock() - pending.startedAt;
+    if (pending.basis !== undefined && age >= 0 && age <= this.settings().pendingEnrollmentMaxAge) return;
+    await this.dropPending(req);
+    throw new EnrollmentExpiredException('This enrolment was started too long ago; start again.');
+  }
+
+  private async dropPending(req: Request): Promise<void> {
+    delete req.session.mfaEnrollment;
+    await this.sessions.save(req);
+  }
+
+  /** After an MFA change: every other session of the user ends (`mfa.endOtherSessionsOnChange`). */
+  private async endOtherSessions(req: Request): Promise<void> {
+    if (!this.settings().endOtherSessionsOnChange) return;
+    await this.sessions.revokeOtherSessions(req, 'mfa_changed');
   }
 
   /** MFA management needs the second factor itself, recently (the password alone never counts). */
@@ -450,4 +504,15 @@ export class MfaService {
  */
 function factorId(secret: string): string {
   return createHash('sha256').update(`totp-factor\0${secret}`).digest('base64url').slice(0, 16);
+}
+
+/** What a pending enrolment remembers of the user's enrolment: `none`, or its revision. */
+function revisionOf(enrollment: MfaEnrollment | null): string {
+  if (enrollment == null) return 'none';
+  // Enrolments saved before revisions existed: their confirmation time stands in.
+  return enrollment.revision ?? `confirmed:${enrollment.confirmedAt}`;
+}
+
+function newRevision(): string {
+  return randomBytes(12).toString('base64url');
 }

@@ -38,6 +38,12 @@ export interface SampleConfig {
    * from the session secret (refused in production).
    */
   mfaEncryptionKeys: MfaEncryptionKey[] | undefined;
+  /**
+   * Whether an MFA change ends the user's other sessions. The sample's contract says enrolling
+   * leaves them alone (revoke-others is there for that), so it is false unless
+   * MFA_END_OTHER_SESSIONS=true; the module's own default is true.
+   */
+  mfaEndOtherSessions: boolean;
   loginThrottle: LoginThrottleConfig;
 }
 
@@ -81,6 +87,7 @@ export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     rotateInterval: readSeconds('SESSION_ROTATE_INTERVAL', env['SESSION_ROTATE_INTERVAL']),
     mfaMaxAttempts: readCount('MFA_MAX_ATTEMPTS', env['MFA_MAX_ATTEMPTS'], 100),
     mfaEncryptionKeys: readEncryptionKeys(env['MFA_ENCRYPTION_KEY'], production),
+    mfaEndOtherSessions: readFlag('MFA_END_OTHER_SESSIONS', env['MFA_END_OTHER_SESSIONS']) ?? false,
     loginThrottle: {
       maxPerAccount:
         readCount('LOGIN_MAX_FAILURES_PER_ACCOUNT', env['LOGIN_MAX_FAILURES_PER_ACCOUNT']) ??
@@ -206,6 +213,12 @@ function readSeconds(name: string, value: string | undefined): number | undefine
     throw new SampleConfigError(`${name} must be a whole number of seconds >= 1, not ${JSON.stringify(value)}.`);
   }
   return seconds * 1_000;
+}
+
+function readFlag(name: string, value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new SampleConfigError(`${name} must be true or false, not ${JSON.stringify(value)}.`);
 }
 
 function readCount(name: string, value: string | undefined, max = 1_000_000): number | undefined {

@@ -35,6 +35,8 @@ export function sessionOptionsFor(
       issuer: MFA_ISSUER,
       ...(config.mfaMaxAttempts === undefined ? {} : { maxAttempts: config.mfaMaxAttempts }),
       ...(config.mfaEncryptionKeys === undefined ? {} : { encryptionKeys: config.mfaEncryptionKeys }),
+      // The contract keeps other sessions on an MFA change; the module warns that this loosens its default.
+      endOtherSessionsOnChange: config.mfaEndOtherSessions,
     },
     onEvent,
     production: config.production,

@@ -8,6 +8,7 @@ import { MFA_CLOCK, Totp } from '../../../lib/index.js';
 import { readSampleConfig, type SampleConfig } from '../../../sample/config/sample.config.js';
 import { configureSampleApp, createSampleApp, sampleAppOptions } from '../../../sample/sample.app.js';
 import { SampleModule } from '../../../sample/sample.module.js';
+import { UserRepository } from '../../../sample/users/user.repository.js';
 import { BrowserClient, setCookies, type ParsedCookie } from '../../support/http-client.js';
 import { REDIS_URL } from '../../support/redis-url.js';
 import { connectTestRedis, deleteKeys, uniquePrefix, type StoreUnderTest } from '../../support/stores.js';
@@ -91,9 +92,14 @@ export class SampleHarness {
     this.app = await this.build();
   }
 
-  /** A second instance of the app on the same store, prefix and clock (behind the same load balancer). */
-  async startAnother(): Promise<NestExpressApplication> {
-    const app = await this.build();
+  /**
+   * A second instance of the app on the same store, prefix and clock (behind the same load
+   * balancer). With `sharedUsers` it also reads and writes the first instance's users (and so
+   * their MFA enrolments), as instances sharing one user database would; the sample alone keeps
+   * users in each process.
+   */
+  async startAnother({ sharedUsers = false } = {}): Promise<NestExpressApplication> {
+    const app = await this.build(sharedUsers ? this.app.get(UserRepository) : undefined);
     this.others.push(app);
     return app;
   }
@@ -154,15 +160,15 @@ export class SampleHarness {
     return test.set('Content-Type', contentType).send(body);
   }
 
-  private async build(): Promise<NestExpressApplication> {
+  private async build(users?: UserRepository): Promise<NestExpressApplication> {
     const logger = this.options.logger ?? false;
     const clock = this.clock;
-    if (!clock) return createSampleApp(this.config, { logger });
-    // As the README says for apps: a testing module with MFA_CLOCK replaced, then the sample's own set-up.
-    const moduleRef = await Test.createTestingModule({ imports: [SampleModule.forConfig(this.config)] })
-      .overrideProvider(MFA_CLOCK)
-      .useValue(() => clock.now)
-      .compile();
+    if (!clock && !users) return createSampleApp(this.config, { logger });
+    // As the README says for apps: a testing module with providers replaced, then the sample's own set-up.
+    let builder = Test.createTestingModule({ imports: [SampleModule.forConfig(this.config)] });
+    if (clock) builder = builder.overrideProvider(MFA_CLOCK).useValue(() => clock.now);
+    if (users) builder = builder.overrideProvider(UserRepository).useValue(users);
+    const moduleRef = await builder.compile();
     const app = moduleRef.createNestApplication<NestExpressApplication>(sampleAppOptions({ logger }));
     return configureSampleApp(app, this.config);
   }
