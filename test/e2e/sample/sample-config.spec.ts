@@ -57,6 +57,7 @@ describe('sample configuration from the environment', () => {
       SESSION_ROTATE_INTERVAL: '300',
       MFA_MAX_ATTEMPTS: '3',
       MFA_ENCRYPTION_KEY: `k2:${KEY_B64},k1:${KEY_HEX}`,
+      MFA_END_OTHER_SESSIONS: 'true',
       LOGIN_MAX_FAILURES_PER_ACCOUNT: '4',
       LOGIN_MAX_FAILURES_PER_IP: '20',
       LOGIN_THROTTLE_WINDOW: '60',
@@ -77,6 +78,7 @@ describe('sample configuration from the environment', () => {
         { id: 'k2', key: KEY_B64 },
         { id: 'k1', key: KEY_HEX },
       ],
+      mfaEndOtherSessions: true,
       loginThrottle: { maxPerAccount: 4, maxPerIp: 20, window: 60_000 },
     });
   });
@@ -135,6 +137,7 @@ describe('sample configuration from the environment', () => {
     [{ LOGIN_MAX_FAILURES_PER_ACCOUNT: '0' }, 'LOGIN_MAX_FAILURES_PER_ACCOUNT'],
     [{ LOGIN_MAX_FAILURES_PER_IP: '1e3' }, 'LOGIN_MAX_FAILURES_PER_IP'],
     [{ LOGIN_THROTTLE_WINDOW: '15m' }, 'LOGIN_THROTTLE_WINDOW'],
+    [{ MFA_END_OTHER_SESSIONS: 'yes' }, 'MFA_END_OTHER_SESSIONS'],
   ])('refuses %j with a message naming %s', (env, name) => {
     expect(refusal(env)).toContain(name);
   });
