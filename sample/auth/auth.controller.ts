@@ -40,7 +40,7 @@ export class AuthController {
     const attempt = await this.throttle.begin(username, req.ip);
     const user = await this.users.verifyCredentials(username, password);
     if (user) await attempt.succeeded();
-    else attempt.failed();
+    else await attempt.failed();
     return user;
   }
 

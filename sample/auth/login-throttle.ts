@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { keySegment, SessionStoreUnavailableException } from '../../lib/index.js';
 import { logThrottleStarted } from '../audit/security-audit.js';
 import { SAMPLE_CONFIG } from '../config/sample-config.token.js';
 import type { SampleConfig } from '../config/sample.config.js';
 import { clientNetwork } from './client-network.js';
-import { THROTTLE_COUNTERS, type ThrottleCounters, type ThrottleHit } from './throttle-counters.js';
+import { THROTTLE_COUNTERS, type ThrottleAdmission, type ThrottleCounters } from './throttle-counters.js';
 
 /** 429 `throttled`; the exception filter turns `retryAfter` into the Retry-After header. */
 export class LoginThrottledException extends HttpException {
@@ -18,18 +19,27 @@ export class LoginThrottledException extends HttpException {
 
 /** One password attempt that got past the throttle: say how it ended. */
 export interface LoginAttempt {
-  /** The password was right: the attempt is taken back, successes never count. */
+  /** The password was right: the attempt frees its slots and counts nowhere. */
   succeeded(): Promise<void>;
-  /** The password was wrong or the user unknown: the attempt stays counted. */
-  failed(): void;
+  /** The password was wrong or the user unknown: counted against the account and the network. */
+  failed(): Promise<void>;
 }
 
+/** A slot left unsettled (a crash mid-check) frees itself after this long. */
+const LEASE_MS = 10_000;
+/** How long an attempt waits for slots held by attempts in flight before it gives up (429, Retry-After 1). */
+const BUSY_WAIT_MS = 5_000;
+
 /**
- * Limits failed password logins per account and per client network, in fixed windows. Every
- * attempt is counted BEFORE the password is checked (so parallel guesses cannot overtake the
- * limit) and a right password takes its count back. While a limit is reached every attempt,
- * right or wrong, is refused without checking the password: answering the right one would tell
- * the guesser which it was. Unknown usernames count exactly like wrong passwords.
+ * Limits failed password logins per account and per client network, in fixed windows that
+ * start at the first failure. Each attempt holds a slot of the budget while its password is
+ * checked, and no more attempts are checked at once than failures are left, so parallel
+ * guesses cannot overtake the limit; an attempt that finds the rest of the budget held by
+ * attempts in flight waits for them (briefly) instead of being refused, so right passwords are
+ * never throttled by other attempts still in flight. Only failures are counted. While a limit is
+ * reached every attempt, right or wrong, is refused without checking the password (answering
+ * the right one would tell the guesser which it was), with Retry-After the window's real
+ * remaining time. Unknown usernames count exactly like wrong passwords.
  */
 @Injectable()
 export class LoginThrottle {
@@ -40,47 +50,60 @@ export class LoginThrottle {
     @Inject(SAMPLE_CONFIG) private readonly config: SampleConfig,
   ) {}
 
-  /** Counts the attempt, or throws 429 `throttled` (503 when the counters cannot answer). */
+  /** Admits the attempt, or throws 429 `throttled` (503 when the counters cannot answer). */
   async begin(username: string, ip: string | undefined): Promise<LoginAttempt> {
     const { maxPerAccount, maxPerIp, window } = this.config.loginThrottle;
     const network = clientNetwork(ip);
-    // Hash tags keep each counter's key in one Redis Cluster slot; the username cannot break the tag.
-    const ipKey = `login:{ip:${network}}`;
-    const accountKey = `login:{a:${keySegment(username)}}`;
-    const byIp = await this.hit(ipKey, maxPerIp, window);
-    if (!byIp.allowed) throw new LoginThrottledException(seconds(byIp.retryAfterMs));
-    const byAccount = await this.hit(accountKey, maxPerAccount, window);
-    if (!byAccount.allowed) {
-      await this.refund(ipKey);
-      throw new LoginThrottledException(seconds(byAccount.retryAfterMs));
+    // Hash tags keep each counter's keys in one Redis Cluster slot; the username cannot break the tag.
+    const byIp = { key: `login:{ip:${network}}`, limit: maxPerIp, lease: randomUUID() };
+    const byAccount = { key: `login:{a:${keySegment(username)}}`, limit: maxPerAccount, lease: randomUUID() };
+    const giveUpAt = Date.now() + BUSY_WAIT_MS;
+    for (;;) {
+      const ipAdmission = await this.admit(byIp);
+      if (ipAdmission.outcome === 'throttled') throw new LoginThrottledException(seconds(ipAdmission.retryAfterMs));
+      if (ipAdmission.outcome === 'admitted') {
+        const accountAdmission = await this.admit(byAccount);
+        if (accountAdmission.outcome === 'admitted') break;
+        await this.settle(byIp, false);
+        if (accountAdmission.outcome === 'throttled') throw new LoginThrottledException(seconds(accountAdmission.retryAfterMs));
+      }
+      // Busy: attempts in flight hold the rest of a budget; they settle within a password check.
+      if (Date.now() >= giveUpAt) throw new LoginThrottledException(1);
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.floor(Math.random() * 20)));
     }
     return {
       succeeded: async () => {
-        await Promise.all([this.refund(ipKey), this.refund(accountKey)]);
+        await Promise.all([this.settle(byIp, false), this.settle(byAccount, false)]);
       },
-      failed: () => {
-        if (byIp.count === maxPerIp) logThrottleStarted('ip', network, seconds(window));
-        if (byAccount.count === maxPerAccount) logThrottleStarted('account', username, seconds(window));
+      failed: async () => {
+        const [ipFailures, accountFailures] = await Promise.all([this.settle(byIp, true), this.settle(byAccount, true)]);
+        if (ipFailures === maxPerIp) logThrottleStarted('ip', network, seconds(window));
+        if (accountFailures === maxPerAccount) logThrottleStarted('account', username, seconds(window));
       },
     };
   }
 
   /** Fail closed: counters that cannot answer refuse the login (503), never let it through unthrottled. */
-  private async hit(key: string, limit: number, window: number): Promise<ThrottleHit> {
+  private async admit(counter: { key: string; limit: number; lease: string }): Promise<ThrottleAdmission> {
     try {
-      return await this.counters.hit(key, limit, window);
+      return await this.counters.admit(counter.key, counter.lease, counter.limit, LEASE_MS);
     } catch (err) {
       this.logger.error(`login throttle counters failed: ${describe(err)}`);
       throw new SessionStoreUnavailableException();
     }
   }
 
-  /** A lost refund only counts a success as a failure: logged, never an error for the user. */
-  private async refund(key: string): Promise<void> {
+  /**
+   * A lost settlement is logged, never an error for the user: the slot frees itself after
+   * LEASE_MS, and a failure that was not counted is one guess more for that window.
+   * @returns the failures counted now (0 when unknown)
+   */
+  private async settle(counter: { key: string; lease: string }, failed: boolean): Promise<number> {
     try {
-      await this.counters.refund(key);
+      return await this.counters.settle(counter.key, counter.lease, failed, this.config.loginThrottle.window);
     } catch (err) {
-      this.logger.warn(`login throttle refund failed: ${describe(err)}`);
+      this.logger.warn(`login throttle settlement failed: ${describe(err)}`);
+      return 0;
     }
   }
 }

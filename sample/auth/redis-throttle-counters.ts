@@ -1,29 +1,37 @@
-import type { ThrottleCounters, ThrottleHit } from './throttle-counters.js';
+import type { ThrottleAdmission, ThrottleCounters } from './throttle-counters.js';
 
 /**
- * KEYS[1] counter. ARGV: limit, window (ms). Returns {1, count} when counted, {0, ms left} when
- * refused. INCR and PEXPIRE run together, so a window always ends, whatever crashes in between.
+ * KEYS[1] failure count (expires with its window), KEYS[2] ZSET of admitted attempts (member =
+ * lease, score = when it frees itself). ARGV: limit, lease, now (ms), lease length (ms).
+ * Returns {1, failures} admitted, {0, ms left} throttled, {2, 0} busy.
  */
-const HIT = `
-local count = tonumber(redis.call('GET', KEYS[1]) or '0')
-if count >= tonumber(ARGV[1]) then
+const ADMIT = `
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
+local failures = tonumber(redis.call('GET', KEYS[1]) or '0')
+local limit = tonumber(ARGV[1])
+if failures >= limit then
   local ttl = redis.call('PTTL', KEYS[1])
-  if ttl < 0 then
-    redis.call('PEXPIRE', KEYS[1], ARGV[2])
-    ttl = tonumber(ARGV[2])
-  end
+  if ttl < 0 then return {0, 1000} end
   return {0, ttl}
 end
-count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return {1, count}
+if failures + redis.call('ZCARD', KEYS[2]) >= limit then return {2, 0} end
+redis.call('ZADD', KEYS[2], tonumber(ARGV[3]) + tonumber(ARGV[4]), ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+return {1, failures}
 `;
 
-/** KEYS[1] counter. One count back, keeping the TTL; never creates the key. */
-const REFUND = `
-local count = tonumber(redis.call('GET', KEYS[1]) or '0')
-if count > 0 then return redis.call('DECR', KEYS[1]) end
-return 0
+/**
+ * KEYS as for ADMIT. ARGV: lease, failed (1/0), window (ms). Frees the slot; a failure is
+ * counted, and the first failure of a window sets when it ends. Returns the failures now.
+ */
+const SETTLE = `
+redis.call('ZREM', KEYS[2], ARGV[1])
+if ARGV[2] == '1' then
+  local failures = redis.call('INCR', KEYS[1])
+  if failures == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+  return failures
+end
+return tonumber(redis.call('GET', KEYS[1]) or '0')
 `;
 
 /** What the counters need of node-redis: a plain, Cluster or Sentinel client all provide it. */
@@ -33,8 +41,9 @@ export interface RedisThrottleClient {
 
 /**
  * Counters in Redis, shared by every app instance, on the session store's own client and key
- * prefix. Each key carries a hash tag (`{a:...}`, `{ip:...}`) and each script touches one key,
- * so they also work on Redis Cluster.
+ * prefix. Each counter's two keys share its hash tag (`{a:...}`, `{ip:...}`), so each script
+ * runs on one Redis Cluster node. Leases are timed by the app instances' clocks; skew between
+ * instances only moves when a crashed attempt's slot frees itself.
  */
 export class RedisThrottleCounters implements ThrottleCounters {
   constructor(
@@ -42,17 +51,23 @@ export class RedisThrottleCounters implements ThrottleCounters {
     private readonly prefix: string,
   ) {}
 
-  async hit(key: string, limit: number, windowMs: number): Promise<ThrottleHit> {
-    const [counted, value] = (await this.client.eval(HIT, {
-      keys: [this.prefix + key],
-      arguments: [String(limit), String(windowMs)],
+  async admit(key: string, lease: string, limit: number, leaseMs: number): Promise<ThrottleAdmission> {
+    const [outcome, value] = (await this.client.eval(ADMIT, {
+      keys: this.keys(key),
+      arguments: [String(limit), lease, String(Date.now()), String(leaseMs)],
     })) as [number, number];
-    return Number(counted) === 1
-      ? { allowed: true, count: Number(value) }
-      : { allowed: false, retryAfterMs: Number(value) };
+    if (Number(outcome) === 1) return { outcome: 'admitted', failures: Number(value) };
+    if (Number(outcome) === 0) return { outcome: 'throttled', retryAfterMs: Number(value) };
+    return { outcome: 'busy' };
   }
 
-  async refund(key: string): Promise<void> {
-    await this.client.eval(REFUND, { keys: [this.prefix + key] });
+  async settle(key: string, lease: string, failed: boolean, windowMs: number): Promise<number> {
+    return Number(
+      await this.client.eval(SETTLE, { keys: this.keys(key), arguments: [lease, failed ? '1' : '0', String(windowMs)] }),
+    );
+  }
+
+  private keys(key: string): [string, string] {
+    return [`${this.prefix}${key}:failures`, `${this.prefix}${key}:in-flight`];
   }
 }

@@ -132,13 +132,15 @@ describe.each(STORES)('T13 sample: password login throttling per account and per
 
       const redis = await connectTestRedis();
       try {
-        const account = `${sample.prefix}login:{a:alice}`;
+        const account = `${sample.prefix}login:{a:alice}:failures`;
         expect(await redis.get(account)).toBe('3');
         const ttl = await redis.pTTL(account);
         expect(ttl).toBeGreaterThan(0);
         expect(ttl).toBeLessThanOrEqual(WINDOW_SECONDS * 1_000);
-        expect(await redis.get(`${sample.prefix}login:{ip:203.0.113.2}`)).toBe('1');
-        expect(await redis.pTTL(`${sample.prefix}login:{ip:203.0.113.2}`)).toBeGreaterThan(0);
+        expect(await redis.get(`${sample.prefix}login:{ip:203.0.113.2}:failures`)).toBe('1');
+        expect(await redis.pTTL(`${sample.prefix}login:{ip:203.0.113.2}:failures`)).toBeGreaterThan(0);
+        // Settled attempts hold no slot: the in-flight sets are empty (and so gone).
+        expect(await redis.exists(`${sample.prefix}login:{a:alice}:in-flight`)).toBe(0);
       } finally {
         await redis.close();
       }

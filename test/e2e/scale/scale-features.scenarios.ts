@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RedisSessionStore } from '../../../lib/index.js';
+import { keySegment, RedisSessionStore } from '../../../lib/index.js';
 import { RedisThrottleCounters } from '../../../sample/auth/redis-throttle-counters.js';
 import { CHROME_ANDROID, COOKIE, DevicesHarness, SAFARI_IPHONE } from '../../apps/devices/devices.harness.js';
 import { startMfaApp, type RunningMfaApp } from '../../apps/mfa/mfa.harness.js';
@@ -216,16 +216,22 @@ export function describeFeaturesOn(
     });
     afterAll(() => store?.close());
 
-    it('count per account and per network on their own hash-tagged keys, refuse over the limit, refund', async () => {
+    it('count failures per account and per network on their own hash-tagged keys, hold slots for attempts in flight, refuse over the limit', async () => {
       const counters = new RedisThrottleCounters(store.client, prefix);
-      const account = `login:{a:${encodeURIComponent('mallory')}}`;
+      const account = `login:{a:${keySegment('mallory\ud800')}}`;
       const network = 'login:{ip:203.0.113.0/24}';
       for (const key of [account, network]) {
-        expect(await counters.hit(key, 2, 60_000)).toEqual({ allowed: true, count: 1 });
-        expect(await counters.hit(key, 2, 60_000)).toEqual({ allowed: true, count: 2 });
-        expect(await counters.hit(key, 2, 60_000)).toMatchObject({ allowed: false });
-        await counters.refund(key);
-        expect(await counters.hit(key, 2, 60_000)).toEqual({ allowed: true, count: 2 });
+        expect(await counters.admit(key, 'a', 2, 10_000)).toEqual({ outcome: 'admitted', failures: 0 });
+        expect(await counters.admit(key, 'b', 2, 10_000)).toEqual({ outcome: 'admitted', failures: 0 });
+        // Two attempts in flight fill a budget of two: the third waits, it is not refused.
+        expect(await counters.admit(key, 'c', 2, 10_000)).toEqual({ outcome: 'busy' });
+        expect(await counters.settle(key, 'a', false, 60_000)).toBe(0);
+        expect(await counters.admit(key, 'c', 2, 10_000)).toEqual({ outcome: 'admitted', failures: 0 });
+        expect(await counters.settle(key, 'b', true, 60_000)).toBe(1);
+        expect(await counters.settle(key, 'c', true, 60_000)).toBe(2);
+        const refused = await counters.admit(key, 'd', 2, 10_000);
+        expect(refused).toMatchObject({ outcome: 'throttled' });
+        expect(refused.outcome === 'throttled' && refused.retryAfterMs).toBeGreaterThan(59_000);
       }
     });
   });
