@@ -204,7 +204,7 @@ export class MfaService {
     if (!auth) throw new UnauthenticatedException();
     const normalized = RecoveryCodes.normalize(code);
     if (normalized === undefined) {
-      throw new BadRequestException({ error: 'invalid_request', message: 'code must be a recovery code (xxxx-xxxx-xxxx-xxxx).' });
+      throw new BadRequestException({ error: 'invalid_request', message: 'code must be a recovery code: 16 characters, as shown (xxxx-xxxx-xxxx-xxxx) or with spaces or nothing between the groups; case does not matter.' });
     }
     if (auth.mfa !== 'pending') throw new MfaNotPendingException();
     const userId = auth.user.id;

@@ -65,11 +65,29 @@ describe.each(STORES)('T12 sample: recovery codes (POST /api/auth/mfa/recovery) 
     for (const res of answers.filter((r) => r.status === 401)) expectError(res, 401, 'invalid_code');
   });
 
+  it.each([
+    ['upper case', (code: string) => code.toUpperCase()],
+    ['no hyphens', (code: string) => code.replaceAll('-', '')],
+    ['spaces for hyphens', (code: string) => code.replaceAll('-', ' ')],
+    ['surrounding spaces', (code: string) => `  ${code} `],
+    ['look-alikes typed (1 as l, 0 as O)', (code: string) => code.replaceAll('1', 'l').replaceAll('0', 'O')],
+  ])('the documented lenient forms are the same code (%s): accepted once, then spent in every form', async (_form, typed) => {
+    await sample.start({}, { clock: true });
+    const { recoveryCodes } = await enrolledAlice();
+    // A code that shows the characters the form changes, when one has them.
+    const code = recoveryCodes.find((c) => /[01]/.test(c)) ?? recoveryCodes[0]!;
+    const { client } = await passwordOnly();
+    expect((await client.post('/api/auth/mfa/recovery', { code: typed(code) })).status).toBe(200);
+    const again = await passwordOnly();
+    expectError(await again.client.post('/api/auth/mfa/recovery', { code }), 401, 'invalid_code');
+  });
+
   it('a code of the wrong shape is 400 invalid_request and does not count toward the lock', async () => {
     await sample.start({ MFA_MAX_ATTEMPTS: '2' }, { clock: true });
     const { recoveryCodes } = await enrolledAlice();
     const { client } = await passwordOnly();
-    for (const code of ['123456', 'abcd-efgh', `${recoveryCodes[0]}-0000`, 12345678, null, ['x'], '']) {
+    const wrongShapes = ['123456', 'abcd-efgh', `${recoveryCodes[0]}-0000`, 'abcd--efgh-jkmn-pqrs', 'abcd_efgh_jkmn_pqrs', 'uuuu-uuuu-uuuu-uuuu'];
+    for (const code of [...wrongShapes, 'abcd-efgh-jkmn-pqr\ud800', 12345678, null, ['x'], '']) {
       expectError(await client.post('/api/auth/mfa/recovery', { code }), 400, 'invalid_request');
     }
     expectError(await client.post('/api/auth/mfa/recovery', {}), 400, 'invalid_request');
