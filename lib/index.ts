@@ -36,6 +36,7 @@ export {
   type AttemptDecision,
   type AttemptPolicy,
   type MfaStateStore,
+  type TotpAttemptResult,
 } from './mfa/mfa-state-store.interface.js';
 export { MemoryMfaStateStore, type MemoryMfaStateOptions } from './mfa/memory-mfa-state.store.js';
 export { RedisMfaStateStore } from './mfa/redis-mfa-state.store.js';

@@ -5,6 +5,7 @@ import {
   type AttemptDecision,
   type AttemptPolicy,
   type MfaStateStore,
+  type TotpAttemptResult,
 } from './mfa-state-store.interface.js';
 import { MfaStateKeys } from './mfa-state-keys.js';
 
@@ -49,19 +50,33 @@ export class MemoryMfaStateStore implements MfaStateStore {
   }
 
   async beginAttempt(userId: string, policy: AttemptPolicy, now: number): Promise<AttemptDecision> {
-    const key = MfaStateKeys.attempts(userId);
-    const state = (this.live(key) as Attempts | undefined) ?? { fails: 0, locks: 0, lockedUntil: 0 };
+    const state = this.attempts(userId);
     if (state.lockedUntil > now) return { allowed: false, lockedUntil: state.lockedUntil };
-    state.fails += 1;
-    let lockedUntil: number | undefined;
-    if (state.fails >= policy.maxAttempts) {
-      state.locks += 1;
-      lockedUntil = now + lockoutDurationFor(state.locks, policy);
-      state.fails = 0;
-      state.lockedUntil = lockedUntil;
-    }
-    this.write(key, state, Math.max((lockedUntil ?? now) - now, 0) + ATTEMPT_MEMORY_MS);
+    const lockedUntil = this.countFailure(userId, state, policy, now);
     return lockedUntil === undefined ? { allowed: true } : { allowed: true, lockedUntil };
+  }
+
+  async attemptTotp(
+    userId: string,
+    factorId: string,
+    matchedStep: number | undefined,
+    policy: AttemptPolicy,
+    now: number,
+    stepTtlMs: number,
+  ): Promise<TotpAttemptResult> {
+    const state = this.attempts(userId);
+    if (state.lockedUntil > now) return { outcome: 'locked', lockedUntil: state.lockedUntil };
+    let outcome: 'failed' | 'replayed' = 'failed';
+    if (matchedStep !== undefined) {
+      // No await between reading the state and writing it: that is what makes this atomic.
+      if (this.consumeStep(userId, factorId, matchedStep, stepTtlMs)) {
+        this.entries.delete(MfaStateKeys.attempts(userId));
+        return { outcome: 'accepted' };
+      }
+      outcome = 'replayed';
+    }
+    const lockedUntil = this.countFailure(userId, state, policy, now);
+    return lockedUntil === undefined ? { outcome } : { outcome, lockedUntil };
   }
 
   async clearAttempts(userId: string): Promise<void> {
@@ -69,11 +84,7 @@ export class MemoryMfaStateStore implements MfaStateStore {
   }
 
   async consumeTimeStep(userId: string, factorId: string, timeStep: number, ttlMs: number): Promise<boolean> {
-    const key = MfaStateKeys.timeStep(userId, factorId);
-    const last = this.live(key) as number | undefined;
-    if (last !== undefined && last >= timeStep) return false;
-    this.write(key, timeStep, ttlMs);
-    return true;
+    return this.consumeStep(userId, factorId, timeStep, ttlMs);
   }
 
   async acquireLock(userId: string, ttlMs: number): Promise<string | null> {
@@ -92,6 +103,32 @@ export class MemoryMfaStateStore implements MfaStateStore {
   /** Entries held (for tests and diagnostics). */
   get size(): number {
     return this.entries.size;
+  }
+
+  private attempts(userId: string): Attempts {
+    return (this.live(MfaStateKeys.attempts(userId)) as Attempts | undefined) ?? { fails: 0, locks: 0, lockedUntil: 0 };
+  }
+
+  /** Counts one failure; the one that reaches the budget starts a lock. @returns its end, if it did */
+  private countFailure(userId: string, state: Attempts, policy: AttemptPolicy, now: number): number | undefined {
+    state.fails += 1;
+    let lockedUntil: number | undefined;
+    if (state.fails >= policy.maxAttempts) {
+      state.locks += 1;
+      lockedUntil = now + lockoutDurationFor(state.locks, policy);
+      state.fails = 0;
+      state.lockedUntil = lockedUntil;
+    }
+    this.write(MfaStateKeys.attempts(userId), state, Math.max((lockedUntil ?? now) - now, 0) + ATTEMPT_MEMORY_MS);
+    return lockedUntil;
+  }
+
+  private consumeStep(userId: string, factorId: string, timeStep: number, ttlMs: number): boolean {
+    const key = MfaStateKeys.timeStep(userId, factorId);
+    const last = this.live(key) as number | undefined;
+    if (last !== undefined && last >= timeStep) return false;
+    this.write(key, timeStep, ttlMs);
+    return true;
   }
 
   private live(key: string): Entry['value'] | undefined {

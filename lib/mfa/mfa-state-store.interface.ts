@@ -17,6 +17,15 @@ export interface AttemptPolicy {
 export type AttemptDecision = { allowed: true; lockedUntil?: number } | { allowed: false; lockedUntil: number };
 
 /**
+ * What one TOTP code attempt came to. `failed` and `replayed` were counted; `lockedUntil` is set
+ * when that count started a lock. `locked`: refused unseen while the account is locked.
+ */
+export type TotpAttemptResult =
+  | { outcome: 'accepted' }
+  | { outcome: 'failed' | 'replayed'; lockedUntil?: number }
+  | { outcome: 'locked'; lockedUntil: number };
+
+/**
  * The MFA state that every app instance must share: attempt counters and locks, consumed TOTP
  * time steps, and a short per-user mutex for changes to the app's enrolment record. Each method
  * is one atomic operation on the backend.
@@ -34,6 +43,24 @@ export interface MfaStateStore {
    * @param now epoch ms (the module's clock)
    */
   beginAttempt(userId: string, policy: AttemptPolicy, now: number): Promise<AttemptDecision>;
+  /**
+   * One TOTP code attempt, whole, in one atomic operation (one round trip on Redis): refused
+   * while the account is locked; otherwise a code that matched a time step after the factor's
+   * last consumed one is accepted (the step is consumed, the count, lock and lock level are
+   * gone), and anything else (no match, or a step at or before the last: a replay) counts as a
+   * failed attempt exactly as {@link beginAttempt} counts it. Since the count and the check are
+   * one step, parallel guesses cannot overtake the budget.
+   * @param matchedStep the time step the code matched, or undefined when it matched none
+   * @param stepTtlMs how long the consumed step must be remembered
+   */
+  attemptTotp(
+    userId: string,
+    factorId: string,
+    matchedStep: number | undefined,
+    policy: AttemptPolicy,
+    now: number,
+    stepTtlMs: number,
+  ): Promise<TotpAttemptResult>;
   /** A successful verification: the count, the lock and the lock level are gone. */
   clearAttempts(userId: string): Promise<void>;
   /**

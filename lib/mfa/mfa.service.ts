@@ -296,20 +296,34 @@ export class MfaService {
     return { recoveryCodes };
   }
 
-  /** The shared TOTP check: attempt budget, the user's own secret, replay, events. */
+  /**
+   * The shared TOTP check: the user's own secret, then lock, replay and attempt budget in one
+   * atomic step of the state store (one round trip on Redis), then events. A user without an
+   * enrolment (turned off meanwhile) counts a failed attempt like a wrong code.
+   */
   private async checkTotp(req: Request, userId: string, code: string, purpose: MfaPurpose): Promise<void> {
-    const decision = await this.beginAttempt(req, userId, purpose, 'totp');
+    const { maxAttempts, lockoutDuration, maxLockoutDuration } = this.settings();
     const enrollment = await this.settings().secretStore.find(userId);
-    if (!enrollment) this.refuse(req, userId, decision, 'failed', purpose, 'totp');
-    const secret = this.open(enrollment.secret, userId);
-    const match = await this.engine().verify(secret, code);
-    if (!match) this.refuse(req, userId, decision, 'failed', purpose, 'totp');
-    if (!(await this.consume(userId, secret, match.timeStep))) {
-      this.refuse(req, userId, decision, 'replay_refused', purpose, 'totp');
+    const secret = enrollment ? this.open(enrollment.secret, userId) : undefined;
+    const match = secret === undefined ? null : await this.engine().verify(secret, code);
+    const now = this.clock();
+    const result = await this.storeCall(
+      this.stateStore().attemptTotp(
+        userId,
+        secret === undefined ? NO_FACTOR : factorId(secret),
+        match?.timeStep,
+        { maxAttempts, lockoutDuration, maxLockoutDuration },
+        now,
+        this.stepMemoryMs(),
+      ),
+    );
+    if (result.outcome === 'locked') this.refuseLocked(req, userId, purpose, 'totp', result.lockedUntil, now);
+    if (result.outcome !== 'accepted') {
+      const outcome = result.outcome === 'replayed' ? 'replay_refused' : 'failed';
+      this.refuse(req, userId, { allowed: true, lockedUntil: result.lockedUntil }, outcome, purpose, 'totp');
     }
-    await this.storeCall(this.stateStore().clearAttempts(userId));
     this.emit(req, userId, 'verified', purpose, { method: 'totp' });
-    await this.reencryptIfOld(userId, enrollment, secret);
+    await this.reencryptIfOld(userId, enrollment!, secret!);
   }
 
   /** Counts the attempt up front; a locked account answers 429 with Retry-After. */
@@ -324,13 +338,23 @@ export class MfaService {
     const decision = await this.storeCall(
       this.stateStore().beginAttempt(userId, { maxAttempts, lockoutDuration, maxLockoutDuration }, now),
     );
-    if (!decision.allowed) {
-      this.emit(req, userId, 'refused_locked', purpose, { method, lockedUntil: decision.lockedUntil });
-      const retryAfter = Math.max(1, Math.ceil((decision.lockedUntil - now) / 1000));
-      req.res?.setHeader('Retry-After', String(retryAfter));
-      throw new MfaLockedException(retryAfter);
-    }
+    if (!decision.allowed) this.refuseLocked(req, userId, purpose, method, decision.lockedUntil, now);
     return decision;
+  }
+
+  /** A locked account: reported, 429 with Retry-After. */
+  private refuseLocked(
+    req: Request,
+    userId: string,
+    purpose: MfaPurpose,
+    method: 'totp' | 'recovery_code',
+    lockedUntil: number,
+    now: number,
+  ): never {
+    this.emit(req, userId, 'refused_locked', purpose, { method, lockedUntil });
+    const retryAfter = Math.max(1, Math.ceil((lockedUntil - now) / 1000));
+    req.res?.setHeader('Retry-After', String(retryAfter));
+    throw new MfaLockedException(retryAfter);
   }
 
   /** A wrong or replayed code: reported (and the lock it started, if any), then 401. */
@@ -348,9 +372,12 @@ export class MfaService {
   }
 
   private async consume(userId: string, secret: string, timeStep: number): Promise<boolean> {
-    // A consumed step matters while its code is inside the window; a step later it is moot.
-    const ttl = (this.settings().pastSteps + 2) * 30_000 + 30_000;
-    return this.storeCall(this.stateStore().consumeTimeStep(userId, factorId(secret), timeStep, ttl));
+    return this.storeCall(this.stateStore().consumeTimeStep(userId, factorId(secret), timeStep, this.stepMemoryMs()));
+  }
+
+  /** A consumed step matters while its code is inside the window; a step later it is moot. */
+  private stepMemoryMs(): number {
+    return (this.settings().pastSteps + 2) * 30_000 + 30_000;
   }
 
   /** Key rotation: a secret still under an old key is re-encrypted under the first one. */
@@ -505,6 +532,9 @@ export class MfaService {
 function factorId(secret: string): string {
   return createHash('sha256').update(`totp-factor\0${secret}`).digest('base64url').slice(0, 16);
 }
+
+/** The factor name of a user without a readable secret: nothing is ever consumed under it. */
+const NO_FACTOR = 'none';
 
 /** What a pending enrolment remembers of the user's enrolment: `none`, or its revision. */
 function revisionOf(enrollment: MfaEnrollment | null): string {

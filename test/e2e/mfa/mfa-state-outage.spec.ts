@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryMfaStateStore, type AttemptDecision, type AttemptPolicy, type MfaStateStore } from '../../../lib/index.js';
+import {
+  MemoryMfaStateStore,
+  type AttemptDecision,
+  type AttemptPolicy,
+  type MfaStateStore,
+  type TotpAttemptResult,
+} from '../../../lib/index.js';
 import { startMfaApp, type RunningMfaApp } from '../../apps/mfa/mfa.harness.js';
 import { STORES } from '../../support/stores.js';
 
@@ -14,6 +20,16 @@ class HangingMfaStateStore implements MfaStateStore {
 
   beginAttempt(userId: string, policy: AttemptPolicy, now: number): Promise<AttemptDecision> {
     return this.answer(() => this.inner.beginAttempt(userId, policy, now));
+  }
+  attemptTotp(
+    userId: string,
+    factorId: string,
+    matchedStep: number | undefined,
+    policy: AttemptPolicy,
+    now: number,
+    stepTtlMs: number,
+  ): Promise<TotpAttemptResult> {
+    return this.answer(() => this.inner.attemptTotp(userId, factorId, matchedStep, policy, now, stepTtlMs));
   }
   clearAttempts(userId: string): Promise<void> {
     return this.answer(() => this.inner.clearAttempts(userId));
