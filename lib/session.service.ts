@@ -12,7 +12,7 @@ import { describeSession } from './http/session-view.js';
 import { isStoreUnavailable, storeOperation } from './http/store-availability.js';
 import { RESOLVED_SESSION_OPTIONS } from './session.internal-constants.js';
 import type { ResolvedSessionOptions } from './session.options.js';
-import type { CurrentSessionInfo, JsonValue, SessionMeta, SessionUser } from './session.types.js';
+import type { CurrentSessionInfo, JsonValue, SessionAuthState, SessionMeta, SessionUser } from './session.types.js';
 import { ExpressStoreAdapter } from './store/express-store.adapter.js';
 
 export interface LoginOptions {
@@ -110,13 +110,14 @@ export class SessionService {
   /**
    * Marks MFA verified (first factor pending, or a step-up) under a new session ID.
    * @param verifiedAt when the code was checked (epoch ms); MfaService passes its own clock.
+   * @param mfaRevision the revision of the enrolment the factor belonged to (MfaService sets it)
    */
-  async completeMfa(req: Request, verifiedAt: number = Date.now()): Promise<CurrentSessionInfo> {
+  async completeMfa(req: Request, verifiedAt: number = Date.now(), mfaRevision?: string): Promise<CurrentSessionInfo> {
     const auth = req.session?.auth;
     if (!auth) throw new UnauthenticatedException();
     await this.regenerate(req, {
       ...this.snapshot(req),
-      auth: { ...auth, mfa: 'verified', mfaVerifiedAt: verifiedAt },
+      auth: withoutUndefined({ ...auth, mfa: 'verified', mfaVerifiedAt: verifiedAt, mfaRevision }) as SessionAuthState,
     });
     return describeSession(req)!;
   }

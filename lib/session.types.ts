@@ -19,6 +19,12 @@ export interface SessionAuthState {
   mfa: MfaState;
   /** When MFA was last verified in this session (epoch ms), for step-up. */
   mfaVerifiedAt?: number;
+  /**
+   * The revision of the user's MFA enrolment that verification was made against (or that this
+   * session's own last MFA change wrote). A step-up proves the factor of that revision only: an
+   * MFA change after the enrolment moved on elsewhere needs a new one.
+   */
+  mfaRevision?: string;
 }
 
 /** Book-keeping every session record carries. */

@@ -101,7 +101,7 @@ export class MfaService {
     const { issuer, secretStore } = this.settings();
     const auth = this.fullAuth(req);
     const current = await secretStore.find(auth.user.id);
-    if (current != null) this.requireRecentMfa(auth);
+    if (current != null) this.requireRecentMfa(auth, current);
     const secret = Totp.generateSecret();
     req.session.mfaEnrollment = {
       secret: this.sealPending(secret, auth.user.id),
@@ -138,10 +138,11 @@ export class MfaService {
     const secret = this.openPending(pending.secret, userId);
     if (secret === undefined) throw new InvalidMfaCodeException(400);
     const recoveryCodes = RecoveryCodes.generate();
+    const revision = newRevision();
     const outcome = await this.withEnrollmentLock(userId, async () => {
       const current = await secretStore.find(userId);
       if (revisionOf(current) !== pending.basis) return 'superseded';
-      if (current != null) this.requireRecentMfa(auth);
+      if (current != null) this.requireRecentMfa(auth, current);
       const match = await this.engine().verify(secret, checked);
       // Consuming the step also makes two parallel confirmations with one code succeed once.
       if (!match || !(await this.consume(userId, secret, match.timeStep))) return 'invalid_code';
@@ -149,7 +150,7 @@ export class MfaService {
         secret: this.seal(secret, userId),
         confirmedAt: this.clock(),
         recoveryCodes: recoveryCodes.map((c) => RecoveryCodes.hash(userId, c)),
-        revision: newRevision(),
+        revision,
       });
       return 'saved';
     });
@@ -160,7 +161,7 @@ export class MfaService {
     if (outcome === 'invalid_code') throw new InvalidMfaCodeException(400);
     this.emit(req, userId, 'enrolled', 'enrollment', { method: 'totp', recoveryCodesLeft: recoveryCodes.length });
     delete req.session.mfaEnrollment;
-    await this.sessions.completeMfa(req, this.clock());
+    await this.sessions.completeMfa(req, this.clock(), revision);
     await this.endOtherSessions(req);
     return { recoveryCodes };
   }
@@ -176,8 +177,8 @@ export class MfaService {
     if (!auth) throw new UnauthenticatedException();
     const checked = this.checkShape(code);
     if (auth.mfa !== 'pending') throw new MfaNotPendingException();
-    await this.checkTotp(req, auth.user.id, checked, 'login');
-    return this.sessions.completeMfa(req, this.clock());
+    const enrollment = await this.checkTotp(req, auth.user.id, checked, 'login');
+    return this.sessions.completeMfa(req, this.clock(), revisionOf(enrollment));
   }
 
   /**
@@ -190,8 +191,8 @@ export class MfaService {
     const auth = this.fullAuth(req);
     const checked = this.checkShape(code);
     if ((await secretStore.find(auth.user.id)) == null) throw new MfaNotEnrolledException();
-    await this.checkTotp(req, auth.user.id, checked, 'step_up');
-    return this.sessions.completeMfa(req, this.clock());
+    const enrollment = await this.checkTotp(req, auth.user.id, checked, 'step_up');
+    return this.sessions.completeMfa(req, this.clock(), revisionOf(enrollment));
   }
 
   /**
@@ -210,19 +211,20 @@ export class MfaService {
     const userId = auth.user.id;
     const decision = await this.beginAttempt(req, userId, 'login', 'recovery_code');
     const hash = RecoveryCodes.hash(userId, normalized);
-    const left = await this.withEnrollmentLock(userId, async () => {
+    const spent = await this.withEnrollmentLock(userId, async () => {
       const enrollment = await secretStore.find(userId);
       const hashes = enrollment?.recoveryCodes ?? [];
       const index = RecoveryCodes.indexOf(hashes, hash);
       if (!enrollment || index === -1) return undefined;
       const remaining = hashes.filter((_, i) => i !== index);
+      // Spending a code is no change of factors: the revision stays.
       await secretStore.save(userId, { ...enrollment, recoveryCodes: remaining });
-      return remaining.length;
+      return { left: remaining.length, revision: revisionOf(enrollment) };
     });
-    if (left === undefined) this.refuse(req, userId, decision, 'failed', 'login', 'recovery_code');
+    if (spent === undefined) this.refuse(req, userId, decision, 'failed', 'login', 'recovery_code');
     await this.storeCall(this.stateStore().clearAttempts(userId));
-    this.emit(req, userId, 'recovery_code_used', 'login', { method: 'recovery_code', recoveryCodesLeft: left });
-    return this.sessions.completeMfa(req, this.clock());
+    this.emit(req, userId, 'recovery_code_used', 'login', { method: 'recovery_code', recoveryCodesLeft: spent.left });
+    return this.sessions.completeMfa(req, this.clock(), spent.revision);
   }
 
   /**
@@ -235,13 +237,15 @@ export class MfaService {
     const auth = this.fullAuth(req);
     const userId = auth.user.id;
     const recoveryCodes = RecoveryCodes.generate();
+    const revision = newRevision();
     await this.withEnrollmentLock(userId, async () => {
       const enrollment = await secretStore.find(userId);
       if (!enrollment) throw new MfaNotEnrolledException();
-      this.requireRecentMfa(auth);
+      this.requireRecentMfa(auth, enrollment);
       const hashes = recoveryCodes.map((c) => RecoveryCodes.hash(userId, c));
-      await secretStore.save(userId, { ...enrollment, recoveryCodes: hashes, revision: newRevision() });
+      await secretStore.save(userId, { ...enrollment, recoveryCodes: hashes, revision });
     });
+    await this.adoptRevision(req, revision);
     this.emit(req, userId, 'recovery_codes_regenerated', 'management', { recoveryCodesLeft: recoveryCodes.length });
     await this.endOtherSessions(req);
     return { recoveryCodes };
@@ -257,12 +261,14 @@ export class MfaService {
     const auth = this.fullAuth(req);
     const userId = auth.user.id;
     await this.withEnrollmentLock(userId, async () => {
-      if ((await secretStore.find(userId)) == null) throw new MfaNotEnrolledException();
-      this.requireRecentMfa(auth);
+      const current = await secretStore.find(userId);
+      if (current == null) throw new MfaNotEnrolledException();
+      this.requireRecentMfa(auth, current);
       await secretStore.remove(userId);
     });
     await this.storeCall(this.stateStore().clearAttempts(userId));
-    if (req.session.mfaEnrollment) await this.dropPending(req);
+    delete req.session.mfaEnrollment;
+    await this.adoptRevision(req, revisionOf(null));
     this.emit(req, userId, 'disabled', 'management', {});
     await this.endOtherSessions(req);
   }
@@ -301,7 +307,7 @@ export class MfaService {
    * atomic step of the state store (one round trip on Redis), then events. A user without an
    * enrolment (turned off meanwhile) counts a failed attempt like a wrong code.
    */
-  private async checkTotp(req: Request, userId: string, code: string, purpose: MfaPurpose): Promise<void> {
+  private async checkTotp(req: Request, userId: string, code: string, purpose: MfaPurpose): Promise<MfaEnrollment> {
     const { maxAttempts, lockoutDuration, maxLockoutDuration } = this.settings();
     const enrollment = await this.settings().secretStore.find(userId);
     const secret = enrollment ? this.open(enrollment.secret, userId) : undefined;
@@ -324,6 +330,7 @@ export class MfaService {
     }
     this.emit(req, userId, 'verified', purpose, { method: 'totp' });
     await this.reencryptIfOld(userId, enrollment!, secret!);
+    return enrollment!;
   }
 
   /** Counts the attempt up front; a locked account answers 429 with Retry-After. */
@@ -432,10 +439,24 @@ export class MfaService {
     await this.sessions.revokeOtherSessions(req, 'mfa_changed');
   }
 
-  /** MFA management needs the second factor itself, recently (the password alone never counts). */
-  private requireRecentMfa(auth: SessionAuthState): void {
+  /**
+   * MFA management needs the second factor itself, recently (the password alone never counts),
+   * and the factor of the user's current enrolment: a step-up made before the enrolment changed
+   * elsewhere (with the old factor, perhaps the one that leaked) no longer counts.
+   */
+  private requireRecentMfa(auth: SessionAuthState, current: MfaEnrollment): void {
     const at = auth.mfaVerifiedAt;
     if (at === undefined || this.clock() - at > this.settings().stepUpMaxAge) throw new StepUpRequiredException();
+    if (auth.mfaRevision !== revisionOf(current)) {
+      throw new StepUpRequiredException('Your multi-factor settings changed since you last verified; verify your current second factor.');
+    }
+  }
+
+  /** After this session changed the user's MFA, its own step-up stands for the new revision. */
+  private async adoptRevision(req: Request, revision: string): Promise<void> {
+    const auth = req.session.auth;
+    if (auth) req.session.auth = { ...auth, mfaRevision: revision };
+    await this.sessions.save(req);
   }
 
   private seal(secret: string, userId: string): string {

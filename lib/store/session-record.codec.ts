@@ -16,7 +16,7 @@ type JsonObject = { [key: string]: JsonValue };
  * (it spells the tables out, for speed); the codec spec checks every name both ways.
  */
 const TOP: Record<string, string> = { auth: 'a', meta: 'm', data: 'd', mfaEnrollment: 'e' };
-const AUTH: Record<string, string> = { user: 'u', authenticatedAt: 't', mfa: 'f', mfaVerifiedAt: 'v' };
+const AUTH: Record<string, string> = { user: 'u', authenticatedAt: 't', mfa: 'f', mfaVerifiedAt: 'v', mfaRevision: 'r' };
 const META: Record<string, string> = {
   createdAt: 'c',
   lastSeenAt: 'l',
@@ -185,6 +185,9 @@ function expandAuth(source: JsonObject, origin: number | undefined): JsonObject 
         break;
       case 'v':
         auth['mfaVerifiedAt'] = time(value, origin);
+        break;
+      case 'r':
+        auth['mfaRevision'] = value;
         break;
       default:
         auth[key] = value;

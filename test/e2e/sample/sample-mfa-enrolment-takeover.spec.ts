@@ -104,6 +104,30 @@ describe.each(STORES)('MFA takeover through a stale pending enrolment on $name',
     expectError(confirm, 400, 'enrollment_expired');
   });
 
+  it("a step-up made with the old factor does not authorise MFA changes after alice re-enrolled elsewhere", async () => {
+    const sample = harness();
+    await sample.start({}, { clock: true });
+    const first = sample.client();
+    await login(first, ALICE);
+    const { secret: oldSecret } = await sample.enrol(first);
+    // The attacker's session verified the old factor a minute ago: its step-up is recent.
+    const attacker = await sample.fullyLoggedIn(ALICE, oldSecret);
+    // Alice moves to a new authenticator in her session (her confirm is her step-up).
+    const moved = await first.post('/api/mfa/enroll');
+    const newSecret = secretOf(moved.body.otpauthUrl);
+    expect((await first.post('/api/mfa/enroll/confirm', { code: await sample.code(newSecret) })).status).toBe(200);
+    sample.clock!.advance(STEP_MS);
+
+    expectError(await attacker.delete('/api/mfa'), 403, 'step_up_required');
+    expectError(await attacker.post('/api/mfa/recovery-codes'), 403, 'step_up_required');
+    expectError(await attacker.post('/api/mfa/enroll'), 403, 'step_up_required');
+    // The old factor cannot refresh it either; the current one can.
+    expectError(await attacker.post('/api/auth/mfa/step-up', { code: await sample.code(oldSecret) }), 401, 'invalid_code');
+    // Alice's own session goes on: her changes keep her step-up current.
+    expect((await first.post('/api/mfa/recovery-codes')).status).toBe(200);
+    expect((await first.delete('/api/mfa')).status).toBe(204);
+  });
+
   it('a pending enrolment dies after 10 minutes (mfa.pendingEnrollmentMaxAge); a new one works', async () => {
     const sample = harness();
     await sample.start({}, { clock: true });
