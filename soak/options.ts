@@ -11,7 +11,7 @@ export interface SoakOptions {
   defect: SoakBreak;
 }
 
-const DEFECTS: SoakBreak[] = ['lose-write', 'leak-data', 'error-500', 'mfa-replay', 'skip-logout', ''];
+const DEFECTS: SoakBreak[] = ['lose-write', 'leak-data', 'error-500', 'mfa-replay', 'skip-logout', 'drop-session', ''];
 
 /** `--users N --seconds N --ci` (CI: 30 users, 60 s), or SOAK_USERS / SOAK_SECONDS; flags win. */
 export function readOptions(argv: string[], env: NodeJS.ProcessEnv): SoakOptions {

@@ -7,7 +7,7 @@ import { JsonBody, stringField, type JsonObject } from '../../sample/http/json-b
 const DATA_KEY = 'soak';
 /** A deliberate defect the soak's own negative runs switch on (SOAK_BREAK), to prove a check can fail. */
 export const SOAK_BREAK = Symbol('SOAK_BREAK');
-export type SoakBreak = 'lose-write' | 'leak-data' | 'error-500' | 'mfa-replay' | 'skip-logout' | '';
+export type SoakBreak = 'lose-write' | 'leak-data' | 'error-500' | 'mfa-replay' | 'skip-logout' | 'drop-session' | '';
 
 export interface SoakData {
   userId: string;
@@ -38,12 +38,16 @@ export class SoakDataController {
 
   @Put()
   @HttpCode(200)
-  write(@Req() req: Request, @JsonBody() body: JsonObject): { ok: true } {
+  async write(@Req() req: Request, @JsonBody() body: JsonObject): Promise<{ ok: true }> {
     const key = stringField(body, 'key', 32);
     const value = stringField(body, 'value', 128);
     this.writes++;
-    if (this.defect === 'error-500' && this.writes % 50 === 0) throw new Error('soak: deliberate 500');
+    if (this.defect === 'error-500' && this.writes % 20 === 0) throw new Error('soak: deliberate 500');
     if (this.defect === 'lose-write' && this.writes % 10 === 0) return { ok: true };
+    if (this.defect === 'drop-session' && this.writes % 20 === 0) {
+      await this.sessions.destroy(req);
+      return { ok: true };
+    }
     const data = { ...(this.sessions.get<Record<string, string>>(req, DATA_KEY) ?? {}), [key]: value };
     this.sessions.set(req, DATA_KEY, data);
     this.lastWritten = data;
