@@ -10,9 +10,17 @@ const START_TIMEOUT_MS = 60_000;
 
 /** Every app process started and not yet gone: killed on exit, whatever ends the soak. */
 const children = new Set<ChildProcess>();
-process.once('exit', () => {
+const killChildren = () => {
   for (const child of children) child.kill('SIGKILL');
-});
+};
+process.once('exit', killChildren);
+// A signal skips 'exit': kill ours, then let the signal do what it would have done (as test/support does).
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killChildren();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  });
+}
 
 export interface AppSettings {
   store: Record<string, string>;
