@@ -43,6 +43,7 @@ export function report(input: {
     ['revocations from a second session', stats.revocations],
     ['ended-session cookie replays', stats.endedReplayed],
     ['spurious 401s (session worked again after the fault)', stats.spurious401],
+    ['sessions ended by a logout/revocation that answered 503 (user asked)', stats.endedUnanswered],
     ['sessions lost (not ended by the user)', stats.sessionsLost],
   ];
   const faultRows = windows.map((w) => [

@@ -37,6 +37,8 @@ export class Stats {
   /** 401 for a session the user had not ended, which worked again afterwards. */
   spurious401 = 0;
   spurious401OutsideFaults = 0;
+  /** Sessions found ended after a logout or revocation of them answered 503 or nothing (it had worked). */
+  endedUnanswered = 0;
   /** Sessions that died without logout or revocation. */
   sessionsLost = 0;
   sessionsLostOutsideFaults = 0;

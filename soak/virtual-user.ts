@@ -39,6 +39,8 @@ interface KeyState {
 interface LiveSession {
   cookie: string;
   keys: Map<string, KeyState>;
+  /** A logout or revocation of it got no clear answer (503, no response): it may have worked. */
+  endAsked: boolean;
 }
 
 const KEYS = ['a', 'b', 'c', 'd'];
@@ -111,7 +113,7 @@ export class VirtualUser {
     if (reply.status !== 200 || !reply.cookie) return undefined;
     const body = reply.body as { user?: { id?: unknown }; mfa?: unknown };
     this.checkUser(ctx, 'login', body.user?.id);
-    const session: LiveSession = { cookie: reply.cookie, keys: new Map() };
+    const session: LiveSession = { cookie: reply.cookie, keys: new Map(), endAsked: false };
     if (body.mfa === 'required') {
       this.enrolled = true;
       if (!(await this.totp(ctx, session, at, '/api/auth/mfa/verify'))) {
@@ -264,6 +266,7 @@ export class VirtualUser {
   private async logout(ctx: PhaseContext, session: LiveSession): Promise<void> {
     if (ctx.defect !== 'skip-logout') {
       const reply = await this.request(ctx, session, 'POST', '/api/auth/logout');
+      if (reply && (reply.status === 0 || reply.status >= 500)) session.endAsked = true;
       if (reply?.status !== 204) return;
     }
     ctx.stats.logouts++;
@@ -280,6 +283,7 @@ export class VirtualUser {
     const second = await this.login(ctx);
     if (!second) return;
     const reply = await send(ctx.stats, ctx.phase, pick(ctx.endpoints), 'DELETE', `/api/sessions/${encodeURIComponent(own.id)}`, { cookie: second.cookie });
+    if (reply.status === 0 || reply.status >= 500) first.endAsked = true;
     if (reply.status !== 204) {
       await send(ctx.stats, ctx.phase, pick(ctx.endpoints), 'POST', '/api/auth/logout', { cookie: second.cookie });
       return;
@@ -320,7 +324,9 @@ export class VirtualUser {
       this.checkData(ctx, session, again.body as { userId?: unknown; data?: Record<string, unknown> });
       return reply;
     }
-    if (again.status === 401) {
+    if (again.status === 401 && session.endAsked) {
+      ctx.stats.endedUnanswered++;
+    } else if (again.status === 401) {
       ctx.stats.sessionsLost++;
       if (!duringFault) ctx.stats.sessionsLostOutsideFaults++;
       for (const [key, state] of session.keys) if (state.acked) this.lost(ctx, key, state.acked);
