@@ -9,11 +9,12 @@ import { createSampleApp } from '../../sample/sample.app.js';
 import { ALICE, BOB, codeAt, COOKIE, SECRET, secretOf, wrongCode } from '../e2e/sample/sample-harness.js';
 import { parseSetCookie } from '../support/http-client.js';
 import { freePort } from '../support/free-port.js';
+import { isCi } from '../support/ci.js';
 
 /** Debian's Chromium (`apt-get install chromium`); Playwright's own browser builds cannot be downloaded here. */
 const CHROMIUM = '/usr/bin/chromium';
 const chromiumPresent = existsSync(CHROMIUM);
-const chromiumRequired = process.env.CI === 'true';
+const chromiumRequired = isCi();
 
 /** No outside network: nothing that makes Chromium phone home, and a profile of its own. */
 const CHROMIUM_ARGS = [
