@@ -309,7 +309,7 @@ describe.skipIf(!chromiumPresent && !chromiumRequired)('sample pages in headless
     const started = await device.call<{ otpauthUrl: string }>('POST', '/api/mfa/enroll');
     expect(started.status).toBe(200);
     const secret = secretOf(started.body.otpauthUrl);
-    // Chromium's fill and click take up to STEP_TIMEOUT_MS each: a wider margin.
+    // The same margin as the pages' own confirmations: this machine also runs Chromium.
     await awayFromStepEnd(8_000);
     expect((await device.call('POST', '/api/mfa/enroll/confirm', { code: await codeAt(secret, -30) })).status).toBe(200);
     return secret;
