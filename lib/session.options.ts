@@ -7,6 +7,7 @@ import { isSessionStore } from './store/is-session-store.js';
 import type { MfaStateStore } from './mfa/mfa-state-store.interface.js';
 import { decodeEncryptionKey, KEY_ID_SHAPE, type MfaEncryptionKey, type ResolvedEncryptionKey } from './mfa/secret-cipher.js';
 import type { SessionIndex } from './devices/session-index.interface.js';
+import { optionValueText } from './util/option-value-text.js';
 
 export type SameSitePolicy = 'lax' | 'strict' | 'none';
 
@@ -311,6 +312,9 @@ export function resolveSessionOptions(
   if (!options || typeof options !== 'object') {
     throw new SessionOptionsError('options are required: SessionModule.forRoot({ secret, ... }).');
   }
+  if (options.production !== undefined && typeof options.production !== 'boolean') {
+    throw new SessionOptionsError(`production must be true or false, not ${optionValueText(options.production)}.`);
+  }
   const production = options.production ?? process.env.NODE_ENV === 'production';
   const secrets = resolveSecrets(options.secret, production, warnings);
 
@@ -328,7 +332,7 @@ export function resolveSessionOptions(
 
   const sameSite = options.cookie?.sameSite ?? SESSION_DEFAULTS.sameSite;
   if (!['lax', 'strict', 'none'].includes(sameSite)) {
-    throw new SessionOptionsError(`cookie.sameSite must be 'lax', 'strict' or 'none', not ${JSON.stringify(sameSite)}.`);
+    throw new SessionOptionsError(`cookie.sameSite must be 'lax', 'strict' or 'none', not ${optionValueText(sameSite)}.`);
   }
   if (sameSite === 'none' && allowInsecureHttp) {
     throw new SessionOptionsError(
@@ -339,12 +343,12 @@ export function resolveSessionOptions(
     warnings.warn("cookie.sameSite is 'none': the session cookie is sent on cross-site requests; protect every state change against CSRF.");
   }
   const name = options.cookie?.name ?? (allowInsecureHttp ? SESSION_DEFAULTS.insecureCookieName : SESSION_DEFAULTS.cookieName);
-  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
-    throw new SessionOptionsError(`cookie.name ${JSON.stringify(name)} is not a valid cookie name (RFC 6265 token).`);
+  if (typeof name !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
+    throw new SessionOptionsError(`cookie.name ${optionValueText(name)} is not a valid cookie name (RFC 6265 token).`);
   }
   if (allowInsecureHttp && /^__(host|secure)-/i.test(name)) {
     throw new SessionOptionsError(
-      `cookie.name ${JSON.stringify(name)} has a __Host-/__Secure- prefix, which browsers refuse over plain HTTP; drop the prefix or allowInsecureHttp.`,
+      `cookie.name ${optionValueText(name)} has a __Host-/__Secure- prefix, which browsers refuse over plain HTTP; drop the prefix or allowInsecureHttp.`,
     );
   }
 
@@ -445,11 +449,11 @@ function resolveBinding(
     ['ip', ip],
   ] as const) {
     if (!BINDING_POLICIES.includes(value)) {
-      throw new SessionOptionsError(`binding.${name} must be 'off', 'warn' or 'strict', not ${JSON.stringify(value)}.`);
+      throw new SessionOptionsError(`binding.${name} must be 'off', 'warn' or 'strict', not ${optionValueText(value)}.`);
     }
   }
   if (ipMatch !== 'prefix' && ipMatch !== 'exact') {
-    throw new SessionOptionsError(`binding.ipMatch must be 'prefix' or 'exact', not ${JSON.stringify(ipMatch)}.`);
+    throw new SessionOptionsError(`binding.ipMatch must be 'prefix' or 'exact', not ${optionValueText(ipMatch)}.`);
   }
   if (userAgent !== 'strict') {
     const outcome = userAgent === 'warn' ? 'only reported' : 'accepted';
@@ -462,7 +466,7 @@ function resolveBinding(
 function boundedMs(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value < min || value > max) {
-    throw new SessionOptionsError(`${name} must be a number of milliseconds from ${min} to ${max}, not ${String(value)}.`);
+    throw new SessionOptionsError(`${name} must be a number of milliseconds from ${min} to ${max}, not ${optionValueText(value)}.`);
   }
   return Math.floor(value);
 }
@@ -470,7 +474,7 @@ function boundedMs(name: string, value: number | undefined, fallback: number, mi
 function positiveMs(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value < 1_000) {
-    throw new SessionOptionsError(`${name} must be a number of milliseconds >= 1000, not ${String(value)}.`);
+    throw new SessionOptionsError(`${name} must be a number of milliseconds >= 1000, not ${optionValueText(value)}.`);
   }
   return Math.floor(value);
 }
@@ -481,7 +485,7 @@ function resolveStore(store: SessionModuleOptions['store']): SessionModuleOption
   if (typeof shape.memory === 'object' && shape.memory !== null) {
     const { maxSessions } = shape.memory;
     if (maxSessions !== undefined && (!Number.isInteger(maxSessions) || (maxSessions as number) < 1)) {
-      throw new SessionOptionsError(`store.memory.maxSessions must be a positive integer, not ${String(maxSessions)}.`);
+      throw new SessionOptionsError(`store.memory.maxSessions must be a positive integer, not ${optionValueText(maxSessions)}.`);
     }
     return store;
   }
@@ -518,11 +522,11 @@ function resolveMfa(
   }
   const pastSteps = mfa.pastSteps ?? SESSION_DEFAULTS.mfaPastSteps;
   if (!Number.isInteger(pastSteps) || pastSteps < 0 || pastSteps > 2) {
-    throw new SessionOptionsError(`mfa.pastSteps must be 0, 1 or 2, not ${String(pastSteps)}.`);
+    throw new SessionOptionsError(`mfa.pastSteps must be 0, 1 or 2, not ${optionValueText(pastSteps)}.`);
   }
   const maxAttempts = mfa.maxAttempts ?? SESSION_DEFAULTS.mfaMaxAttempts;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100) {
-    throw new SessionOptionsError(`mfa.maxAttempts must be a whole number from 1 to 100 (ASVS 2.2.1), not ${String(maxAttempts)}.`);
+    throw new SessionOptionsError(`mfa.maxAttempts must be a whole number from 1 to 100 (ASVS 2.2.1), not ${optionValueText(maxAttempts)}.`);
   }
   if (maxAttempts > SESSION_DEFAULTS.mfaMaxAttempts) {
     warnings.warn(
@@ -556,6 +560,10 @@ function resolveMfa(
     );
   }
   const endOtherSessionsOnChange = resolveEndOtherSessions(mfa.endOtherSessionsOnChange, withoutSessionIndex, warnings);
+  const issuer = mfa.issuer ?? SESSION_DEFAULTS.mfaIssuer;
+  if (typeof issuer !== 'string' || issuer.length === 0) {
+    throw new SessionOptionsError(`mfa.issuer must be a non-empty string, not ${optionValueText(issuer)}.`);
+  }
   const stateStore = mfa.stateStore as Partial<MfaStateStore> | undefined;
   const stateMethods = ['beginAttempt', 'clearAttempts', 'consumeTimeStep', 'acquireLock', 'releaseLock'] as const;
   if (stateStore !== undefined && (!stateStore || stateMethods.some((method) => typeof stateStore[method] !== 'function'))) {
@@ -563,7 +571,7 @@ function resolveMfa(
   }
   return {
     secretStore: mfa.secretStore,
-    issuer: mfa.issuer ?? SESSION_DEFAULTS.mfaIssuer,
+    issuer,
     pastSteps,
     maxAttempts,
     lockoutDuration,
@@ -616,7 +624,7 @@ function resolveEncryptionKeys(
   return keys.map((entry, index) => {
     const id = (entry as Partial<MfaEncryptionKey> | undefined)?.id;
     if (typeof id !== 'string' || !KEY_ID_SHAPE.test(id)) {
-      throw new SessionOptionsError(`mfa.encryptionKeys[${index}].id must be 1-32 characters of A-Z a-z 0-9 _ -, not ${JSON.stringify(id)}.`);
+      throw new SessionOptionsError(`mfa.encryptionKeys[${index}].id must be 1-32 characters of A-Z a-z 0-9 _ -, not ${optionValueText(id)}.`);
     }
     if (seen.has(id)) throw new SessionOptionsError(`mfa.encryptionKeys has the id "${id}" twice; ids must be unique.`);
     seen.add(id);
@@ -643,11 +651,11 @@ function resolveDevices(
 ): Pick<ResolvedSessionOptions, 'maxSessionsPerUser' | 'sessionLimitPolicy' | 'sessionIndex'> {
   const max = options.maxSessionsPerUser ?? SESSION_DEFAULTS.maxSessionsPerUser;
   if (!Number.isSafeInteger(max) || max < 1) {
-    throw new SessionOptionsError(`maxSessionsPerUser must be a positive integer, not ${String(max)}.`);
+    throw new SessionOptionsError(`maxSessionsPerUser must be a positive integer, not ${optionValueText(max)}.`);
   }
   const policy = options.sessionLimitPolicy ?? SESSION_DEFAULTS.sessionLimitPolicy;
   if (policy !== 'evict-oldest' && policy !== 'reject') {
-    throw new SessionOptionsError(`sessionLimitPolicy must be 'evict-oldest' or 'reject', not ${JSON.stringify(policy)}.`);
+    throw new SessionOptionsError(`sessionLimitPolicy must be 'evict-oldest' or 'reject', not ${optionValueText(policy)}.`);
   }
   const index = options.sessionIndex;
   if (index === false) {

@@ -3,17 +3,22 @@ import { isIPv4, isIPv6 } from 'node:net';
 /**
  * The part of an IP address that identifies a client for binding: the IPv4 /24 or IPv6 /64
  * network (`prefix`), or the whole address in a canonical form (`exact`). IPv4-mapped IPv6
- * addresses (`::ffff:192.0.2.1`) count as IPv4; anything that is not an IP is kept as it is.
+ * addresses (`::ffff:192.0.2.1`, in any notation: `::ffff:c000:201` is the same client) count
+ * as IPv4; anything that is not an IP is kept as it is.
  */
 export function ipIdentity(ip: string, match: 'prefix' | 'exact'): string {
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
-  const address = mapped ? mapped[1]! : ip;
-  if (isIPv4(address)) {
-    return match === 'exact' ? address : `${address.split('.').slice(0, 3).join('.')}.0/24`;
+  if (isIPv4(ip)) return ipv4Identity(ip, match);
+  const hextets = expandIPv6(ip);
+  if (!hextets) return ip;
+  if (hextets.slice(0, 5).every((h) => h === '0') && hextets[5] === 'ffff') {
+    const [high, low] = [parseInt(hextets[6]!, 16), parseInt(hextets[7]!, 16)];
+    return ipv4Identity(`${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`, match);
   }
-  const hextets = expandIPv6(address);
-  if (!hextets) return address;
   return match === 'exact' ? hextets.join(':') : `${hextets.slice(0, 4).join(':')}::/64`;
+}
+
+function ipv4Identity(address: string, match: 'prefix' | 'exact'): string {
+  return match === 'exact' ? address : `${address.split('.').slice(0, 3).join('.')}.0/24`;
 }
 
 /** The eight hextets of an IPv6 address, lower-case without leading zeros; undefined if not IPv6. */

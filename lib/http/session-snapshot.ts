@@ -1,3 +1,5 @@
+import { setOwn } from '../util/own-property.js';
+
 /**
  * What a session's fields were when it was loaded, to tell at the end of the request whether
  * it must be written: a deep copy of its plain data, compared field by field later.
@@ -24,7 +26,7 @@ export function takeSnapshot(session: object): SessionSnapshot {
   for (const key in fields) {
     if (key === 'cookie' || !Object.hasOwn(fields, key)) continue;
     const value = fields[key];
-    if (isStored(value)) copy[key] = copyOf(value);
+    if (isStored(value)) setOwn(copy, key, copyOf(value));
   }
   return copy;
 }
@@ -60,7 +62,8 @@ function copyOf(value: unknown): unknown {
   const copy: Record<string, unknown> = {};
   for (const key in value) {
     const field = (value as Record<string, unknown>)[key];
-    if (isStored(field)) copy[key] = copyOf(field);
+    // An own `__proto__` key (JSON.parse makes one) is data to copy, never the copy's prototype.
+    if (isStored(field)) setOwn(copy, key, copyOf(field));
   }
   return copy;
 }

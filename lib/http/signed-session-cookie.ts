@@ -80,8 +80,10 @@ function signature(key: Buffer, value: string): string {
 
 /**
  * One cookie's value out of a `Cookie` header, parsed as the `cookie` package parses it
- * (pairs split on `;`, names and values trimmed, surrounding quotes dropped, percent-decoded
- * when that is valid), without building an object of every cookie the browser sent.
+ * (pairs split on `;`, spaces and tabs around names and values dropped, surrounding quotes
+ * dropped, percent-decoded when that is valid), without building an object of every cookie the
+ * browser sent. Only spaces and tabs are blanks there: a name with any other white space around
+ * it is another cookie to express-session, so it must be here too.
  */
 export function cookieValue(header: string | undefined, name: string): string | undefined {
   const raw = rawCookieValue(header, name);
@@ -103,14 +105,24 @@ function rawCookieValue(header: string | undefined, name: string): string | unde
       start = end + 1;
       continue;
     }
-    if (header.slice(start, eq).trim() === name) return unquote(header.slice(eq + 1, end).trim());
+    if (withoutBlanks(header, start, eq) === name) return unquote(withoutBlanks(header, eq + 1, end));
     start = end + 1;
   }
   return undefined;
 }
 
+/** `header` from `start` to `end` without the spaces and tabs at either end. */
+function withoutBlanks(header: string, start: number, end: number): string {
+  while (start < end && isBlank(header.charCodeAt(start))) start++;
+  while (end > start && isBlank(header.charCodeAt(end - 1))) end--;
+  return header.slice(start, end);
+}
+
+const isBlank = (code: number) => code === 0x20 || code === 0x09;
+
+/** As the cookie package: a lone `"` is an empty quoted value too. */
 function unquote(value: string): string {
-  return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+  return value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
 }
 
 function decode(value: string): string {

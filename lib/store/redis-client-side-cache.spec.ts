@@ -117,11 +117,18 @@ describe.skipIf(!redisAvailable)('RedisSessionStore with clientSideCache (redis)
   it('yields once per event-loop turn for all the cached reads of that turn, not once per read', async () => {
     await store.set('shared', { n: 1 }, 60_000, 'create');
     await store.get('shared');
-    const immediates = vi.spyOn(globalThis, 'setImmediate');
+    // Only the cache's own yields count: node-redis or a timer elsewhere in the process may
+    // schedule immediates of their own meanwhile.
+    const original = globalThis.setImmediate;
+    let cacheYields = 0;
+    const immediates = vi.spyOn(globalThis, 'setImmediate').mockImplementation(((...args: Parameters<typeof setImmediate>) => {
+      if (new Error().stack?.includes('redis-client-side-cache.ts')) cacheYields++;
+      return original(...args);
+    }) as typeof setImmediate);
     try {
       const reads = await Promise.all(Array.from({ length: 10 }, () => store.get('shared')));
       expect(reads).toEqual(Array.from({ length: 10 }, () => ({ n: 1 })));
-      expect(immediates).toHaveBeenCalledTimes(1);
+      expect(cacheYields).toBe(1);
     } finally {
       immediates.mockRestore();
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredSession } from './session-store.interface.js';
+import { SessionRecordFormatError } from './session-record-format.error.js';
 import { decodeSessionRecord, encodeSessionRecord, SHORT_NAMES } from './session-record.codec.js';
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -93,7 +94,7 @@ describe('session record codec', () => {
   });
 
   it('refuses stored text that is not a JSON object', () => {
-    expect(() => decodeSessionRecord('[1,2]')).toThrow(SyntaxError);
-    expect(() => decodeSessionRecord('{')).toThrow(SyntaxError);
+    expect(() => decodeSessionRecord('[1,2]')).toThrow(SessionRecordFormatError);
+    expect(() => decodeSessionRecord('{')).toThrow(SessionRecordFormatError);
   });
 });

@@ -1,4 +1,6 @@
 import type { JsonValue } from '../session.types.js';
+import { setOwn } from '../util/own-property.js';
+import { SessionRecordFormatError } from './session-record-format.error.js';
 import type { StoredSession } from './session-store.interface.js';
 
 type JsonObject = { [key: string]: JsonValue };
@@ -48,16 +50,24 @@ function rename(source: JsonObject, table: Record<string, string>, shortNames: R
   const out: JsonObject = {};
   for (const key of Object.keys(source)) {
     if (Object.hasOwn(shortNames, key)) return undefined;
-    out[Object.hasOwn(table, key) ? table[key]! : key] = source[key]!;
+    setOwn(out, Object.hasOwn(table, key) ? table[key]! : key, source[key]!);
   }
   return out;
 }
 
-function shift(target: JsonObject, keys: string[], by: number): void {
+/**
+ * Writes the times under `keys` as offsets of `-by`; false (nothing usable) when an offset
+ * would not add back to the same number, which only times far from any real clock can do.
+ */
+function shift(target: JsonObject, keys: string[], by: number): boolean {
   for (const key of keys) {
     const value = target[key];
-    if (typeof value === 'number') target[key] = value + by;
+    if (typeof value !== 'number') continue;
+    const offset = value - by;
+    if (offset + by !== value) return false;
+    target[key] = offset;
   }
+  return true;
 }
 
 function compact(record: StoredSession): JsonObject | undefined {
@@ -70,12 +80,12 @@ function compact(record: StoredSession): JsonObject | undefined {
   if (auth === undefined && 'a' in top) return undefined;
   const origin = isObject(meta) && typeof meta['c'] === 'number' ? meta['c'] : undefined;
   if (isObject(meta)) {
-    if (origin !== undefined) shift(meta, META_OFFSETS, -origin);
+    if (origin !== undefined && !shift(meta, META_OFFSETS, origin)) return undefined;
     top['m'] = meta;
   }
   if (isObject(auth)) {
     if (auth['f'] === 'none') delete auth['f'];
-    if (origin !== undefined) shift(auth, AUTH_OFFSETS, -origin);
+    if (origin !== undefined && !shift(auth, AUTH_OFFSETS, origin)) return undefined;
     top['a'] = auth;
   }
   if (isObject(top['d']) && Object.keys(top['d']).length === 0) delete top['d'];
@@ -93,9 +103,19 @@ export function encodeSessionRecord(record: StoredSession): string {
  * the tables above spelled out as switches: a third of the cost of looking names up.
  */
 export function decodeSessionRecord(text: string): StoredSession {
-  const stored = JSON.parse(text) as JsonValue;
-  if (!isObject(stored)) throw new SyntaxError('a stored session record is not a JSON object');
-  if (Object.hasOwn(stored, UNCOMPACTED)) return stored[UNCOMPACTED] as StoredSession;
+  let stored: JsonValue;
+  try {
+    stored = JSON.parse(text) as JsonValue;
+  } catch {
+    // Never the parser's message: it quotes the stored text.
+    throw new SessionRecordFormatError('a stored session record is not valid JSON');
+  }
+  if (!isObject(stored)) throw new SessionRecordFormatError('a stored session record is not a JSON object');
+  if (Object.hasOwn(stored, UNCOMPACTED)) {
+    const whole = stored[UNCOMPACTED];
+    if (!isObject(whole)) throw new SessionRecordFormatError('a stored session record is not a JSON object');
+    return whole;
+  }
 
   const shortMeta = stored['m'];
   const origin = isObject(shortMeta) && typeof shortMeta['c'] === 'number' ? shortMeta['c'] : undefined;
@@ -122,7 +142,7 @@ export function decodeSessionRecord(text: string): StoredSession {
         // Plain records written before compaction carry the long names.
         return stored;
       default:
-        record[key] = value;
+        setOwn(record, key, value);
     }
   }
   return record;
@@ -163,7 +183,7 @@ function expandMeta(source: JsonObject, origin: number | undefined): JsonObject 
         meta['reported'] = value;
         break;
       default:
-        meta[key] = value;
+        setOwn(meta, key, value);
     }
   }
   return meta;
@@ -190,7 +210,7 @@ function expandAuth(source: JsonObject, origin: number | undefined): JsonObject 
         auth['mfaRevision'] = value;
         break;
       default:
-        auth[key] = value;
+        setOwn(auth, key, value);
     }
   }
   if (!Object.hasOwn(auth, 'mfa')) auth['mfa'] = 'none';

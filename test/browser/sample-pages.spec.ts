@@ -6,14 +6,16 @@ import { chromium, type BrowserContext, type Page, type Response } from 'playwri
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { readSampleConfig } from '../../sample/config/sample.config.js';
 import { createSampleApp } from '../../sample/sample.app.js';
+import { awayFromStepEnd } from '../support/totp-step.js';
 import { ALICE, BOB, codeAt, COOKIE, SECRET, secretOf, wrongCode } from '../e2e/sample/sample-harness.js';
 import { parseSetCookie } from '../support/http-client.js';
 import { freePort } from '../support/free-port.js';
+import { isCi } from '../support/ci.js';
 
 /** Debian's Chromium (`apt-get install chromium`); Playwright's own browser builds cannot be downloaded here. */
 const CHROMIUM = '/usr/bin/chromium';
 const chromiumPresent = existsSync(CHROMIUM);
-const chromiumRequired = process.env.CI === 'true';
+const chromiumRequired = isCi();
 
 /** No outside network: nothing that makes Chromium phone home, and a profile of its own. */
 const CHROMIUM_ARGS = [
@@ -29,7 +31,6 @@ const CHROMIUM_ARGS = [
 
 /** Each browser step waits at most this long; the whole flow stays well under the test's timeout. */
 const STEP_TIMEOUT_MS = 5_000;
-const TOTP_STEP_MS = 30_000;
 
 /** Low limits, so the pages' 429 answers can be reached in a few clicks. */
 const MAX_LOGIN_FAILURES = 3;
@@ -173,15 +174,6 @@ describe.skipIf(!chromiumPresent && !chromiumRequired)('sample pages in headless
     return answer;
   }
 
-  /**
-   * A code of the previous step is accepted only while the server is still in the next one: when less
-   * than 2 s of the current step remain, wait for the next step (at most 2 s) before making such a code.
-   */
-  async function awayFromStepEnd(): Promise<void> {
-    const left = TOTP_STEP_MS - (Date.now() % TOTP_STEP_MS);
-    if (left < 2_000) await new Promise((resolve) => setTimeout(resolve, left + 50));
-  }
-
   /** The error line shows exactly the message the API sent, and the field to retype has the focus. */
   async function expectErrorShown(answer: Response, retype: string): Promise<void> {
     const error = page.getByRole('alert');
@@ -265,7 +257,8 @@ describe.skipIf(!chromiumPresent && !chromiumRequired)('sample pages in headless
     await shot('05-enroll-wrong-code');
 
     // The previous step's code confirms, so the current step's code is still unused for the MFA login below.
-    await awayFromStepEnd();
+    // Chromium's fill and click take up to STEP_TIMEOUT_MS each: a wider margin.
+    await awayFromStepEnd(8_000);
     answer = submitCode('Confirm', '/api/mfa/enroll/confirm', await codeAt(secret, -30));
     expect((await answer).status()).toBe(200);
     await page.locator('#done').waitFor({ state: 'visible' });
@@ -316,7 +309,8 @@ describe.skipIf(!chromiumPresent && !chromiumRequired)('sample pages in headless
     const started = await device.call<{ otpauthUrl: string }>('POST', '/api/mfa/enroll');
     expect(started.status).toBe(200);
     const secret = secretOf(started.body.otpauthUrl);
-    await awayFromStepEnd();
+    // The same margin as the pages' own confirmations: this machine also runs Chromium.
+    await awayFromStepEnd(8_000);
     expect((await device.call('POST', '/api/mfa/enroll/confirm', { code: await codeAt(secret, -30) })).status).toBe(200);
     return secret;
   }

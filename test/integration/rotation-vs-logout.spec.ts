@@ -98,24 +98,42 @@ describe.each(STORE_NAMES)('rotation against a concurrent logout on $name', ({ n
     return { oldSid, newSid, sess };
   }
 
-  for (let at = 0; at < 6; at++) {
+  /** Store operations of a rotation's retire and of a logout: every one of them gets an injection. */
+  const ROTATION_OPS = 3;
+  const LOGOUT_OPS = 3;
+
+  it(`a rotation makes ${ROTATION_OPS} store operations and a logout ${LOGOUT_OPS} (so the loops below cover every gap)`, async () => {
+    const rotation = await rotationHalfway('count-r');
+    store.arm(ROTATION_OPS, async () => undefined);
+    await adapter.retire(rotation.oldSid, rotation.newSid, 10_000, rotation.sess);
+    expect(store.fired).toBe(false);
+    const logoutCase = await rotationHalfway('count-l');
+    store.arm(LOGOUT_OPS, async () => undefined);
+    await logout(logoutCase.oldSid);
+    expect(store.fired).toBe(false);
+    // Nothing left armed for the next test's set-up.
+    store.arm(Number.POSITIVE_INFINITY, async () => undefined);
+  });
+
+  for (let at = 0; at < ROTATION_OPS; at++) {
     it(`logout injected before store operation ${at} of the rotation`, async () => {
       const { oldSid, newSid, sess } = await rotationHalfway(`r${at}`);
       store.arm(at, () => logout(oldSid));
       const retired = await adapter.retire(oldSid, newSid, 10_000, sess);
-      if (!store.fired) await logout(oldSid);
+      // The rotation made that many operations: the logout really ran in the middle of it.
+      expect(store.fired).toBe(true);
       expect(await live(oldSid, newSid)).toBe(0);
       // The rotation reports whether it outlived the logout; it never does silently.
       if (retired) expect(await live(newSid)).toBe(0);
     });
   }
 
-  for (let at = 0; at < 5; at++) {
+  for (let at = 0; at < LOGOUT_OPS; at++) {
     it(`rotation injected before store operation ${at} of the logout`, async () => {
       const { oldSid, newSid, sess } = await rotationHalfway(`l${at}`);
       store.arm(at, async () => void (await adapter.retire(oldSid, newSid, 10_000, sess)));
       await logout(oldSid);
-      if (!store.fired) await adapter.retire(oldSid, newSid, 10_000, sess);
+      expect(store.fired).toBe(true);
       expect(await live(oldSid, newSid)).toBe(0);
     });
   }

@@ -1,9 +1,10 @@
 import { createClient } from 'redis';
 import { REDIS_URL } from './redis-url.js';
+import { isCi } from './ci.js';
 
 /**
  * Runs once before the suites: finds out whether the shared Redis answers. Outside CI a
- * missing Redis skips the Redis suites with a loud banner; under CI=true it fails the run.
+ * missing Redis skips the Redis suites with a loud banner; under CI (any truthy CI, see ci.ts) it fails the run.
  */
 export default async function globalSetup(): Promise<void> {
   const client = createClient({ url: REDIS_URL, socket: { connectTimeout: 1_000, reconnectStrategy: false } });
@@ -19,7 +20,7 @@ export default async function globalSetup(): Promise<void> {
   }
   if (!reachable) {
     const banner = `\n${'!'.repeat(78)}\n  Redis is NOT reachable at ${REDIS_URL}.\n  Every Redis suite is SKIPPED. Start it: redis-server --daemonize yes\n${'!'.repeat(78)}\n`;
-    if (process.env.CI === 'true') throw new Error(`CI=true and Redis is not reachable at ${REDIS_URL}`);
+    if (isCi()) throw new Error(`CI is set and Redis is not reachable at ${REDIS_URL}`);
     console.warn(banner);
   }
   process.env.TEST_REDIS_AVAILABLE = reachable ? '1' : '0';

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, type RedisClientType } from 'redis';
+import { isCi } from './ci.js';
 
 /**
  * redis-server processes the suites start themselves (a lone server for outage tests, Cluster
@@ -21,11 +22,11 @@ export const redisServersAvailable = ['redis-server', 'redis-cli'].every(
 
 /**
  * Call at the top of a suite that starts its own servers. Without redis-server: under CI=true
- * the suite fails; elsewhere it is skipped with a loud banner. Returns whether to run.
+ * (any truthy CI) the suite fails; elsewhere it is skipped with a loud banner. Returns whether to run.
  */
 export function requireRedisServers(suite: string): boolean {
   if (redisServersAvailable) return true;
-  if (process.env.CI === 'true') throw new Error(`CI=true and redis-server/redis-cli are not installed: ${suite} cannot run`);
+  if (isCi()) throw new Error(`CI is set and redis-server/redis-cli are not installed: ${suite} cannot run`);
   console.warn(`\n${'!'.repeat(78)}\n  redis-server/redis-cli NOT found: ${suite} is SKIPPED.\n  Install them: apt-get install redis-server\n${'!'.repeat(78)}\n`);
   return false;
 }
@@ -39,11 +40,20 @@ export class RedisProcess {
     readonly port: number,
     readonly child: ChildProcess,
     readonly logFile: string,
+    private readonly watchdog: ChildProcess | undefined,
   ) {
     this.exitedPromise = new Promise((resolve) => {
       const gone = () => {
         this.exited = true;
         running.delete(this);
+        // Its group is gone: the watchdog (and its `sleep`) must never signal that group ID again.
+        if (this.watchdog?.pid !== undefined) {
+          try {
+            process.kill(-this.watchdog.pid, 'SIGKILL');
+          } catch {
+            // Already gone.
+          }
+        }
         resolve();
       };
       child.once('exit', gone);
@@ -60,27 +70,33 @@ export class RedisProcess {
     return !this.exited;
   }
 
-  /** Spawns `redis-server <args>` (not daemonized) and waits until it answers on `port`. */
+  /**
+   * Spawns `redis-server <args>` (not daemonized) in a process group of its own, and waits until
+   * it answers on `port`. Signals go to that group, so a fork it made (a background save or AOF
+   * rewrite) goes with it; a watchdog in a group of its own kills the group if this worker dies
+   * without running its exit hooks (SIGKILL, OOM), so no server outlives the test run.
+   */
   static async start(port: number, args: string[], logFile: string): Promise<RedisProcess> {
-    const child = spawn('redis-server', args, { stdio: 'ignore' });
-    const server = new RedisProcess(port, child, logFile);
+    const child = spawn('redis-server', args, { stdio: 'ignore', detached: true });
+    const watchdog = child.pid === undefined ? undefined : startWatchdog(child.pid);
+    const server = new RedisProcess(port, child, logFile, watchdog);
     running.add(server);
     await server.waitUntilReady();
     return server;
   }
 
-  /** Sends `signal` to this process only (SIGSTOP: a hung server; SIGCONT: it answers again). */
+  /** Sends `signal` to this server's process group (SIGSTOP: a hung server; SIGCONT: it answers again). */
   signal(signal: NodeJS.Signals): void {
     if (this.exited) throw new Error(`redis-server on port ${this.port} is not running`);
-    this.child.kill(signal);
+    this.signalGroup(signal);
   }
 
   /** SIGKILL: the crash a failover test needs. Resolves once the process is gone. */
   async kill(): Promise<void> {
     if (!this.exited) {
       // A stopped (SIGSTOP) process dies of SIGKILL too; SIGCONT first keeps its exit prompt.
-      this.child.kill('SIGCONT');
-      this.child.kill('SIGKILL');
+      this.signalGroup('SIGCONT');
+      this.signalGroup('SIGKILL');
     }
     await this.exitedPromise;
   }
@@ -88,11 +104,25 @@ export class RedisProcess {
   /** SIGTERM, then SIGKILL if it is still there after `graceMs`. */
   async stop(graceMs = 2_000): Promise<void> {
     if (this.exited) return;
-    this.child.kill('SIGCONT');
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    this.signalGroup('SIGCONT');
+    this.signalGroup('SIGTERM');
+    const timer = setTimeout(() => this.signalGroup('SIGKILL'), graceMs);
     await this.exitedPromise;
     clearTimeout(timer);
+  }
+
+  /**
+   * Signals the group this harness created (its ID is the server's PID), only while the server
+   * has not been seen to exit: never a group, or a PID, that may have been reused since.
+   */
+  signalGroup(signal: NodeJS.Signals): void {
+    if (this.exited || this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, signal);
+    } catch (err) {
+      // ESRCH: the group is already gone (its 'exit' event is on its way).
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
   }
 
   /** The last lines of the server's log, for failure messages. */
@@ -120,8 +150,20 @@ export class RedisProcess {
 /** Every process started and not yet exited, so nothing outlives the test worker. */
 const running = new Set<RedisProcess>();
 const killRunning = () => {
-  for (const server of running) server.child.kill('SIGKILL');
+  for (const server of running) server.signalGroup('SIGKILL');
 };
+
+/**
+ * `sh` polling this worker's PID once a second; when the worker is gone, it SIGKILLs the server's
+ * group. Killed as soon as the server exits, so it never outlives the group it watches.
+ */
+function startWatchdog(serverPid: number): ChildProcess {
+  const script = 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; kill -s KILL -- "-$2" 2>/dev/null';
+  const watchdog = spawn('sh', ['-c', script, 'redis-watchdog', String(process.pid), String(serverPid)], { stdio: 'ignore', detached: true });
+  // It must not keep the worker alive, nor die with the worker's group.
+  watchdog.unref();
+  return watchdog;
+}
 process.once('exit', killRunning);
 // Vitest ends its fork workers with SIGTERM, which skips 'exit'. Kill ours, then let the
 // signal do what it would have done without this listener.

@@ -4,7 +4,8 @@ import { RedisProcess, makeTempDir, settled, stopAll, waitFor, withNode } from '
 
 /**
  * A real Sentinel set on free local ports, started by the test and stopped by it: one master,
- * one replica and three sentinels (quorum 2, down-after 1000 ms).
+ * one replica and three sentinels (quorum 2, down-after 3000 ms: a master starved of CPU for a
+ * second on a busy machine is not failed over; a killed one is within seconds).
  * `const set = await RedisSentinelHarness.start()` in beforeAll, `await set.stop()` in afterAll.
  */
 export class RedisSentinelHarness {
@@ -73,7 +74,7 @@ export class RedisSentinelHarness {
               `dir ${dir.path}`,
               `logfile ${dir.path}/sentinel-${port}.log`,
               `sentinel monitor ${set.name} 127.0.0.1 ${masterPort} 2`,
-              `sentinel down-after-milliseconds ${set.name} 1000`,
+              `sentinel down-after-milliseconds ${set.name} 3000`,
               `sentinel failover-timeout ${set.name} 2000`,
               `sentinel parallel-syncs ${set.name} 1`,
               '',

@@ -9,7 +9,7 @@ import { useFakeClock } from '../../support/fake-clock.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { RedisServerProcess } from '../../support/redis-server.js';
 import { COOKIE, sessionIdOf } from '../../support/session-cookie.js';
-import { redisAvailable } from '../../support/stores.js';
+import { requireRedisServers } from '../../support/redis-processes.js';
 
 /** Everything a key holds: session records and forwards are strings, the device index a hash and a sorted set. */
 async function dump(client: RedisClientType, key: string): Promise<string> {
@@ -25,7 +25,8 @@ async function dump(client: RedisClientType, key: string): Promise<string> {
  * dump, a replica or a MONITOR log never shows a usable cookie value. A redis-server of the
  * test's own, so that MONITOR and SCAN see this test's traffic only.
  */
-describe.skipIf(!redisAvailable)('hashed session IDs at rest on redis', () => {
+// Its own redis-server, never the shared one: it needs the binary, not Redis on 6379.
+describe.runIf(requireRedisServers('hashed session IDs at rest on redis'))('hashed session IDs at rest on redis', () => {
   let server: RedisServerProcess;
   let app: INestApplication;
   let inspector: RedisClientType;

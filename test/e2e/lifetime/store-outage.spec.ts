@@ -5,7 +5,7 @@ import { createLifetimeApp, gates, handlerRuns } from '../../apps/lifetime/lifet
 import { BrowserClient } from '../../support/http-client.js';
 import { RedisServerProcess } from '../../support/redis-server.js';
 import { sessionCookies } from '../../support/session-cookie.js';
-import { redisAvailable } from '../../support/stores.js';
+import { requireRedisServers } from '../../support/redis-processes.js';
 
 const STORE_TIMEOUT = 500;
 /** Generous: proves "bounded, never hangs" (a hang would run into the test timeout), not speed. */
@@ -31,7 +31,8 @@ async function eventually(probe: () => Promise<boolean>, timeoutMs = 15_000): Pr
  * routes keep working, nothing throws unhandled, and service resumes by itself. Each suite
  * runs a redis-server of its own and stops, kills and restarts exactly that process.
  */
-describe.skipIf(!redisAvailable)('store outage fails closed on redis', () => {
+// Its own redis-server, never the shared one: it needs the binary, not Redis on 6379.
+describe.runIf(requireRedisServers('store outage fails closed on redis'))('store outage fails closed on redis', () => {
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => void unhandled.push(reason);
   beforeEach(() => {

@@ -224,6 +224,7 @@ describe.each(STORES)('sample configuration takes effect on $name', (store) => {
     // The same session under a new ID: the device list shows it with the same handle.
     expect(await device()).toBe(handle);
     // The old ID works through the grace window (the module's default, 10 s), then it is dead.
+    expect((await stolen.clone().get('/api/me')).status).toBe(200);
     vi.setSystemTime(Date.now() + 31_000);
     expectError(await stolen.get('/api/me'), 401, 'unauthenticated');
     expect((await client.get('/api/me')).status).toBe(200);

@@ -11,6 +11,7 @@ import { SampleModule } from '../../../sample/sample.module.js';
 import { UserRepository } from '../../../sample/users/user.repository.js';
 import { BrowserClient, setCookies, type ParsedCookie } from '../../support/http-client.js';
 import { REDIS_URL } from '../../support/redis-url.js';
+import { awayFromStepEnd } from '../../support/totp-step.js';
 import { connectTestRedis, deleteKeys, uniquePrefix, type StoreUnderTest } from '../../support/stores.js';
 
 /** The public origin the in-process sample is configured with. */
@@ -123,6 +124,8 @@ export class SampleHarness {
     const started = await client.post('/api/mfa/enroll');
     expect(started.status).toBe(200);
     const secret = secretOf(started.body.otpauthUrl);
+    // On the real clock the previous step's code must reach the server before the step ends.
+    if (!this.clock) await awayFromStepEnd();
     const confirmed = await client.post('/api/mfa/enroll/confirm', {
       code: await this.code(secret, this.clock ? 0 : -1),
     });
@@ -234,6 +237,8 @@ export async function enrolMfa(client: BrowserClient): Promise<string> {
   const started = await client.post('/api/mfa/enroll');
   expect(started.status).toBe(200);
   const secret = secretOf(started.body.otpauthUrl);
+  // The previous step's code is accepted only until the current step ends: leave it time.
+  await awayFromStepEnd();
   const confirmed = await client.post('/api/mfa/enroll/confirm', { code: await codeAt(secret, -30) });
   expect(confirmed.status).toBe(200);
   return secret;
