@@ -16,6 +16,8 @@ export {
   type SessionModuleOptions,
 } from './session.options.js';
 export { PUBLIC_ROUTE, SESSION_STORE, SKIP_MFA } from './session.constants.js';
+export type { CsrfOptions } from './csrf/csrf-options.js';
+export { CsrfRefusedException } from './errors/csrf.exceptions.js';
 export { SessionService, type LoginOptions, type LoginResult, type RegenerateOptions } from './session.service.js';
 export type { CurrentSessionInfo, JsonValue, MfaState, SessionAuthState, SessionMeta, SessionUser } from './session.types.js';
 
