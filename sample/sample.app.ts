@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SampleConfigError, type SampleConfig } from './config/sample.config.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
+import { answerClientErrorsWithJson } from './http/client-error.js';
 import { noStore } from './http/no-store.middleware.js';
 import { SampleModule } from './sample.module.js';
 
@@ -62,6 +63,7 @@ export async function configureSampleApp(
   app.use('/api', noStore);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useGlobalFilters(new ApiExceptionFilter());
+  answerClientErrorsWithJson(app.getHttpServer());
   await app.init();
   return app;
 }
