@@ -4,8 +4,9 @@ export interface CsrfOptions {
   /**
    * The origins (`scheme://host[:port]`, as browsers send them in `Origin`) that state-changing
    * requests may come from. Without it, a request must come from its own origin: the scheme
-   * Express sees (`req.protocol`, so `trust proxy` applies) and the Host header. Set it behind
-   * a proxy that rewrites Host, or when another origin of yours posts to this app.
+   * and host Express sees (`req.protocol` and `req.host`, so `trust proxy` applies: a trusted
+   * proxy's X-Forwarded-Proto and X-Forwarded-Host). Set it behind a proxy that rewrites Host
+   * without saying so, or when another origin of yours posts to this app.
    * @default [the request's own origin]
    */
   allowedOrigins?: string[];

@@ -45,9 +45,12 @@ export class CsrfMiddleware implements NestMiddleware {
   }
 }
 
-/** The request's own origin as the browser would write it; undefined without a Host header. */
+/**
+ * The request's own origin as the browser would write it; undefined without a Host header.
+ * `req.protocol` and `req.host` follow `trust proxy` (X-Forwarded-Proto and -Host from a trusted hop).
+ */
 function ownOrigin(req: Request): string | undefined {
-  const host = req.get('host');
+  const host = req.host;
   return host ? `${req.protocol}://${host.toLowerCase()}` : undefined;
 }
 

@@ -108,6 +108,16 @@ describe.each(STORES)('T19 the module\'s CSRF check on $name', (store) => {
       expect(res.status).toBe(200);
       const plain = await request(app.getHttpServer()).post('/count').set('Host', 'app.internal:8080').set('Origin', 'https://app.internal:8080');
       expectCsrf(plain, 'scheme differs: http request, https Origin');
+      // Behind a trusted proxy (the fixture trusts loopback), X-Forwarded-Host names the public host.
+      const proxied = (origin: string) =>
+        request(app!.getHttpServer())
+          .post('/count')
+          .set('X-Forwarded-Proto', 'https')
+          .set('X-Forwarded-Host', 'app.example.test')
+          .set('Host', 'internal:3000')
+          .set('Origin', origin);
+      expect((await proxied(APP)).status).toBe(200);
+      expectCsrf(await proxied('https://internal:3000'), 'the internal name is not the public origin');
     });
 
     it('requireOrigin: a state change with the session cookie and no provenance header is refused; without the cookie it passes', async () => {
