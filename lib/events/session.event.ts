@@ -90,8 +90,9 @@ export type SessionExpiryReason = 'idle' | 'absolute';
 
 /**
  * A request came with a session past its deadline: the session was destroyed and the request
- * went on anonymous. A record the store had already dropped at its deadline (its TTL) leaves
- * nothing to report: this event says the user came back to an expired session.
+ * went on anonymous. The module's stores drop a record at that deadline (its TTL), so a request
+ * rarely finds one (an app clock ahead of the store's, a custom store with coarse TTLs); a
+ * session whose record is gone leaves nothing to report.
  */
 export interface SessionExpiredEvent extends SessionEventBase<'session.expired'> {
   reason: SessionExpiryReason;

@@ -81,17 +81,24 @@ describe.each(STORES)('module entry points: bad input is a 4xx naming the proble
     expect((await browser.get('/me')).status).toBe(200);
   });
 
+  /** Logs `user` in, lists its sessions, enrols it, passes MFA, revokes everything. */
+  async function fullCircle(user: string): Promise<void> {
+    const label = JSON.stringify(user).slice(0, 40);
+    const browser = await h.loggedIn(user);
+    expect((await browser.get('/api/sessions')).status, label).toBe(200);
+    await h.enrollMfa(user);
+    const pending = await h.loggedIn(user);
+    expect((await h.verifyMfa(pending, user)).status, label).toBe(200);
+    expect(await h.app.get(SessionService).revokeAllSessions(user), label).toBe(2);
+  }
+
+  it('user IDs with a NUL byte, hash-tag braces or 1,000 characters: login, list, MFA and revoke-all work', async () => {
+    for (const user of ['a\u0000b', '{u:}', 'z'.repeat(1_000)]) await fullCircle(user);
+  });
+
   // Issue #12 (the lead's fix in lib/devices/redis-session-index.ts and lib/mfa/mfa-state-keys.ts):
   // kept apart so the rest of this file does not depend on it.
-  it('user IDs with a lone surrogate, a NUL byte, hash-tag braces or 1,000 characters: login, list, MFA and revoke-all work', async () => {
-    for (const user of ['x\ud800', '\udc00y', 'a\u0000b', '{u:}', 'z'.repeat(1_000)]) {
-      const label = JSON.stringify(user).slice(0, 40);
-      const browser = await h.loggedIn(user);
-      expect((await browser.get('/api/sessions')).status, label).toBe(200);
-      await h.enrollMfa(user);
-      const pending = await h.loggedIn(user);
-      expect((await h.verifyMfa(pending, user)).status, label).toBe(200);
-      expect(await h.app.get(SessionService).revokeAllSessions(user), label).toBe(2);
-    }
+  it('user IDs with a lone surrogate: login, list, MFA and revoke-all work (issue #12)', async () => {
+    for (const user of ['x\ud800', '\udc00y']) await fullCircle(user);
   });
 });
