@@ -16,7 +16,15 @@ export {
   type SessionModuleOptions,
 } from './session.options.js';
 export { PUBLIC_ROUTE, SESSION_STORE, SKIP_MFA } from './session.constants.js';
-export { SessionService, type LoginOptions, type LoginResult, type RegenerateOptions } from './session.service.js';
+export type { CsrfOptions } from './csrf/csrf-options.js';
+export { CsrfRefusedException } from './errors/csrf.exceptions.js';
+export {
+  SessionService,
+  type LoginFailure,
+  type LoginOptions,
+  type LoginResult,
+  type RegenerateOptions,
+} from './session.service.js';
 export type { CurrentSessionInfo, JsonValue, MfaState, SessionAuthState, SessionMeta, SessionUser } from './session.types.js';
 
 export { LoginInterceptor } from './login/login.interceptor.js';
@@ -67,7 +75,13 @@ export {
 export type { MfaEvent, MfaOutcome, MfaPurpose } from './events/mfa.event.js';
 export type {
   BindingMismatchEvent,
+  LoginEvent,
+  LoginFailedEvent,
+  LoginFailureReason,
+  LogoutEvent,
   SessionEventSubject,
+  SessionExpiredEvent,
+  SessionExpiryReason,
   SessionLifecycleEvent,
   SessionRevokedEvent,
   SessionRevokeReason,

@@ -8,6 +8,7 @@ import type { MfaStateStore } from './mfa/mfa-state-store.interface.js';
 import { decodeEncryptionKey, KEY_ID_SHAPE, type MfaEncryptionKey, type ResolvedEncryptionKey } from './mfa/secret-cipher.js';
 import type { SessionIndex } from './devices/session-index.interface.js';
 import { optionValueText } from './util/option-value-text.js';
+import { resolveCsrfOptions, type CsrfOptions, type ResolvedCsrfOptions } from './csrf/csrf-options.js';
 
 export type SameSitePolicy = 'lax' | 'strict' | 'none';
 
@@ -223,6 +224,15 @@ export interface SessionModuleOptions {
    * @default the store's own index
    */
   sessionIndex?: SessionIndex | false;
+  /**
+   * CSRF defence for cookie-authenticated state changes (every method but GET, HEAD and
+   * OPTIONS): `Origin` (or, without it, `Referer`) must be an allowed origin, and a browser's
+   * `Sec-Fetch-Site: cross-site` (or `same-site` from an origin not allowed) is refused with
+   * 403 `csrf`, before the session is loaded. Requests with `Authorization: Bearer` and no
+   * session cookie are exempt. `false` turns it off (LOOSENS SECURITY: logs a warning).
+   * @default {} (on; allowed origin: the request's own)
+   */
+  csrf?: CsrfOptions | false;
 }
 
 /** MFA options after validation and defaulting. */
@@ -262,6 +272,7 @@ export interface ResolvedSessionOptions {
   sessionLimitPolicy: SessionLimitPolicy;
   /** An app-supplied index, `false` (opted out), or undefined (the module builds the store's own). */
   sessionIndex: SessionIndex | false | undefined;
+  csrf: ResolvedCsrfOptions;
 }
 
 export const SESSION_DEFAULTS = {
@@ -389,6 +400,7 @@ export function resolveSessionOptions(
     allowInsecureHttp,
     production,
     ...resolveDevices(options, warnings),
+    csrf: resolveCsrfOptions(options.csrf, warnings),
   };
 }
 

@@ -4,6 +4,8 @@ import type { Request, Response } from 'express';
 import type { SessionData } from 'express-session';
 import type { ActiveSession } from './devices/active-session.interface.js';
 import { SessionDevicesService } from './devices/session-devices.service.js';
+import { SessionEvents } from './events/session-events.js';
+import type { LoginFailureReason } from './events/session.event.js';
 import { SessionStoreUnavailableException, UnauthenticatedException } from './errors/session.exceptions.js';
 import { MAX_USER_AGENT_LENGTH } from './http/client-binding.js';
 import { expireSessionCookie } from './http/cookie-policy.js';
@@ -31,6 +33,24 @@ export interface LoginResult {
   mfa: 'none' | 'required';
 }
 
+/** What the app knows about a refused login (see {@link SessionService.recordLoginFailure}). */
+export interface LoginFailure {
+  reason: LoginFailureReason;
+  /** The account the attempt named, when the app found one. */
+  userId?: string;
+  /** The username as typed; kept to {@link MAX_EVENT_USERNAME_LENGTH} characters. Never pass the password. */
+  username?: string;
+}
+
+/** A username longer than this is cut in events: a login form is no way to fill the logs. */
+const MAX_EVENT_USERNAME_LENGTH = 256;
+const LOGIN_FAILURE_REASONS: ReadonlySet<string> = new Set<LoginFailureReason>([
+  'invalid_credentials',
+  'throttled',
+  'account_locked',
+  'account_disabled',
+]);
+
 /** Headers that make a browser drop everything the site stored (logout). */
 const CLEAR_SITE_DATA = '"cache", "cookies", "storage"';
 
@@ -57,6 +77,7 @@ export class SessionService {
   constructor(
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
     @Optional() private readonly devices?: SessionDevicesService,
+    @Optional() private readonly events?: SessionEvents,
   ) {}
 
   /** The authenticated session, or undefined when anonymous. */
@@ -104,7 +125,32 @@ export class SessionService {
       meta: newMeta(req, now),
       data: carried,
     });
-    return { session: describeSession(req)!, mfa: mfaRequired ? 'required' : 'none' };
+    const mfa = mfaRequired ? 'required' : 'none';
+    this.events?.emitFor(req, { type: 'login', mfa });
+    return { session: describeSession(req)!, mfa };
+  }
+
+  /**
+   * Reports a refused login as a `login_failed` event (the module never sees passwords, so the
+   * app says when one was wrong). Call it on a wrong password, an unknown user, a throttled or
+   * locked attempt. The event carries the reason, the user or username when given, the IP and
+   * the User-Agent; never the password.
+   */
+  recordLoginFailure(req: Request, failure: LoginFailure): void {
+    if (!failure || !LOGIN_FAILURE_REASONS.has(failure.reason)) {
+      throw new TypeError(`SessionService.recordLoginFailure: reason must be one of ${[...LOGIN_FAILURE_REASONS].join(', ')}`);
+    }
+    const { reason, userId, username } = failure;
+    this.events?.emit({
+      type: 'login_failed',
+      reason,
+      userId: typeof userId === 'string' ? userId : undefined,
+      ...(typeof username === 'string' ? { username: username.slice(0, MAX_EVENT_USERNAME_LENGTH) } : {}),
+      handle: undefined,
+      ip: req.ip,
+      userAgent: req.get('user-agent'),
+      timestamp: Date.now(),
+    });
   }
 
   /**
@@ -178,11 +224,14 @@ export class SessionService {
     const session = req.session;
     if (!session) return;
     const indexed = this.devices?.identify(req);
+    // Taken now, emitted once the record is gone: afterwards the request has no session to describe.
+    const loggedOut = session.auth ? this.events?.eventFor(req, { type: 'logout' }) : undefined;
     await settle(req, (done) => session.destroy(done));
     // Done here: without the ID, express-session's `unset: 'destroy'` does not delete the same
     // record a second time when the response ends.
     req.sessionID = undefined as unknown as string;
     await this.devices?.destroyed(indexed);
+    if (loggedOut) this.events!.emit(loggedOut);
   }
 
   /**

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SampleConfigError, type SampleConfig } from './config/sample.config.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
-import { csrfMiddleware } from './http/csrf.middleware.js';
+import { answerClientErrorsWithJson } from './http/client-error.js';
 import { noStore } from './http/no-store.middleware.js';
 import { SampleModule } from './sample.module.js';
 
@@ -34,7 +34,7 @@ export async function createSampleApp(
 /** How the sample's Nest application is created (also for a testing module's `createNestApplication`). */
 export function sampleAppOptions(options: SampleAppOptions = {}): NestApplicationOptions {
   return {
-    // Only JSON is parsed (registered below, after the CSRF check): no urlencoded forms.
+    // Only JSON is parsed (registered below): no urlencoded forms.
     bodyParser: false,
     logger: options.logger ?? ['error', 'warn'],
     // Throw bootstrap errors to the caller instead of exiting the process.
@@ -57,12 +57,13 @@ export async function configureSampleApp(
     const reason = err instanceof Error ? err.message : String(err);
     throw new SampleConfigError(`TRUST_PROXY is not a value Express accepts: ${reason}`);
   }
-  // Order matters: these run in this order, before the session is loaded.
+  // Order matters: these run in this order, before SessionModule's CSRF check (APP_ORIGIN, see
+  // session-options.ts) and the session, which `init()` mounts.
   app.useSecurityHeaders(securityHeaders(config.production));
   app.use('/api', noStore);
-  app.use(csrfMiddleware(config.appOrigin));
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useGlobalFilters(new ApiExceptionFilter());
+  answerClientErrorsWithJson(app.getHttpServer());
   await app.init();
   return app;
 }

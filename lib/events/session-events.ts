@@ -7,8 +7,9 @@ import type { SessionEventSubject, SessionLifecycleEvent } from './session.event
 import { describeError } from '../errors/describe-error.js';
 
 /**
- * Every security event the module reports: a union keyed by `type` (`mfa`,
- * `session.binding_mismatch`, `session.rotated`, `session.revoked`), so more kinds join
+ * Every security event the module reports: a union keyed by `type` (`login`, `login_failed`,
+ * `logout`, `mfa`, `session.expired`, `session.binding_mismatch`, `session.rotated`,
+ * `session.revoked`), so more kinds join
  * without breaking listeners that switch on `type`. Each has `userId`, `ip` and `timestamp`
  * (epoch ms); none holds a code, a secret, a session ID or a cookie value.
  */
@@ -46,7 +47,12 @@ export class SessionEvents {
 
   /** Emits an event about the request's session: userId, handle, ip and userAgent come from the request. */
   emitFor(req: Request, event: SessionEventInit): void {
-    this.emit({ ...event, ...subjectOf(req), timestamp: Date.now() } as SessionEvent);
+    this.emit(this.eventFor(req, event));
+  }
+
+  /** The event {@link emitFor} would emit now: taken before a session ends, emitted once it has. */
+  eventFor(req: Request, event: SessionEventInit): SessionEvent {
+    return { ...event, ...subjectOf(req), timestamp: Date.now() } as SessionEvent;
   }
 
   /** Reports an event to every listener without waiting for them. */
@@ -70,7 +76,7 @@ export class SessionEvents {
 
 function isWarning(event: SessionEvent): boolean {
   if (event.type === 'mfa') return ['failed', 'replay_refused', 'locked', 'refused_locked'].includes(event.outcome);
-  return event.type === 'session.binding_mismatch';
+  return event.type === 'session.binding_mismatch' || event.type === 'login_failed';
 }
 
 function subjectOf(req: Request): SessionEventSubject {

@@ -55,5 +55,57 @@ export interface SessionRevokedEvent extends SessionEventBase<'session.revoked'>
   reason: SessionRevokeReason;
 }
 
-/** Events about sessions themselves (lifetime, binding, devices). */
-export type SessionLifecycleEvent = BindingMismatchEvent | SessionRotatedEvent | SessionRevokedEvent;
+/** A login: the user's new session (new ID, fixation-safe). `mfa: 'required'` until the TOTP step. */
+export interface LoginEvent extends SessionEventBase<'login'> {
+  userId: string;
+  handle: string;
+  mfa: 'none' | 'required';
+}
+
+/**
+ * Why a login was refused, as the app says (the module never sees passwords):
+ * - `invalid_credentials`: wrong password or unknown user (apps should not tell them apart)
+ * - `throttled`: refused by a rate limit before the password was checked
+ * - `account_locked`, `account_disabled`: the account may not log in
+ */
+export type LoginFailureReason = 'invalid_credentials' | 'throttled' | 'account_locked' | 'account_disabled';
+
+/**
+ * A refused login, reported by the app through `SessionService.recordLoginFailure`. Never holds
+ * the password. `handle` is undefined: the refused attempt started no session.
+ */
+export interface LoginFailedEvent extends SessionEventBase<'login_failed'> {
+  reason: LoginFailureReason;
+  /** The account the attempt named, when the app knows it. */
+  userId: string | undefined;
+  /** The username as typed (at most 256 characters), when the app passes it. */
+  username?: string;
+}
+
+/** The session's user logged out (`SessionService.logout` or `destroy`): the record is gone. */
+export interface LogoutEvent extends SessionEventBase<'logout'> {
+  userId: string;
+}
+
+/** Which deadline ended a session: `idle` (no request for `idleTimeout`) or `absolute` (`absoluteTimeout` after login). */
+export type SessionExpiryReason = 'idle' | 'absolute';
+
+/**
+ * A request came with a session past its deadline: the session was destroyed and the request
+ * went on anonymous. The module's stores drop a record at that deadline (its TTL), so a request
+ * rarely finds one (an app clock ahead of the store's, a custom store with coarse TTLs); a
+ * session whose record is gone leaves nothing to report.
+ */
+export interface SessionExpiredEvent extends SessionEventBase<'session.expired'> {
+  reason: SessionExpiryReason;
+}
+
+/** Events about sessions themselves (login, logout, lifetime, binding, devices). */
+export type SessionLifecycleEvent =
+  | LoginEvent
+  | LoginFailedEvent
+  | LogoutEvent
+  | SessionExpiredEvent
+  | BindingMismatchEvent
+  | SessionRotatedEvent
+  | SessionRevokedEvent;

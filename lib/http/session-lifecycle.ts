@@ -8,7 +8,7 @@ import type { SessionMeta } from '../session.types.js';
 import { bindingMismatches, clientOf, type BindingMismatch } from './client-binding.js';
 import { isGraceRequest } from './rotation-grace.js';
 import { isRotationDue, rotateIfDue } from './rotation.js';
-import { isExpired } from './session-lifetime.js';
+import { expiryReason } from './session-lifetime.js';
 
 /**
  * The per-request checks, run once after the session is loaded and before any guard:
@@ -34,7 +34,12 @@ export class SessionLifecycle {
 
     // The store TTL equals the deadline, so a dead record is normally gone already; this check
     // is what enforces the timeouts whatever the store does (coarse TTLs, a replica, a clock).
-    if (isExpired(req.session, this.options, now)) return this.sessions.terminate(req);
+    const expired = expiryReason(req.session, this.options, now);
+    if (expired) {
+      // An anonymous session's end is no security event.
+      if (req.session.auth) this.events.emitFor(req, { type: 'session.expired', reason: expired });
+      return this.sessions.terminate(req);
+    }
 
     const mismatches = bindingMismatches(meta, clientOf(req), this.options);
     if (mismatches.some((m) => m.policy === 'strict')) {

@@ -1,6 +1,6 @@
 import type { SessionData } from 'express-session';
 import { describe, expect, it } from 'vitest';
-import { isExpired, sessionDeadline } from './session-lifetime.js';
+import { expiryReason, isExpired, sessionDeadline } from './session-lifetime.js';
 
 const timeouts = { idleTimeout: 30 * 60_000, absoluteTimeout: 12 * 60 * 60_000 };
 const NOW = 1_700_000_000_000;
@@ -53,5 +53,18 @@ describe('isExpired', () => {
   it('is true past the absolute deadline even with activity a moment ago', () => {
     const sess = authenticated(NOW - timeouts.absoluteTimeout, NOW - 1);
     expect(isExpired(sess, timeouts, NOW)).toBe(true);
+  });
+});
+
+describe('expiryReason', () => {
+  it('is undefined while the session lives, idle once the idle deadline passes', () => {
+    const sess = authenticated(NOW, NOW);
+    expect(expiryReason(sess, timeouts, NOW + timeouts.idleTimeout - 1)).toBeUndefined();
+    expect(expiryReason(sess, timeouts, NOW + timeouts.idleTimeout)).toBe('idle');
+  });
+
+  it('is absolute past the absolute deadline, even when the session is idle too', () => {
+    expect(expiryReason(authenticated(NOW - timeouts.absoluteTimeout, NOW - 1), timeouts, NOW)).toBe('absolute');
+    expect(expiryReason(authenticated(NOW - timeouts.absoluteTimeout, NOW - timeouts.idleTimeout), timeouts, NOW)).toBe('absolute');
   });
 });

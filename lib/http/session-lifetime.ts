@@ -18,3 +18,10 @@ export function isExpired(sess: Partial<SessionData>, timeouts: Timeouts, now = 
   return sessionDeadline(sess, timeouts, now) <= now;
 }
 
+/** Which deadline a session has passed (`absolute` when both), or undefined while it lives. */
+export function expiryReason(sess: Partial<SessionData>, timeouts: Timeouts, now = Date.now()): 'idle' | 'absolute' | undefined {
+  if (!isExpired(sess, timeouts, now)) return undefined;
+  const startedAt = sess.auth?.authenticatedAt ?? sess.meta?.createdAt ?? now;
+  return startedAt + timeouts.absoluteTimeout <= now ? 'absolute' : 'idle';
+}
+

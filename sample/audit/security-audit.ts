@@ -30,6 +30,20 @@ export function describeEvent(event: SessionEvent): string {
     case 'session.revoked':
       parts.push(`session revoked (${event.reason})`, `user ${JSON.stringify(event.userId)}`, `device ${event.handle}`);
       break;
+    case 'login':
+      parts.push(`login (mfa ${event.mfa})`, `user ${JSON.stringify(event.userId)}`, `device ${event.handle}`);
+      break;
+    case 'login_failed':
+      parts.push(`login failed (${event.reason})`);
+      if (event.username !== undefined) parts.push(`username ${JSON.stringify(event.username)}`);
+      if (event.userId !== undefined) parts.push(`user ${JSON.stringify(event.userId)}`);
+      break;
+    case 'logout':
+      parts.push('logout', `user ${JSON.stringify(event.userId)}`, `device ${event.handle}`);
+      break;
+    case 'session.expired':
+      parts.push(`session expired (${event.reason})`, `user ${JSON.stringify(event.userId)}`, `device ${event.handle}`);
+      break;
   }
   if (event.ip !== undefined) parts.push(`ip ${JSON.stringify(event.ip)}`);
   return parts.join(', ');
@@ -38,7 +52,9 @@ export function describeEvent(event: SessionEvent): string {
 /** The sample's `onEvent`: a real app would also notify the user (new device, MFA disabled, ...). */
 export function logSecurityEvent(event: SessionEvent): void {
   const suspicious =
-    (event.type === 'mfa' && WARNINGS.has(event.outcome)) || event.type === 'session.binding_mismatch';
+    (event.type === 'mfa' && WARNINGS.has(event.outcome)) ||
+    event.type === 'session.binding_mismatch' ||
+    event.type === 'login_failed';
   if (suspicious) logger.warn(describeEvent(event));
   else logger.log(describeEvent(event));
 }

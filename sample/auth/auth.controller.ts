@@ -10,7 +10,7 @@ import {
 } from '../../lib/index.js';
 import { codeField, JsonBody, stringField, type JsonObject } from '../http/json-body.js';
 import { UserRepository, type PublicUser } from '../users/user.repository.js';
-import { LoginThrottle } from './login-throttle.js';
+import { LoginThrottle, LoginThrottledException } from './login-throttle.js';
 
 /** Longer inputs are refused before scrypt sees them: hashing megabytes is a cheap DoS. */
 const MAX_USERNAME_LENGTH = 128;
@@ -37,11 +37,25 @@ export class AuthController {
   async login(@Req() req: Request, @JsonBody() body: JsonObject): Promise<PublicUser | null> {
     const username = stringField(body, 'username', MAX_USERNAME_LENGTH);
     const password = stringField(body, 'password', MAX_PASSWORD_LENGTH);
-    const attempt = await this.throttle.begin(username, req.ip);
+    const attempt = await this.beginAttempt(req, username);
     const user = await this.users.verifyCredentials(username, password);
-    if (user) await attempt.succeeded();
-    else await attempt.failed();
+    if (user) {
+      await attempt.succeeded();
+    } else {
+      await attempt.failed();
+      this.sessions.recordLoginFailure(req, { username, reason: 'invalid_credentials' });
+    }
     return user;
+  }
+
+  /** The throttle's verdict; a refusal is a `login_failed` event too (someone may be guessing). */
+  private async beginAttempt(req: Request, username: string) {
+    try {
+      return await this.throttle.begin(username, req.ip);
+    } catch (err) {
+      if (err instanceof LoginThrottledException) this.sessions.recordLoginFailure(req, { username, reason: 'throttled' });
+      throw err;
+    }
   }
 
   /** The second step for users enrolled in MFA; the session ID changes again on success. */

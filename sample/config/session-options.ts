@@ -39,6 +39,8 @@ export function sessionOptionsFor(
       endOtherSessionsOnChange: config.mfaEndOtherSessions,
     },
     onEvent,
+    // State changes must come from the public origin, whatever Host a proxy passes on.
+    csrf: { allowedOrigins: [config.appOrigin] },
     production: config.production,
     // So `npm run sample` works over http://localhost: the cookie is then `sid` without Secure
     // (the module logs a warning). Production keeps the strict Secure `__Host-sid` cookie.

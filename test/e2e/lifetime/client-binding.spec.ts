@@ -41,7 +41,8 @@ describe.each(STORE_NAMES)('client binding (CS-20) on $name', ({ name }) => {
     const app = await createLifetimeApp({
       store: harness.store,
       ...(binding ? { binding } : {}),
-      onEvent: (event) => void events.push(event),
+      // Binding events only: login and logout events are t22-auth-events' subject.
+      onEvent: (event) => void (event.type === 'login' || event.type === 'logout' || events.push(event)),
     });
     apps.push(app);
     return app;

@@ -81,12 +81,12 @@ describe.each(STORES)('MFA events on $name', (under) => {
     });
     const { secret } = await running.seed('ev-sub');
     expect((await (await running.passwordOnly('ev-sub')).post('/mfa/verify', { code: await running.code(secret) })).status).toBe(200);
-    expect(received.map((e) => (e.type === 'mfa' ? e.outcome : e.type))).toEqual(['enrolled', 'verified']);
+    expect(received.map((e) => (e.type === 'mfa' ? e.outcome : e.type))).toEqual(['enrolled', 'login', 'verified']);
     unsubscribe();
     failing();
     rejecting();
     running.clock.advance(30_000);
     expect((await (await running.passwordOnly('ev-sub')).post('/mfa/verify', { code: await running.code(secret) })).status).toBe(200);
-    expect(received).toHaveLength(2);
+    expect(received).toHaveLength(3);
   });
 });
