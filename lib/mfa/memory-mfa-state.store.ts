@@ -11,7 +11,9 @@ import { MfaStateKeys } from './mfa-state-keys.js';
 
 export interface MemoryMfaStateOptions {
   /**
-   * At most this many entries are kept; expired ones go first, then the oldest written.
+   * At most this many entries are kept. Expired ones make room; a live one is never dropped
+   * (that would forget a lock, a failure count or a consumed code): when every entry is live, a
+   * write that needs a new one fails, and the MFA step answers 503 until room frees up.
    * @default 100_000
    */
   maxEntries?: number;
@@ -141,19 +143,18 @@ export class MemoryMfaStateStore implements MfaStateStore {
   }
 
   private write(key: string, value: Entry['value'], ttlMs: number): void {
-    // Delete first so Map order stays "oldest written first" for eviction.
-    this.entries.delete(key);
+    if (!this.entries.has(key) && this.entries.size >= this.maxEntries) this.makeRoom();
     this.entries.set(key, { value, expiresAt: this.clock() + ttlMs });
-    if (this.entries.size > this.maxEntries) this.makeRoom();
   }
 
+  /** Drops expired entries; fails closed when every entry is still live. */
   private makeRoom(): void {
     const now = this.clock();
     for (const [key, entry] of this.entries) {
       if (entry.expiresAt <= now) this.entries.delete(key);
     }
-    while (this.entries.size > this.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value as string);
+    if (this.entries.size >= this.maxEntries) {
+      throw new Error(`MemoryMfaStateStore: all ${this.maxEntries} entries are live; refusing to forget MFA state to make room`);
     }
   }
 }

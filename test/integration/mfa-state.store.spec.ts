@@ -220,8 +220,36 @@ describe('MemoryMfaStateStore', () => {
     expect(await store.consumeTimeStep('u', 'f', 1, 1_000)).toBe(true);
     now = 1_000;
     expect(await store.consumeTimeStep('u', 'f', 1, 1_000)).toBe(true);
-    for (let i = 0; i < 20; i++) await store.consumeTimeStep(`user-${i}`, 'f', 1, 60_000);
-    expect(store.size).toBeLessThanOrEqual(5);
+    // 'u' holds one live entry; four more users fit, the other sixteen are refused, none evicted.
+    const written = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.consumeTimeStep(`user-${i}`, 'f', 1, 60_000)));
+    expect(written.filter((w) => w.status === 'rejected')).toHaveLength(16);
+    expect(store.size).toBe(5);
+    expect(await store.consumeTimeStep('u', 'f', 1, 1_000)).toBe(false);
     expect(() => new MemoryMfaStateStore({ maxEntries: 0 })).toThrow(/maxEntries must be a positive integer/);
+  });
+});
+
+describe('MemoryMfaStateStore under a flood of other users', () => {
+  const POLICY_FLOOD: AttemptPolicy = { maxAttempts: 3, lockoutDuration: 30_000, maxLockoutDuration: 100_000 };
+
+  it("never forgets a victim's failure count or lock to make room: when full of live state, new writes fail (503) instead", async () => {
+    let now = T0;
+    const store = new MemoryMfaStateStore({ maxEntries: 1_000 }, () => now);
+    for (let i = 0; i < 2; i++) await store.beginAttempt('victim', POLICY_FLOOD, now);
+    let refused = 0;
+    for (let i = 0; i < 2_000; i++) {
+      try {
+        await store.beginAttempt(`flood-${i}`, POLICY_FLOOD, now);
+      } catch {
+        refused++;
+      }
+    }
+    expect(store.size).toBe(1_000);
+    expect(refused).toBe(1_001);
+    // The victim's count survived: the third failure locks.
+    expect(await store.beginAttempt('victim', POLICY_FLOOD, now)).toEqual({ allowed: true, lockedUntil: now + 30_000 });
+    // Once the flood's entries expire there is room again.
+    now += ATTEMPT_MEMORY_MS + 1;
+    expect(await store.beginAttempt('newcomer', POLICY_FLOOD, now)).toEqual({ allowed: true });
   });
 });
