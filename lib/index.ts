@@ -44,6 +44,7 @@ export {
   type AttemptDecision,
   type AttemptPolicy,
   type MfaStateStore,
+  type TotpAttempt,
   type TotpAttemptResult,
 } from './mfa/mfa-state-store.interface.js';
 export { MemoryMfaStateStore, type MemoryMfaStateOptions } from './mfa/memory-mfa-state.store.js';

@@ -5,6 +5,7 @@ import {
   type AttemptDecision,
   type AttemptPolicy,
   type MfaStateStore,
+  type TotpAttempt,
   type TotpAttemptResult,
 } from './mfa-state-store.interface.js';
 import { MfaStateKeys } from './mfa-state-keys.js';
@@ -58,14 +59,7 @@ export class MemoryMfaStateStore implements MfaStateStore {
     return lockedUntil === undefined ? { allowed: true } : { allowed: true, lockedUntil };
   }
 
-  async attemptTotp(
-    userId: string,
-    factorId: string,
-    matchedStep: number | undefined,
-    policy: AttemptPolicy,
-    now: number,
-    stepTtlMs: number,
-  ): Promise<TotpAttemptResult> {
+  async attemptTotp({ userId, factorId, matchedStep, policy, now, stepTtlMs }: TotpAttempt): Promise<TotpAttemptResult> {
     const state = this.attempts(userId);
     if (state.lockedUntil > now) return { outcome: 'locked', lockedUntil: state.lockedUntil };
     let outcome: 'failed' | 'replayed' = 'failed';

@@ -16,6 +16,20 @@ export interface AttemptPolicy {
  */
 export type AttemptDecision = { allowed: true; lockedUntil?: number } | { allowed: false; lockedUntil: number };
 
+/** One TOTP code, checked by the caller against the user's secret, to be settled by the state store. */
+export interface TotpAttempt {
+  userId: string;
+  /** Names the secret (a hash of it): each factor has its own consumed-step track. */
+  factorId: string;
+  /** The time step the code matched, or undefined when it matched none. */
+  matchedStep: number | undefined;
+  policy: AttemptPolicy;
+  /** Epoch ms (the module's clock). */
+  now: number;
+  /** How long the consumed step must be remembered. */
+  stepTtlMs: number;
+}
+
 /**
  * What one TOTP code attempt came to. `failed` and `replayed` were counted; `lockedUntil` is set
  * when that count started a lock. `locked`: refused unseen while the account is locked.
@@ -50,17 +64,8 @@ export interface MfaStateStore {
    * gone), and anything else (no match, or a step at or before the last: a replay) counts as a
    * failed attempt exactly as {@link beginAttempt} counts it. Since the count and the check are
    * one step, parallel guesses cannot overtake the budget.
-   * @param matchedStep the time step the code matched, or undefined when it matched none
-   * @param stepTtlMs how long the consumed step must be remembered
    */
-  attemptTotp(
-    userId: string,
-    factorId: string,
-    matchedStep: number | undefined,
-    policy: AttemptPolicy,
-    now: number,
-    stepTtlMs: number,
-  ): Promise<TotpAttemptResult>;
+  attemptTotp(attempt: TotpAttempt): Promise<TotpAttemptResult>;
   /** A successful verification: the count, the lock and the lock level are gone. */
   clearAttempts(userId: string): Promise<void>;
   /**

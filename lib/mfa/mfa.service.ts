@@ -314,14 +314,14 @@ export class MfaService {
     const match = secret === undefined ? null : await this.engine().verify(secret, code);
     const now = this.clock();
     const result = await this.storeCall(
-      this.stateStore().attemptTotp(
+      this.stateStore().attemptTotp({
         userId,
-        secret === undefined ? NO_FACTOR : factorId(secret),
-        match?.timeStep,
-        { maxAttempts, lockoutDuration, maxLockoutDuration },
+        factorId: secret === undefined ? NO_FACTOR : factorId(secret),
+        matchedStep: match?.timeStep,
+        policy: { maxAttempts, lockoutDuration, maxLockoutDuration },
         now,
-        this.stepMemoryMs(),
-      ),
+        stepTtlMs: this.stepMemoryMs(),
+      }),
     );
     if (result.outcome === 'locked') this.refuseLocked(req, userId, purpose, 'totp', result.lockedUntil, now);
     if (result.outcome !== 'accepted') {

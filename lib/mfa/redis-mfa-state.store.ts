@@ -4,6 +4,7 @@ import {
   type AttemptDecision,
   type AttemptPolicy,
   type MfaStateStore,
+  type TotpAttempt,
   type TotpAttemptResult,
 } from './mfa-state-store.interface.js';
 import { MfaStateKeys } from './mfa-state-keys.js';
@@ -116,14 +117,7 @@ export class RedisMfaStateStore implements MfaStateStore {
     return lockedUntil > 0 ? { allowed: true, lockedUntil } : { allowed: true };
   }
 
-  async attemptTotp(
-    userId: string,
-    factorId: string,
-    matchedStep: number | undefined,
-    policy: AttemptPolicy,
-    now: number,
-    stepTtlMs: number,
-  ): Promise<TotpAttemptResult> {
+  async attemptTotp({ userId, factorId, matchedStep, policy, now, stepTtlMs }: TotpAttempt): Promise<TotpAttemptResult> {
     const reply = (await this.client.eval(ATTEMPT_TOTP, {
       keys: [this.key(MfaStateKeys.attempts(userId)), this.key(MfaStateKeys.timeStep(userId, factorId))],
       arguments: [

@@ -116,27 +116,27 @@ describe.each(BACKENDS)('MfaStateStore contract on $name', (backend) => {
 
     it('a matched step is accepted once and clears the count; the same or an older step is a counted replay', async () => {
       const { store } = ctx;
-      expect(await store.attemptTotp('t-ok', 'f', undefined, POLICY, T0, TTL)).toEqual({ outcome: 'failed' });
-      expect(await store.attemptTotp('t-ok', 'f', 100, POLICY, T0, TTL)).toEqual({ outcome: 'accepted' });
+      expect(await store.attemptTotp({ userId: 't-ok', factorId: 'f', matchedStep: undefined, policy: POLICY, now: T0, stepTtlMs: TTL })).toEqual({ outcome: 'failed' });
+      expect(await store.attemptTotp({ userId: 't-ok', factorId: 'f', matchedStep: 100, policy: POLICY, now: T0, stepTtlMs: TTL })).toEqual({ outcome: 'accepted' });
       // The failure before the success is gone: two more failures do not lock ...
-      expect(await store.attemptTotp('t-ok', 'f', 100, POLICY, T0, TTL)).toEqual({ outcome: 'replayed' });
-      expect(await store.attemptTotp('t-ok', 'f', 99, POLICY, T0, TTL)).toEqual({ outcome: 'replayed' });
+      expect(await store.attemptTotp({ userId: 't-ok', factorId: 'f', matchedStep: 100, policy: POLICY, now: T0, stepTtlMs: TTL })).toEqual({ outcome: 'replayed' });
+      expect(await store.attemptTotp({ userId: 't-ok', factorId: 'f', matchedStep: 99, policy: POLICY, now: T0, stepTtlMs: TTL })).toEqual({ outcome: 'replayed' });
       // ... the third does.
-      expect(await store.attemptTotp('t-ok', 'f', undefined, POLICY, T0, TTL)).toEqual({ outcome: 'failed', lockedUntil: T0 + 30_000 });
+      expect(await store.attemptTotp({ userId: 't-ok', factorId: 'f', matchedStep: undefined, policy: POLICY, now: T0, stepTtlMs: TTL })).toEqual({ outcome: 'failed', lockedUntil: T0 + 30_000 });
       // Another factor of the same user has its own step track.
-      expect(await store.attemptTotp('t-ok', 'g', 100, POLICY, T0 + 30_000, TTL)).toEqual({ outcome: 'accepted' });
+      expect(await store.attemptTotp({ userId: 't-ok', factorId: 'g', matchedStep: 100, policy: POLICY, now: T0 + 30_000, stepTtlMs: TTL })).toEqual({ outcome: 'accepted' });
     });
 
     it('while locked even a right code is refused unseen, and its step stays unconsumed', async () => {
       const { store } = ctx;
-      for (let i = 0; i < 3; i++) await store.attemptTotp('t-lock', 'f', undefined, POLICY, T0, TTL);
-      expect(await store.attemptTotp('t-lock', 'f', 7, POLICY, T0 + 1, TTL)).toEqual({ outcome: 'locked', lockedUntil: T0 + 30_000 });
-      expect(await store.attemptTotp('t-lock', 'f', 7, POLICY, T0 + 30_000, TTL)).toEqual({ outcome: 'accepted' });
+      for (let i = 0; i < 3; i++) await store.attemptTotp({ userId: 't-lock', factorId: 'f', matchedStep: undefined, policy: POLICY, now: T0, stepTtlMs: TTL });
+      expect(await store.attemptTotp({ userId: 't-lock', factorId: 'f', matchedStep: 7, policy: POLICY, now: T0 + 1, stepTtlMs: TTL })).toEqual({ outcome: 'locked', lockedUntil: T0 + 30_000 });
+      expect(await store.attemptTotp({ userId: 't-lock', factorId: 'f', matchedStep: 7, policy: POLICY, now: T0 + 30_000, stepTtlMs: TTL })).toEqual({ outcome: 'accepted' });
     });
 
     it('20 parallel wrong codes: exactly maxAttempts are counted, the rest refused as locked', async () => {
       const { store } = ctx;
-      const results = await Promise.all(Array.from({ length: 20 }, () => store.attemptTotp('t-par', 'f', undefined, POLICY, T0, TTL)));
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.attemptTotp({ userId: 't-par', factorId: 'f', matchedStep: undefined, policy: POLICY, now: T0, stepTtlMs: TTL })));
       expect(results.filter((r) => r.outcome === 'failed')).toHaveLength(3);
       expect(results.filter((r) => r.outcome === 'locked')).toHaveLength(17);
     });
@@ -144,7 +144,7 @@ describe.each(BACKENDS)('MfaStateStore contract on $name', (backend) => {
     it('20 parallel uses of one right code: exactly one accepted', async () => {
       const { store } = ctx;
       const policy = { ...POLICY, maxAttempts: 100 };
-      const results = await Promise.all(Array.from({ length: 20 }, () => store.attemptTotp('t-once', 'f', 5, policy, T0, TTL)));
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.attemptTotp({ userId: 't-once', factorId: 'f', matchedStep: 5, policy: policy, now: T0, stepTtlMs: TTL })));
       expect(results.filter((r) => r.outcome === 'accepted')).toHaveLength(1);
       expect(results.filter((r) => r.outcome === 'replayed')).toHaveLength(19);
     });

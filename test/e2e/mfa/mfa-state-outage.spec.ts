@@ -4,6 +4,7 @@ import {
   type AttemptDecision,
   type AttemptPolicy,
   type MfaStateStore,
+  type TotpAttempt,
   type TotpAttemptResult,
 } from '../../../lib/index.js';
 import { startMfaApp, type RunningMfaApp } from '../../apps/mfa/mfa.harness.js';
@@ -21,15 +22,8 @@ class HangingMfaStateStore implements MfaStateStore {
   beginAttempt(userId: string, policy: AttemptPolicy, now: number): Promise<AttemptDecision> {
     return this.answer(() => this.inner.beginAttempt(userId, policy, now));
   }
-  attemptTotp(
-    userId: string,
-    factorId: string,
-    matchedStep: number | undefined,
-    policy: AttemptPolicy,
-    now: number,
-    stepTtlMs: number,
-  ): Promise<TotpAttemptResult> {
-    return this.answer(() => this.inner.attemptTotp(userId, factorId, matchedStep, policy, now, stepTtlMs));
+  attemptTotp(attempt: TotpAttempt): Promise<TotpAttemptResult> {
+    return this.answer(() => this.inner.attemptTotp(attempt));
   }
   clearAttempts(userId: string): Promise<void> {
     return this.answer(() => this.inner.clearAttempts(userId));
