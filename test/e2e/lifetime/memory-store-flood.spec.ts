@@ -5,10 +5,12 @@ import { MemorySessionStore } from '../../../lib/store/memory-session.store.js';
 import { startApp, type RunningApp } from '../../apps/kit/running-app.js';
 import { createSessionDataApp, SESSION_DATA_SECRET } from '../../apps/session-data/session-data.app.js';
 import type { BrowserClient } from '../../support/http-client.js';
+import { sendInProcess, type RequestHandler } from '../../support/in-process-request.js';
 import { STORES } from '../../support/stores.js';
 
 const MAX_SESSIONS = 50;
 const USERS = 20;
+const FLOOD = Number(process.env.FLOOD ?? 100_000);
 
 describe('the embedded store under a flood of anonymous requests (through the module)', () => {
   let running: RunningApp;
@@ -48,6 +50,32 @@ describe('the embedded store under a flood of anonymous requests (through the mo
     expect(store.size).toBe(USERS);
     await expectEveryUserLoggedIn();
   });
+
+  it('stores nothing for 100,000 anonymous requests with fresh cookies (in process, no TCP), and every user stays logged in', async () => {
+    const handler = running.app.getHttpAdapter().getInstance() as RequestHandler;
+    const heapBefore = process.memoryUsage().heapUsed;
+    const IN_FLIGHT = 50;
+    let sent = 0;
+    const worker = async () => {
+      while (sent < FLOOD) {
+        const i = sent++;
+        const fresh = `s:${randomBytes(24).toString('base64url')}.${randomBytes(32).toString('base64').replace(/=+$/, '')}`;
+        const answer = await sendInProcess(handler, 'GET', '/data', {
+          host: 'localhost',
+          'x-forwarded-proto': 'https',
+          ...(i % 3 === 0 ? {} : { cookie: `__Host-sid=${encodeURIComponent(fresh)}` }),
+        });
+        if (answer.status >= 300 || answer.setCookie.length > 0) throw new Error(`request ${i}: ${answer.status} ${answer.setCookie.join()}`);
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+    expect(sent).toBeGreaterThanOrEqual(FLOOD);
+    expect(store.size).toBe(USERS);
+    // Bounded: nothing per request is kept (a generous bound, far below what 100,000 stored sessions would take).
+    global.gc?.();
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
+    await expectEveryUserLoggedIn();
+  }, 120_000);
 
   it('keeps every logged-in session when 500 anonymous sessions store data, within maxSessions', async () => {
     for (let i = 0; i < 500; i++) {
