@@ -433,10 +433,19 @@ export class MfaService {
     await this.sessions.save(req);
   }
 
-  /** After an MFA change: every other session of the user ends (`mfa.endOtherSessionsOnChange`). */
+  /**
+   * After an MFA change: every other session of the user ends (`mfa.endOtherSessionsOnChange`).
+   * The change is made by then, so a store failure here must not turn its answer (the new
+   * recovery codes, say) into a 503: it is logged loudly, and the user can still sign the other
+   * devices out from the device list.
+   */
   private async endOtherSessions(req: Request): Promise<void> {
     if (!this.settings().endOtherSessionsOnChange) return;
-    await this.sessions.revokeOtherSessions(req, 'mfa_changed');
+    try {
+      await this.sessions.revokeOtherSessions(req, 'mfa_changed');
+    } catch (err) {
+      this.logger.error(`an MFA change could not end the user's other sessions: ${describeError(err)}`);
+    }
   }
 
   /**
