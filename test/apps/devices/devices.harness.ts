@@ -1,8 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import type { RedisClientType } from 'redis';
 import type { Response } from 'supertest';
-import { MfaService, Totp, type SessionIndex, type SessionModuleOptions } from '../../../lib/index.js';
-import { SESSION_INDEX } from '../../../lib/devices/devices.internal-constants.js';
+import { MfaService, type SessionIndex, type SessionModuleOptions } from '../../../lib/index.js';
+import { Totp } from '../../../lib/mfa/totp.js';
+import { SESSION_INDEX } from '../../../lib/session.internal-constants.js';
 import type { OwnedIndex } from '../../../lib/devices/session-index.factory.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { connectTestRedis, deleteKeys, uniquePrefix, type StoreUnderTest } from '../../support/stores.js';
