@@ -124,19 +124,7 @@ export class DevicesBrowser extends BrowserClient {
     app: INestApplication,
     readonly userAgent: string,
   ) {
-    super(app);
-  }
-
-  override get(path: string, headers: Record<string, string> = {}): Promise<Response> {
-    return super.get(path, { 'User-Agent': this.userAgent, ...headers });
-  }
-
-  override post(path: string, body?: object, headers: Record<string, string> = {}): Promise<Response> {
-    return super.post(path, body, { 'User-Agent': this.userAgent, ...headers });
-  }
-
-  override delete(path: string, headers: Record<string, string> = {}): Promise<Response> {
-    return super.delete(path, { 'User-Agent': this.userAgent, ...headers });
+    super(app, { headers: { 'User-Agent': userAgent } });
   }
 
   /** A copy of the cookies from the same browser (same User-Agent): a stolen cookie, a second tab. */
@@ -146,8 +134,6 @@ export class DevicesBrowser extends BrowserClient {
 
   /** The same cookies, sent to another app instance. */
   on(app: INestApplication): DevicesBrowser {
-    const copy = new DevicesBrowser(app, this.userAgent);
-    for (const [name, value] of this.jar) copy.jar.set(name, value);
-    return copy;
+    return this.copyCookiesTo(new DevicesBrowser(app, this.userAgent));
   }
 }
