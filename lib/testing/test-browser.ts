@@ -37,22 +37,27 @@ export class TestBrowser {
     protected readonly options: TestBrowserOptions = {},
   ) {}
 
+  /** Sends a GET with the jar's cookies; the response's Set-Cookie updates the jar. */
   get(path: string, headers: Record<string, string> = {}): Promise<Response> {
     return this.send(this.request().get(path), headers);
   }
 
+  /** Sends a POST, with `body` as JSON when given. */
   post(path: string, body?: object, headers: Record<string, string> = {}): Promise<Response> {
     return this.send(withBody(this.request().post(path), body), headers);
   }
 
+  /** Sends a PUT, with `body` as JSON when given. */
   put(path: string, body?: object, headers: Record<string, string> = {}): Promise<Response> {
     return this.send(withBody(this.request().put(path), body), headers);
   }
 
+  /** Sends a PATCH, with `body` as JSON when given. */
   patch(path: string, body?: object, headers: Record<string, string> = {}): Promise<Response> {
     return this.send(withBody(this.request().patch(path), body), headers);
   }
 
+  /** Sends a DELETE. */
   delete(path: string, headers: Record<string, string> = {}): Promise<Response> {
     return this.send(this.request().delete(path), headers);
   }
