@@ -1,21 +1,33 @@
+/**
+ * The main entry, `nest-secure-session`: what an app uses, and the contracts a store author
+ * implements. Redis building blocks are in `nest-secure-session/redis`, test helpers in
+ * `nest-secure-session/testing`.
+ */
 export { SessionModule } from './session.module.js';
 export {
   SESSION_MODULE_OPTIONS,
   type SessionOptionsFactory,
 } from './session.module-definition.js';
+export type { SessionModuleAsyncOptions } from './session-module-async-options.js';
 export {
-  SESSION_DEFAULTS,
   SessionOptionsError,
   type BindingPolicy,
   type ClientBindingOptions,
   type MfaOptions,
-  type ResolvedMfaOptions,
   type SameSitePolicy,
   type SessionCookieOptions,
   type SessionLimitPolicy,
   type SessionModuleOptions,
 } from './session.options.js';
-export { PUBLIC_ROUTE, SESSION_STORE, SKIP_MFA } from './session.constants.js';
+export {
+  MFA_CLOCK,
+  MFA_STATE_STORE,
+  PUBLIC_ROUTE,
+  REQUIRE_MFA,
+  SESSION_STORE,
+  SKIP_MFA,
+  type MfaClock,
+} from './session.constants.js';
 export type { CsrfOptions } from './csrf/csrf-options.js';
 export { CsrfRefusedException } from './errors/csrf.exceptions.js';
 export {
@@ -23,7 +35,6 @@ export {
   type LoginFailure,
   type LoginOptions,
   type LoginResult,
-  type RegenerateOptions,
 } from './session.service.js';
 export type { CurrentSessionInfo, JsonValue, MfaState, SessionAuthState, SessionMeta, SessionUser } from './session.types.js';
 
@@ -38,41 +49,31 @@ export { RequireMfa, type RequireMfaOptions } from './decorators/require-mfa.dec
 
 export { MfaService, type EnrollmentStart, type RecoveryCodeSet } from './mfa/mfa.service.js';
 export type { MfaEnrollment, MfaSecretStore } from './mfa/mfa-secret-store.interface.js';
-export { MFA_CLOCK, MFA_STATE_STORE, REQUIRE_MFA, type MfaClock } from './mfa/mfa.constants.js';
-export {
-  ATTEMPT_MEMORY_MS,
-  type AttemptDecision,
-  type AttemptPolicy,
-  type MfaStateStore,
-  type TotpAttempt,
-  type TotpAttemptResult,
+export type { MfaEncryptionKey } from './mfa/secret-cipher.js';
+export type {
+  AttemptDecision,
+  AttemptPolicy,
+  MfaStateStore,
+  TotpAttempt,
+  TotpAttemptResult,
 } from './mfa/mfa-state-store.interface.js';
 export { MemoryMfaStateStore, type MemoryMfaStateOptions } from './mfa/memory-mfa-state.store.js';
-export { RedisMfaStateStore } from './mfa/redis-mfa-state.store.js';
-export { MfaStateKeys } from './mfa/mfa-state-keys.js';
 export { keySegment } from './util/key-segment.js';
-export { RECOVERY_CODE_COUNT, RecoveryCodes } from './mfa/recovery-codes.js';
-export { SecretCipher, SecretDecryptionError, type MfaEncryptionKey } from './mfa/secret-cipher.js';
-export { Totp, TOTP_SECRET_BYTES, type TotpMatch, type TotpPolicy } from './mfa/totp.js';
 
 export type { SessionStore, StoredSession, WriteMode } from './store/session-store.interface.js';
 export { MemorySessionStore, type MemoryStoreOptions } from './store/memory-session.store.js';
-export { RedisSessionStore, type RedisStoreOptions } from './store/redis-session.store.js';
 export { SessionStoreTimeoutError } from './store/store-timeout.js';
-export {
-  type RedisClusterStoreOptions,
-  type RedisSentinelStoreOptions,
-  type RedisStoreClient,
-  type RedisTopology,
+// The options of `store: { redis }` (the module builds that store); the classes are in `nest-secure-session/redis`.
+export type { RedisStoreOptions } from './store/redis-session.store.js';
+export type {
+  RedisClusterStoreOptions,
+  RedisSentinelStoreOptions,
+  RedisStoreClient,
+  RedisTopology,
 } from './store/redis-connection.js';
-export { CLIENT_SIDE_CACHE_DEFAULTS, type RedisClientSideCacheOptions } from './store/redis-client-side-cache.js';
+export type { RedisClientSideCacheOptions } from './store/redis-client-side-cache.js';
 
-export {
-  SessionEvents,
-  type SessionEvent,
-  type SessionEventInit,
-  type SessionEventListener,
-} from './events/session-events.js';
+export { SessionEvents, type SessionEvent, type SessionEventListener } from './events/session-events.js';
 export type { MfaEvent, MfaOutcome, MfaPurpose } from './events/mfa.event.js';
 export type {
   BindingMismatchEvent,
@@ -91,7 +92,6 @@ export type {
 export type { ActiveSession } from './devices/active-session.interface.js';
 export type { SessionIndex, SessionIndexEntry, SessionIndexTarget } from './devices/session-index.interface.js';
 export { MemorySessionIndex } from './devices/memory-session-index.js';
-export { RedisSessionIndex } from './devices/redis-session-index.js';
 export { summarizeUserAgent, type UserAgentSummary } from './devices/user-agent.js';
 
 export {

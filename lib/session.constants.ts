@@ -1,3 +1,8 @@
+/**
+ * The package's public injection tokens and metadata keys: the only home of tokens an app may
+ * use. Tokens the module keeps to itself live in `session.internal-constants.ts`.
+ */
+
 /** Injection token of the {@link SessionStore} the module uses (see `@InjectSessionStore()`). */
 export const SESSION_STORE = 'SESSION:STORE';
 
@@ -6,3 +11,21 @@ export const PUBLIC_ROUTE = 'SESSION:PUBLIC';
 
 /** Metadata key set by `@SkipMfa()`: a password-authenticated session may reach the route before MFA. */
 export const SKIP_MFA = 'SESSION:SKIP_MFA';
+
+/** Metadata key set by `@RequireMfa()`. */
+export const REQUIRE_MFA = 'SESSION:REQUIRE_MFA';
+
+/**
+ * Injection token of the clock (epoch ms) the MFA code reads: TOTP steps, lock ends, step-up
+ * freshness. The server's clock, never one a client sends. Its default reads `Date.now()` at
+ * each call, so faking `Date` (see `useSessionTestClock` in `nest-secure-session/testing`)
+ * drives MFA and session lifetimes alike; overriding this token moves MFA time only:
+ * `Test.createTestingModule(...).overrideProvider(MFA_CLOCK).useValue(() => fakeNow)`.
+ */
+export const MFA_CLOCK = 'SESSION:MFA_CLOCK';
+
+/** A clock: epoch milliseconds. */
+export type MfaClock = () => number;
+
+/** Injection token of the {@link MfaStateStore} the module uses (null when MFA is off). */
+export const MFA_STATE_STORE = 'SESSION:MFA_STATE_STORE';

@@ -1,5 +1,10 @@
-/** The validated, defaulted options (never exported from the package). */
+/** Tokens the module keeps to itself: never exported from the package. */
+
+/** The validated, defaulted options. */
 export const RESOLVED_SESSION_OPTIONS = 'SESSION:RESOLVED_OPTIONS';
 
 /** The SessionEngine: the request path of the session (cookie, load, save). */
 export const SESSION_ENGINE = 'SESSION:ENGINE';
+
+/** The session index the module uses, with whether it must close it. */
+export const SESSION_INDEX = 'SESSION:INDEX';

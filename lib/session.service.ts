@@ -57,16 +57,6 @@ const CLEAR_SITE_DATA = '"cache", "cookies", "storage"';
 /** The state a regeneration carries over to the new ID (a pending MFA enrolment survives a rotation). */
 type Carried = Pick<SessionData, 'auth' | 'meta' | 'data' | 'mfaEnrollment'>;
 
-export interface RegenerateOptions {
-  /**
-   * Rotation instead of a privilege change: the previous ID is ended only after the new
-   * session is saved, and keeps serving the new session for this many milliseconds (0: ends
-   * at once). If a parallel request ends the session meanwhile (logout, revoke), the rotation
-   * is undone and the request goes on with an empty anonymous session.
-   * Without this option the previous ID is destroyed first (login, MFA: fixation-safe).
-   */
-  previousIdGrace?: number;
-}
 
 /**
  * The Promise API apps call for sessions: read and write data, fixation-safe login, MFA
@@ -173,15 +163,28 @@ export class SessionService {
    * session held moves to the new ID; pass `state` to replace it. A store failure rejects
    * with SessionStoreUnavailableException (503).
    */
-  async regenerate(
-    req: Request,
-    state: Partial<Carried> = this.snapshot(req),
-    options: RegenerateOptions = {},
-  ): Promise<void> {
+  async regenerate(req: Request, state: Partial<Carried> = this.snapshot(req)): Promise<void> {
+    return this.renew(req, state, undefined);
+  }
+
+  /**
+   * Rotation instead of a privilege change: the previous ID is ended only after the new
+   * session is saved, and keeps serving the new session for `previousIdGrace` milliseconds
+   * (0: ends at once). If a parallel request ends the session meanwhile (logout, revoke), the
+   * rotation is undone and the request goes on with an empty anonymous session. Only the
+   * module's rotation calls it, after it claimed the rotation in the store.
+   * @internal
+   */
+  async rotateId(req: Request, previousIdGrace: number): Promise<void> {
+    return this.renew(req, this.snapshot(req), previousIdGrace);
+  }
+
+  /** Without `previousIdGrace` the previous ID is destroyed first (login, MFA: fixation-safe). */
+  private async renew(req: Request, state: Partial<Carried>, previousIdGrace: number | undefined): Promise<void> {
     this.require(req);
     const indexed = this.devices?.identify(req);
     const previousId = req.sessionID;
-    const rotation = options.previousIdGrace !== undefined;
+    const rotation = previousIdGrace !== undefined;
     if (rotation) keepPreviousIdOnce(req);
     await settle(req, (done) => req.session.regenerate(done));
     Object.assign(req.session, withoutUndefined(state));
@@ -198,7 +201,7 @@ export class SessionService {
     if (rotation && req.sessionStore instanceof ExpressStoreAdapter) {
       const retired = await storeOperation(
         req,
-        req.sessionStore.retire(previousId, req.sessionID, options.previousIdGrace!, req.session),
+        req.sessionStore.retire(previousId, req.sessionID, previousIdGrace!, req.session),
       );
       if (!retired) return this.signedOutMeanwhile(req);
     }

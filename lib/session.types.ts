@@ -47,6 +47,7 @@ export interface SessionMeta {
   /**
    * Client attributes that differed from `ip` / `userAgent` and were already reported under a
    * `warn` binding policy, so one change is reported once, not on every request.
+   * @internal
    */
   reported?: { ip?: string; userAgent?: string };
 }

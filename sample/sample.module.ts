@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { RedisSessionStore, SESSION_STORE, SessionModule, type SessionStore } from '../lib/index.js';
+import { SESSION_STORE, SessionModule, type SessionStore } from '../lib/index.js';
+import { RedisSessionStore } from '../lib/redis.js';
 import { logSecurityEvent } from './audit/security-audit.js';
 import { AuthController } from './auth/auth.controller.js';
 import { LoginThrottle } from './auth/login-throttle.js';

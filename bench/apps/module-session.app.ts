@@ -8,12 +8,12 @@ import {
   LoginInterceptor,
   MfaGuard,
   MfaService,
-  SecretCipher,
   SessionModule,
   type MfaEnrollment,
   type MfaSecretStore,
   type SessionModuleOptions,
 } from '../../lib/index.js';
+import { SecretCipher } from '../../lib/mfa/secret-cipher.js';
 import { BENCH_MFA_KEY, BENCH_SECRET, BENCH_TOTP_SECRET, MFA_USER_PREFIX } from './bench-constants.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Reflector } from '@nestjs/core';
-import { REQUIRE_MFA } from '../mfa/mfa.constants.js';
+import { REQUIRE_MFA } from '../session.constants.js';
 
 export interface RequireMfaOptions {
   /**

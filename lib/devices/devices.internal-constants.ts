@@ -1,2 +1,5 @@
-/** The session index the module uses, with whether it must close it (never exported from the package). */
-export const SESSION_INDEX = 'SESSION:INDEX';
+/**
+ * The internal tokens' home is `session.internal-constants.ts`; re-exported here for the files
+ * that still import it from here.
+ */
+export { SESSION_INDEX } from '../session.internal-constants.js';

@@ -18,7 +18,7 @@ import { SessionIdHasher } from '../store/session-id-hasher.js';
 import type { SessionStore, StoredSession } from '../store/session-store.interface.js';
 import { withTimeout } from '../store/store-timeout.js';
 import type { ActiveSession } from './active-session.interface.js';
-import { SESSION_INDEX } from './devices.internal-constants.js';
+import { SESSION_INDEX } from '../session.internal-constants.js';
 import type { SessionIndex, SessionIndexEntry } from './session-index.interface.js';
 import type { OwnedIndex } from './session-index.factory.js';
 import { TimeBoundSessionIndex } from './time-bound-session-index.js';

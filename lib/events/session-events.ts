@@ -18,7 +18,10 @@ export type SessionEvent = MfaEvent | SessionLifecycleEvent;
 /** Receives events; may be async. Its errors are logged, never thrown into the request. */
 export type SessionEventListener = (event: SessionEvent) => void | Promise<void>;
 
-/** A session event without the fields {@link SessionEvents.emitFor} fills in from the request. */
+/**
+ * A session event without the fields {@link SessionEvents.emitFor} fills in from the request.
+ * @internal
+ */
 export type SessionEventInit = SessionLifecycleEvent extends infer E
   ? E extends SessionLifecycleEvent
     ? Omit<E, keyof SessionEventSubject | 'timestamp'>
@@ -29,6 +32,9 @@ export type SessionEventInit = SessionLifecycleEvent extends infer E
  * The typed hook for security events: the `onEvent` option receives each one, and so does
  * any listener added with {@link subscribe} (inject `SessionEvents`). Events are also logged,
  * one line each, by the `SessionEvents` logger.
+ *
+ * Apps subscribe only: the emitting methods are internal (absent from the published
+ * declarations), so the audit stream carries what the module reported.
  */
 @Injectable()
 export class SessionEvents {
@@ -45,17 +51,26 @@ export class SessionEvents {
     return () => this.listeners.delete(listener);
   }
 
-  /** Emits an event about the request's session: userId, handle, ip and userAgent come from the request. */
+  /**
+   * Emits an event about the request's session: userId, handle, ip and userAgent come from the request.
+   * @internal
+   */
   emitFor(req: Request, event: SessionEventInit): void {
     this.emit(this.eventFor(req, event));
   }
 
-  /** The event {@link emitFor} would emit now: taken before a session ends, emitted once it has. */
+  /**
+   * The event {@link emitFor} would emit now: taken before a session ends, emitted once it has.
+   * @internal
+   */
   eventFor(req: Request, event: SessionEventInit): SessionEvent {
     return { ...event, ...subjectOf(req), timestamp: Date.now() } as SessionEvent;
   }
 
-  /** Reports an event to every listener without waiting for them. */
+  /**
+   * Reports an event to every listener without waiting for them.
+   * @internal
+   */
   emit(event: SessionEvent): void {
     const line = JSON.stringify(event);
     if (isWarning(event)) this.logger.warn(line);

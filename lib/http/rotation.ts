@@ -40,7 +40,7 @@ export async function rotateIfDue(
     return false;
   }
   try {
-    await sessions.regenerate(req, undefined, { previousIdGrace: options.rotateGracePeriod });
+    await sessions.rotateId(req, options.rotateGracePeriod);
   } catch (err) {
     // The session was ended by a parallel request (logout, revoke) meanwhile: the rotation was
     // undone and the request goes on anonymous, as after any other ending.

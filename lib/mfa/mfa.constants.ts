@@ -1,15 +1,5 @@
 /**
- * Injection token of the clock (epoch ms) the MFA code reads: TOTP steps, lock ends, step-up
- * freshness. The server's clock, never one a client sends. Tests override it:
- * `Test.createTestingModule(...).overrideProvider(MFA_CLOCK).useValue(() => fakeNow)`.
+ * The MFA tokens' home is `session.constants.ts` (public tokens have one home). This module
+ * re-exports them for the files that still import them from here.
  */
-export const MFA_CLOCK = 'SESSION:MFA_CLOCK';
-
-/** A clock: epoch milliseconds. */
-export type MfaClock = () => number;
-
-/** Injection token of the {@link MfaStateStore} the module uses (null when MFA is off). */
-export const MFA_STATE_STORE = 'SESSION:MFA_STATE_STORE';
-
-/** Metadata key set by `@RequireMfa()`. */
-export const REQUIRE_MFA = 'SESSION:REQUIRE_MFA';
+export { MFA_CLOCK, MFA_STATE_STORE, REQUIRE_MFA, type MfaClock } from '../session.constants.js';

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describeSessionStoreConformance } from '../testing/session-store-conformance.js';
 import { MemorySessionStore } from './memory-session.store.js';
 
 /** A clock the test moves by hand. */
@@ -8,6 +9,10 @@ function manualClock(start = 1_700_000_000_000) {
 }
 
 const record = (n: number) => ({ n, data: { cart: ['a'] } });
+
+// The contract every store keeps (create vs update, TTL, destroy) is the conformance suite's;
+// this file covers what is particular to the embedded store: its clock, copies, sweeper, cap.
+describeSessionStoreConformance('MemorySessionStore', { open: () => new MemorySessionStore() }, { describe, it });
 
 describe('MemorySessionStore', () => {
   const stores: MemorySessionStore[] = [];
@@ -22,30 +27,6 @@ describe('MemorySessionStore', () => {
   });
 
   describe('create vs update', () => {
-    it('create writes only when no live record has the key', async () => {
-      const store = open();
-      expect(await store.set('k', record(1), 10_000, 'create')).toBe(true);
-      expect(await store.set('k', record(2), 10_000, 'create')).toBe(false);
-      expect(await store.get('k')).toEqual(record(1));
-    });
-
-    it('update writes only when the record still exists', async () => {
-      const store = open();
-      expect(await store.set('k', record(1), 10_000, 'update')).toBe(false);
-      expect(await store.get('k')).toBeNull();
-      await store.set('k', record(1), 10_000, 'create');
-      expect(await store.set('k', record(2), 10_000, 'update')).toBe(true);
-      expect(await store.get('k')).toEqual(record(2));
-    });
-
-    it('an update after destroy is dropped: a destroyed session is not resurrected', async () => {
-      const store = open();
-      await store.set('k', record(1), 10_000, 'create');
-      await store.destroy('k');
-      expect(await store.set('k', record(2), 10_000, 'update')).toBe(false);
-      expect(await store.get('k')).toBeNull();
-    });
-
     it('create is allowed again once the old record expired', async () => {
       const clock = manualClock();
       const store = open({}, clock.now);
@@ -61,10 +42,6 @@ describe('MemorySessionStore', () => {
       expect(await store.set('k', record(2), 0, 'update')).toBe(true);
       expect(await store.get('k')).toBeNull();
       expect(store.size).toBe(0);
-    });
-
-    it('destroy of a missing key is not an error', async () => {
-      await expect(open().destroy('missing')).resolves.toBeUndefined();
     });
   });
 

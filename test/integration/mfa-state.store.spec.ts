@@ -1,13 +1,9 @@
 import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ATTEMPT_MEMORY_MS,
-  MemoryMfaStateStore,
-  MfaStateKeys,
-  RedisMfaStateStore,
-  type AttemptPolicy,
-  type MfaStateStore,
-} from '../../lib/index.js';
+import { MemoryMfaStateStore, type AttemptPolicy, type MfaStateStore } from '../../lib/index.js';
+import { ATTEMPT_MEMORY_MS } from '../../lib/mfa/mfa-state-store.interface.js';
+import { MfaStateKeys } from '../../lib/mfa/mfa-state-keys.js';
+import { RedisMfaStateStore } from '../../lib/redis.js';
 import { connectTestRedis, deleteKeys, redisAvailable, uniquePrefix } from '../support/stores.js';
 
 interface Backend {

@@ -1,13 +1,12 @@
 import {
   MemorySessionIndex,
   MemorySessionStore,
-  RedisSessionIndex,
-  RedisSessionStore,
   type SessionIndex,
   type SessionStore,
   type StoredSession,
   type WriteMode,
 } from '../../lib/index.js';
+import { RedisSessionIndex, RedisSessionStore } from '../../lib/redis.js';
 import { REDIS_URL } from './redis-url.js';
 import { STORES, connectTestRedis, deleteKeys, uniquePrefix } from './stores.js';
 

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,12 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  exports: Record<string, { types: string; default: string }>;
 };
+const optionalPeers = Object.entries(manifest.peerDependenciesMeta ?? {})
+  .filter(([, meta]) => meta.optional === true)
+  .map(([name]) => name);
 const declared = new Set([
   ...Object.keys(manifest.dependencies ?? {}),
   ...Object.keys(manifest.peerDependencies ?? {}),
@@ -29,6 +34,14 @@ interface BareImport {
   specifier: string;
   typeOnly: boolean;
 }
+
+/** The lib/ source of each package entry point: `./dist/redis.js` -> `lib/redis.ts`. */
+const entrySources = Object.fromEntries(
+  Object.entries(manifest.exports).map(([entry, target]) => [
+    entry,
+    join(root, target.default.replace(/^\.\/dist\//, 'lib/').replace(/\.js$/, '.ts')),
+  ]),
+);
 
 function libSources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -86,23 +99,77 @@ function bareImports(file: string): BareImport[] {
 
 const imports = libSources(join(root, 'lib')).flatMap(bareImports);
 
-/** The packages the published declaration files import, from an in-memory emit of tsconfig.build.json. */
+/** The lib/ files loading `entry` runs: its relative value imports, followed (type-only ones are erased). */
+function loadedBy(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+    for (const node of source.statements) {
+      if (!(ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) || !node.moduleSpecifier) continue;
+      const specifier = (node.moduleSpecifier as ts.StringLiteral).text;
+      if (specifier.startsWith('.') && !isTypeOnly(node)) visit(join(dirname(file), specifier.replace(/\.js$/, '.ts')));
+    }
+  };
+  visit(entry);
+  return seen;
+}
+
+/** The published declaration files, from an in-memory emit of tsconfig.build.json: path to text. */
+const declarations = (() => {
+  let emitted: Map<string, string> | undefined;
+  return (): Map<string, string> => {
+    if (emitted) return emitted;
+    const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.build.json'), undefined, {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+      },
+    })!;
+    const options = { ...config.options, declaration: true, emitDeclarationOnly: true, noEmit: false };
+    const program = ts.createProgram({ rootNames: config.fileNames, options });
+    emitted = new Map();
+    program.emit(undefined, (file, text) => emitted!.set(file, text));
+    return emitted;
+  };
+})();
+
+/** The packages the published declaration files import. */
 function packagesInDeclarations(): Set<string> {
-  const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.build.json'), undefined, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
-    },
-  })!;
-  const options = { ...config.options, declaration: true, emitDeclarationOnly: true, noEmit: false };
-  const program = ts.createProgram({ rootNames: config.fileNames, options });
   const found = new Set<string>();
-  program.emit(undefined, (_file, text) => {
+  for (const text of declarations().values()) {
     for (const match of text.matchAll(/from '([^.'][^']*)'|import\("([^."][^"]*)"\)/g)) {
       found.add(packageName(match[1] ?? match[2]!));
     }
-  });
+  }
   return found;
+}
+
+/** Type errors of the published declarations compiled on their own, as a consumer's compiler sees them. */
+function declarationErrors(): string[] {
+  const files = declarations();
+  const options: ts.CompilerOptions = {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2023,
+    strict: true,
+    noEmit: true,
+    types: ['node'],
+  };
+  const host = ts.createCompilerHost(options);
+  const { fileExists, readFile, getSourceFile, directoryExists } = host;
+  const virtualDirs = new Set([...files.keys()].map((file) => dirname(file)));
+  host.directoryExists = (dir) => virtualDirs.has(dir) || (directoryExists?.(dir) ?? false);
+  host.fileExists = (file) => files.has(file) || fileExists(file);
+  host.readFile = (file) => files.get(file) ?? readFile(file);
+  host.getSourceFile = (file, language, ...rest) =>
+    files.has(file) ? ts.createSourceFile(file, files.get(file)!, language) : getSourceFile(file, language, ...rest);
+  const program = ts.createProgram({ rootNames: [...files.keys()], options, host });
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((diagnostic) => diagnostic.file && files.has(diagnostic.file.fileName))
+    .map((diagnostic) => `${relative(root, diagnostic.file!.fileName)}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`);
 }
 
 /** True when the installed package carries its own type declarations. */
@@ -139,25 +206,51 @@ describe('manifest', () => {
     expect(unprefixed.map((i) => `${i.file}: '${i.specifier}'`)).toEqual([]);
   });
 
-  it('no peer that lib/ imports as a value is optional (the package would fail to load without it)', () => {
-    const optional = Object.entries(
-      (manifest as { peerDependenciesMeta?: Record<string, { optional?: boolean }> }).peerDependenciesMeta ?? {},
-    )
-      .filter(([, meta]) => meta.optional === true)
-      .map(([name]) => name);
-    const loadedAtImport = optional.filter((name) =>
-      imports.some((i) => !i.typeOnly && packageName(i.specifier) === name),
-    );
-    expect(loadedAtImport).toEqual([]);
+  it('each package entry point has its lib/ source', () => {
+    expect(Object.keys(entrySources)).toEqual(['.', './redis', './testing']);
+    for (const source of Object.values(entrySources)) expect(existsSync(source), source).toBe(true);
+  });
+
+  it('no optional peer is loaded by the main or the redis entry (the package loads without it)', () => {
+    expect(optionalPeers).toContain('supertest');
+    const loadedAtImport = (entry: string) => {
+      const files = loadedBy(entrySources[entry]!);
+      return imports
+        .filter((i) => !i.typeOnly && optionalPeers.includes(packageName(i.specifier)))
+        .filter((i) => files.has(join(root, i.file)))
+        .map((i) => `${entry} loads ${i.file}: '${i.specifier}'`);
+    };
+    expect([...loadedAtImport('.'), ...loadedAtImport('./redis')]).toEqual([]);
+    // The scan sees the optional peer where it is loaded: the testing entry.
+    expect(loadedAtImport('./testing')).not.toEqual([]);
+  });
+
+  it('the main entry loads redis, so redis stays a required peer', () => {
+    const files = loadedBy(entrySources['.']!);
+    const loadsRedis = imports.some((i) => !i.typeOnly && i.specifier === 'redis' && files.has(join(root, i.file)));
+    expect(loadsRedis || optionalPeers.includes('redis')).toBe(true);
+    if (loadsRedis) expect(optionalPeers).not.toContain('redis');
   });
 
   it("the published .d.ts resolve for a consumer: each package they import ships types or its @types is a dependency", () => {
     const inDeclarations = packagesInDeclarations();
     expect(inDeclarations).toContain('express-session');
-    const untyped = [...inDeclarations].filter(
-      (name) => !shipsOwnTypes(name) && manifest.dependencies?.[`@types/${name}`] === undefined,
-    );
+    // An optional peer's types may come from an optional peer too: only its entry's users need them.
+    const typesDeclared = (name: string) =>
+      manifest.dependencies?.[`@types/${name}`] !== undefined ||
+      (optionalPeers.includes(name) && optionalPeers.includes(`@types/${name}`));
+    const untyped = [...inDeclarations].filter((name) => !shipsOwnTypes(name) && !typesDeclared(name));
     expect(untyped).toEqual([]);
+  }, 60_000);
+
+  it('the published .d.ts compile on their own (nothing stripped as @internal is still referenced)', () => {
+    expect(declarationErrors()).toEqual([]);
+  }, 60_000);
+
+  it('the published SessionEvents lets apps subscribe, not emit', () => {
+    const text = [...declarations()].find(([file]) => file.endsWith('events/session-events.d.ts'))?.[1] ?? '';
+    expect(text).toMatch(/subscribe\(listener/);
+    expect(text).not.toMatch(/\bemit(For)?\(|eventFor\(/);
   }, 60_000);
 
   it('every dependency is used by lib/ (nothing installed for nothing)', () => {

@@ -1,4 +1,5 @@
-import { MfaService, SessionModule, Totp, type SessionModuleOptions } from '../../../lib/index.js';
+import { MfaService, SessionModule, type SessionModuleOptions } from '../../../lib/index.js';
+import { Totp } from '../../../lib/mfa/totp.js';
 import type { BrowserClient } from '../../support/http-client.js';
 import type { StoreUnderTest } from '../../support/stores.js';
 import { startApp, type RunningApp } from '../kit/running-app.js';

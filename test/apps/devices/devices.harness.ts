@@ -1,8 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import type { RedisClientType } from 'redis';
 import type { Response } from 'supertest';
-import { MfaService, Totp, type SessionIndex, type SessionModuleOptions } from '../../../lib/index.js';
-import { SESSION_INDEX } from '../../../lib/devices/devices.internal-constants.js';
+import { MfaService, type SessionIndex, type SessionModuleOptions } from '../../../lib/index.js';
+import { Totp } from '../../../lib/mfa/totp.js';
+import { SESSION_INDEX } from '../../../lib/session.internal-constants.js';
 import type { OwnedIndex } from '../../../lib/devices/session-index.factory.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { connectTestRedis, deleteKeys, uniquePrefix, type StoreUnderTest } from '../../support/stores.js';
@@ -123,19 +124,7 @@ export class DevicesBrowser extends BrowserClient {
     app: INestApplication,
     readonly userAgent: string,
   ) {
-    super(app);
-  }
-
-  override get(path: string, headers: Record<string, string> = {}): Promise<Response> {
-    return super.get(path, { 'User-Agent': this.userAgent, ...headers });
-  }
-
-  override post(path: string, body?: object, headers: Record<string, string> = {}): Promise<Response> {
-    return super.post(path, body, { 'User-Agent': this.userAgent, ...headers });
-  }
-
-  override delete(path: string, headers: Record<string, string> = {}): Promise<Response> {
-    return super.delete(path, { 'User-Agent': this.userAgent, ...headers });
+    super(app, { headers: { 'User-Agent': userAgent } });
   }
 
   /** A copy of the cookies from the same browser (same User-Agent): a stolen cookie, a second tab. */
@@ -145,8 +134,6 @@ export class DevicesBrowser extends BrowserClient {
 
   /** The same cookies, sent to another app instance. */
   on(app: INestApplication): DevicesBrowser {
-    const copy = new DevicesBrowser(app, this.userAgent);
-    for (const [name, value] of this.jar) copy.jar.set(name, value);
-    return copy;
+    return this.copyCookiesTo(new DevicesBrowser(app, this.userAgent));
   }
 }

@@ -3,13 +3,13 @@ import type { INestApplication } from '@nestjs/common';
 import {
   MfaService,
   SessionModule,
-  Totp,
   type MfaEnrollment,
   type MfaEvent,
   type MfaOptions,
   type SessionEvent,
   type SessionModuleOptions,
 } from '../../../lib/index.js';
+import { Totp } from '../../../lib/mfa/totp.js';
 import { BrowserClient } from '../../support/http-client.js';
 import type { StoreUnderTest } from '../../support/stores.js';
 import { InMemoryMfaSecrets, TEST_SECRET } from '../basic/basic.app.js';

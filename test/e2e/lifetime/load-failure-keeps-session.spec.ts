@@ -4,9 +4,6 @@ import {
   MemoryMfaStateStore,
   MemorySessionIndex,
   MemorySessionStore,
-  RedisMfaStateStore,
-  RedisSessionIndex,
-  RedisSessionStore,
   SessionModule,
   type MfaStateStore,
   type SessionIndex,
@@ -14,6 +11,7 @@ import {
   type StoredSession,
   type WriteMode,
 } from '../../../lib/index.js';
+import { RedisMfaStateStore, RedisSessionIndex, RedisSessionStore } from '../../../lib/redis.js';
 import { basicOptions, createBasicApp, InMemoryMfaSecrets } from '../../apps/basic/basic.app.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { REDIS_URL } from '../../support/redis-url.js';

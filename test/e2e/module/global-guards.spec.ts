@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthenticatedGuard, MfaGuard, MfaService, Totp } from '../../../lib/index.js';
+import { AuthenticatedGuard, MfaGuard, MfaService } from '../../../lib/index.js';
+import { Totp } from '../../../lib/mfa/totp.js';
 import { basicOptions, InMemoryMfaSecrets, TEST_SECRET } from '../../apps/basic/basic.app.js';
 import { createGlobalGuardsApp } from '../../apps/global-guards/global-guards.app.js';
 import { startApp, type RunningApp } from '../../apps/kit/running-app.js';

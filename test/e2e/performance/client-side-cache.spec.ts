@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisSessionStore, SESSION_STORE, SessionModule } from '../../../lib/index.js';
+import { SESSION_STORE, SessionModule } from '../../../lib/index.js';
+import { RedisSessionStore } from '../../../lib/redis.js';
 import { basicOptions, createBasicApp } from '../../apps/basic/basic.app.js';
 import {
   CHROME_ANDROID,

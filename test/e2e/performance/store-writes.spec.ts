@@ -6,12 +6,12 @@ import {
   MemorySessionStore,
   MfaService,
   SessionModule,
-  Totp,
   type SessionModuleOptions,
   type SessionStore,
   type StoredSession,
   type WriteMode,
 } from '../../../lib/index.js';
+import { Totp } from '../../../lib/mfa/totp.js';
 import { basicOptions, createBasicApp, InMemoryMfaSecrets } from '../../apps/basic/basic.app.js';
 import { BrowserClient } from '../../support/http-client.js';
 

@@ -1,5 +1,4 @@
 import type { INestApplication } from '@nestjs/common';
-import type { Response } from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BrowserClient } from '../../support/http-client.js';
 import { STORES } from '../../support/stores.js';
@@ -38,23 +37,8 @@ interface SessionRow {
 
 /** A browser that always sends the same User-Agent (the module binds sessions to it). */
 class DeviceClient extends BrowserClient {
-  constructor(
-    app: INestApplication,
-    private readonly userAgent: string,
-  ) {
-    super(app);
-  }
-
-  override get(path: string, headers: Record<string, string> = {}): Promise<Response> {
-    return super.get(path, { 'User-Agent': this.userAgent, ...headers });
-  }
-
-  override post(path: string, body?: object, headers: Record<string, string> = {}): Promise<Response> {
-    return super.post(path, body, { 'User-Agent': this.userAgent, ...headers });
-  }
-
-  override delete(path: string, headers: Record<string, string> = {}): Promise<Response> {
-    return super.delete(path, { 'User-Agent': this.userAgent, ...headers });
+  constructor(app: INestApplication, userAgent: string) {
+    super(app, { headers: { 'User-Agent': userAgent } });
   }
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { RedisSessionStore } from '../../../lib/index.js';
+import { RedisSessionStore } from '../../../lib/redis.js';
 import {
   RedisProcess,
   freeClusterPorts,

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { keySegment, RedisSessionStore } from '../../../lib/index.js';
+import { keySegment } from '../../../lib/index.js';
+import { RedisSessionStore } from '../../../lib/redis.js';
 import { RedisThrottleCounters } from '../../../sample/auth/redis-throttle-counters.js';
 import { CHROME_ANDROID, COOKIE, DevicesHarness, SAFARI_IPHONE } from '../../apps/devices/devices.harness.js';
 import { startMfaApp, type RunningMfaApp } from '../../apps/mfa/mfa.harness.js';

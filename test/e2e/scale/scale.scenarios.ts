@@ -2,7 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { expect } from 'vitest';
-import { MfaService, SessionModule, Totp, type SessionModuleOptions } from '../../../lib/index.js';
+import { MfaService, SessionModule, type SessionModuleOptions } from '../../../lib/index.js';
+import { Totp } from '../../../lib/mfa/totp.js';
 import { basicOptions, createBasicApp, InMemoryMfaSecrets } from '../../apps/basic/basic.app.js';
 import { BrowserClient } from '../../support/http-client.js';
 
