@@ -3,18 +3,18 @@ export {
   SESSION_MODULE_OPTIONS,
   type SessionOptionsFactory,
 } from './session.module-definition.js';
-export {
-  SESSION_DEFAULTS,
-  SessionOptionsError,
-  type BindingPolicy,
-  type ClientBindingOptions,
-  type MfaOptions,
-  type ResolvedMfaOptions,
-  type SameSitePolicy,
-  type SessionCookieOptions,
-  type SessionLimitPolicy,
-  type SessionModuleOptions,
-} from './session.options.js';
+export { SESSION_DEFAULTS } from './options/session-defaults.js';
+export { SessionOptionsError } from './errors/session-options.error.js';
+export type { ResolvedMfaOptions } from './options/resolved-session-options.js';
+export type {
+  BindingPolicy,
+  ClientBindingOptions,
+  MfaOptions,
+  SameSitePolicy,
+  SessionCookieOptions,
+  SessionLimitPolicy,
+  SessionModuleOptions,
+} from './options/session-module-options.interface.js';
 export { PUBLIC_ROUTE, SESSION_STORE, SKIP_MFA } from './session.constants.js';
 export type { CsrfOptions } from './csrf/csrf-options.js';
 export { CsrfRefusedException } from './errors/csrf.exceptions.js';

@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { SessionModuleOptions } from './session.options.js';
+import type { SessionModuleOptions } from './options/session-module-options.interface.js';
 
 export const {
   ConfigurableModuleClass: ConfigurableSessionModule,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SessionOptionsError } from '../session.options.js';
+import { SessionOptionsError } from '../errors/session-options.error.js';
 import { resolveCsrfOptions, type CsrfOptions } from './csrf-options.js';
 
 function resolve(csrf: CsrfOptions | false | undefined) {

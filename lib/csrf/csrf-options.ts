@@ -1,4 +1,5 @@
-import { SessionOptionsError, type OptionWarnings } from '../session.options.js';
+import { SessionOptionsError } from '../errors/session-options.error.js';
+import type { OptionWarnings } from '../options/resolved-session-options.js';
 
 export interface CsrfOptions {
   /**

@@ -23,7 +23,8 @@ import type { MfaEvent, MfaOutcome, MfaPurpose } from '../events/mfa.event.js';
 import { SessionEvents } from '../events/session-events.js';
 import { SessionService } from '../session.service.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
-import { SESSION_DEFAULTS, type ResolvedMfaOptions, type ResolvedSessionOptions } from '../session.options.js';
+import { SESSION_DEFAULTS } from '../options/session-defaults.js';
+import type { ResolvedMfaOptions, ResolvedSessionOptions } from '../options/resolved-session-options.js';
 import { withTimeout } from '../store/store-timeout.js';
 import type { CurrentSessionInfo, PendingMfaEnrollment, SessionAuthState } from '../session.types.js';
 import type { MfaEnrollment } from './mfa-secret-store.interface.js';
@@ -86,7 +87,7 @@ export class MfaService {
    * user had no MFA at login counts from its password step instead.
    */
   isRecentlyVerified(auth: SessionAuthState, maxAge?: number): boolean {
-    const limit = maxAge ?? this.options.mfa?.stepUpMaxAge ?? SESSION_DEFAULTS.mfaStepUpMaxAge;
+    const limit = maxAge ?? this.options.mfa?.stepUpMaxAge ?? SESSION_DEFAULTS.mfa.stepUpMaxAge;
     const at = auth.mfa === 'none' ? auth.authenticatedAt : auth.mfaVerifiedAt;
     return at !== undefined && this.clock() - at <= limit;
   }
