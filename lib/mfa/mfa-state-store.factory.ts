@@ -1,4 +1,4 @@
-import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
+import type { ResolvedMfaOptions } from '../options/resolved-session-options.js';
 import { RedisSessionStore } from '../store/redis-session.store.js';
 import type { SessionStore } from '../store/session-store.interface.js';
 import { MemoryMfaStateStore } from './memory-mfa-state.store.js';
@@ -11,9 +11,7 @@ import { RedisMfaStateStore } from './redis-mfa-state.store.js';
  * explicit `mfa.stateStore` (the option resolver refuses one without: guessing would put shared
  * state in one process's memory), so any other store here is the memory store.
  */
-export function createMfaStateStore(options: ResolvedSessionOptions, sessionStore: SessionStore): MfaStateStore | null {
-  const mfa = options.mfa;
-  if (!mfa) return null;
+export function createMfaStateStore(mfa: ResolvedMfaOptions, sessionStore: SessionStore): MfaStateStore {
   if (mfa.stateStore) return mfa.stateStore;
   if (sessionStore instanceof RedisSessionStore) return new RedisMfaStateStore(sessionStore.client, sessionStore.prefix);
   return new MemoryMfaStateStore();

@@ -8,7 +8,7 @@ export const MFA_CLOCK = 'SESSION:MFA_CLOCK';
 /** A clock: epoch milliseconds. */
 export type MfaClock = () => number;
 
-/** Injection token of the {@link MfaStateStore} the module uses (null when MFA is off). */
+/** Injection token of the {@link MfaStateStore} the module uses (provided only with `mfa`). */
 export const MFA_STATE_STORE = 'SESSION:MFA_STATE_STORE';
 
 /** Metadata key set by `@RequireMfa()`. */

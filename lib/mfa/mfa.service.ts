@@ -13,7 +13,6 @@ import {
 } from '../errors/mfa.exceptions.js';
 import {
   InvalidMfaCodeException,
-  MfaNotConfiguredException,
   MfaNotPendingException,
   MfaRequiredException,
   SessionStoreUnavailableException,
@@ -22,8 +21,7 @@ import {
 import type { MfaEvent, MfaOutcome, MfaPurpose } from '../events/mfa.event.js';
 import { SessionEvents } from '../events/session-events.js';
 import { SessionService } from '../session.service.js';
-import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
-import { SESSION_DEFAULTS } from '../options/session-defaults.js';
+import { RESOLVED_MFA_OPTIONS, RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
 import type { ResolvedMfaOptions, ResolvedSessionOptions } from '../options/resolved-session-options.js';
 import { withTimeout } from '../store/store-timeout.js';
 import type { CurrentSessionInfo, PendingMfaEnrollment, SessionAuthState } from '../session.types.js';
@@ -33,6 +31,7 @@ import { MFA_CLOCK, MFA_STATE_STORE, type MfaClock } from './mfa.constants.js';
 import { RecoveryCodes } from './recovery-codes.js';
 import { SecretCipher, SecretDecryptionError } from './secret-cipher.js';
 import { Totp } from './totp.js';
+import { RecentMfaCheck } from './recent-mfa-check.js';
 import { describeError } from '../errors/describe-error.js';
 
 export interface EnrollmentStart {
@@ -63,23 +62,25 @@ const LOCK_WAIT_MS = 3_000;
 @Injectable()
 export class MfaService {
   private readonly logger = new Logger('MfaService');
-  private readonly totp: Totp | undefined;
-  private readonly cipher: SecretCipher | undefined;
+  private readonly totp: Totp;
+  private readonly cipher: SecretCipher;
 
   constructor(
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
+    @Inject(RESOLVED_MFA_OPTIONS) private readonly mfa: ResolvedMfaOptions,
     private readonly sessions: SessionService,
     private readonly events: SessionEvents,
-    @Inject(MFA_STATE_STORE) private readonly state: MfaStateStore | null,
+    @Inject(MFA_STATE_STORE) private readonly state: MfaStateStore,
     @Inject(MFA_CLOCK) private readonly clock: MfaClock,
+    private readonly recentMfa: RecentMfaCheck,
   ) {
-    this.totp = options.mfa ? new Totp({ pastSteps: options.mfa.pastSteps }, () => this.clock()) : undefined;
-    this.cipher = options.mfa ? new SecretCipher(options.mfa.encryptionKeys) : undefined;
+    this.totp = new Totp({ pastSteps: mfa.pastSteps }, () => this.clock());
+    this.cipher = new SecretCipher(mfa.encryptionKeys);
   }
 
   /** Whether the user must pass the TOTP step after the password. */
   async isEnrolled(userId: string): Promise<boolean> {
-    return (await this.settings().secretStore.find(userId)) != null;
+    return (await this.mfa.secretStore.find(userId)) != null;
   }
 
   /**
@@ -87,9 +88,7 @@ export class MfaService {
    * user had no MFA at login counts from its password step instead.
    */
   isRecentlyVerified(auth: SessionAuthState, maxAge?: number): boolean {
-    const limit = maxAge ?? this.options.mfa?.stepUpMaxAge ?? SESSION_DEFAULTS.mfa.stepUpMaxAge;
-    const at = auth.mfa === 'none' ? auth.authenticatedAt : auth.mfaVerifiedAt;
-    return at !== undefined && this.clock() - at <= limit;
+    return this.recentMfa.isRecentlyVerified(auth, maxAge);
   }
 
   /**
@@ -99,7 +98,7 @@ export class MfaService {
    * is already enrolled needs a recent MFA verification (403 `step_up_required`).
    */
   async startEnrollment(req: Request): Promise<EnrollmentStart> {
-    const { issuer, secretStore } = this.settings();
+    const { issuer, secretStore } = this.mfa;
     const auth = this.fullAuth(req);
     const current = await secretStore.find(auth.user.id);
     if (current != null) this.requireRecentMfa(auth, current);
@@ -111,7 +110,7 @@ export class MfaService {
     };
     await this.sessions.save(req);
     const label = typeof auth.user['username'] === 'string' ? auth.user['username'] : auth.user.id;
-    const otpauthUrl = this.engine().uri(secret, issuer, label);
+    const otpauthUrl = this.totp.uri(secret, issuer, label);
     return { otpauthUrl, qrDataUrl: await QRCode.toDataURL(otpauthUrl, { errorCorrectionLevel: 'M' }) };
   }
 
@@ -129,7 +128,7 @@ export class MfaService {
    * session cannot replace a factor the user set up since, on any instance.
    */
   async confirmEnrollment(req: Request, code: unknown): Promise<RecoveryCodeSet> {
-    const { secretStore } = this.settings();
+    const { secretStore } = this.mfa;
     const auth = this.fullAuth(req);
     const userId = auth.user.id;
     const checked = this.checkShape(code);
@@ -144,7 +143,7 @@ export class MfaService {
       const current = await secretStore.find(userId);
       if (revisionOf(current) !== pending.basis) return 'superseded';
       if (current != null) this.requireRecentMfa(auth, current);
-      const match = await this.engine().verify(secret, checked);
+      const match = await this.totp.verify(secret, checked);
       // Consuming the step also makes two parallel confirmations with one code succeed once.
       if (!match || !(await this.consume(userId, secret, match.timeStep))) return 'invalid_code';
       await secretStore.save(userId, {
@@ -173,7 +172,6 @@ export class MfaService {
    * `locked` with Retry-After; malformed code: 400 (not counted).
    */
   async verify(req: Request, code: unknown): Promise<CurrentSessionInfo> {
-    this.settings();
     const auth = req.session?.auth;
     if (!auth) throw new UnauthenticatedException();
     const checked = this.checkShape(code);
@@ -188,7 +186,7 @@ export class MfaService {
    * as {@link verify}; 400 `mfa_not_enrolled` for a user without MFA.
    */
   async stepUp(req: Request, code: unknown): Promise<CurrentSessionInfo> {
-    const { secretStore } = this.settings();
+    const { secretStore } = this.mfa;
     const auth = this.fullAuth(req);
     const checked = this.checkShape(code);
     if ((await secretStore.find(auth.user.id)) == null) throw new MfaNotEnrolledException();
@@ -201,7 +199,7 @@ export class MfaService {
    * (atomically: of two parallel uses, one succeeds). Wrong codes count toward the lock.
    */
   async useRecoveryCode(req: Request, code: unknown): Promise<CurrentSessionInfo> {
-    const { secretStore } = this.settings();
+    const { secretStore } = this.mfa;
     const auth = req.session?.auth;
     if (!auth) throw new UnauthenticatedException();
     const normalized = RecoveryCodes.normalize(code);
@@ -223,7 +221,7 @@ export class MfaService {
       return { left: remaining.length, revision: revisionOf(enrollment) };
     });
     if (spent === undefined) this.refuse(req, userId, decision, 'failed', 'login', 'recovery_code');
-    await this.storeCall(this.stateStore().clearAttempts(userId));
+    await this.storeCall(this.state.clearAttempts(userId));
     this.emit(req, userId, 'recovery_code_used', 'login', { method: 'recovery_code', recoveryCodesLeft: spent.left });
     return this.sessions.completeMfa(req, this.clock(), spent.revision);
   }
@@ -234,7 +232,7 @@ export class MfaService {
    * `mfa.endOtherSessionsOnChange`.
    */
   async regenerateRecoveryCodes(req: Request): Promise<RecoveryCodeSet> {
-    const { secretStore } = this.settings();
+    const { secretStore } = this.mfa;
     const auth = this.fullAuth(req);
     const userId = auth.user.id;
     const recoveryCodes = RecoveryCodes.generate();
@@ -258,7 +256,7 @@ export class MfaService {
    * `mfa.endOtherSessionsOnChange`.
    */
   async disable(req: Request): Promise<void> {
-    const { secretStore } = this.settings();
+    const { secretStore } = this.mfa;
     const auth = this.fullAuth(req);
     const userId = auth.user.id;
     await this.withEnrollmentLock(userId, async () => {
@@ -267,7 +265,7 @@ export class MfaService {
       this.requireRecentMfa(auth, current);
       await secretStore.remove(userId);
     });
-    await this.storeCall(this.stateStore().clearAttempts(userId));
+    await this.storeCall(this.state.clearAttempts(userId));
     delete req.session.mfaEnrollment;
     await this.adoptRevision(req, revisionOf(null));
     this.emit(req, userId, 'disabled', 'management', {});
@@ -276,8 +274,7 @@ export class MfaService {
 
   /** Clears the user's failed-attempt count, lock and lock level (for a support desk, after verifying the person). */
   async unlock(userId: string): Promise<void> {
-    this.settings();
-    await this.storeCall(this.stateStore().clearAttempts(userId));
+    await this.storeCall(this.state.clearAttempts(userId));
   }
 
   /**
@@ -286,7 +283,7 @@ export class MfaService {
    * Not for request handlers: the secret must come from a trusted source.
    */
   async importEnrollment(userId: string, base32Secret: string): Promise<RecoveryCodeSet> {
-    const { secretStore } = this.settings();
+    const { secretStore } = this.mfa;
     const secret = typeof base32Secret === 'string' ? base32Secret.replace(/=+$/, '').toUpperCase() : '';
     if (!BASE32_SECRET.test(secret) || Math.floor((secret.length * 5) / 8) < 16) {
       throw new TypeError('MfaService.importEnrollment: the secret must be Base32 of at least 16 bytes (20 recommended)');
@@ -309,13 +306,13 @@ export class MfaService {
    * enrolment (turned off meanwhile) counts a failed attempt like a wrong code.
    */
   private async checkTotp(req: Request, userId: string, code: string, purpose: MfaPurpose): Promise<MfaEnrollment> {
-    const { maxAttempts, lockoutDuration, maxLockoutDuration } = this.settings();
-    const enrollment = await this.settings().secretStore.find(userId);
+    const { maxAttempts, lockoutDuration, maxLockoutDuration } = this.mfa;
+    const enrollment = await this.mfa.secretStore.find(userId);
     const secret = enrollment ? this.open(enrollment.secret, userId) : undefined;
-    const match = secret === undefined ? null : await this.engine().verify(secret, code);
+    const match = secret === undefined ? null : await this.totp.verify(secret, code);
     const now = this.clock();
     const result = await this.storeCall(
-      this.stateStore().attemptTotp(
+      this.state.attemptTotp(
         userId,
         secret === undefined ? NO_FACTOR : factorId(secret),
         match?.timeStep,
@@ -341,10 +338,10 @@ export class MfaService {
     purpose: MfaPurpose,
     method: 'totp' | 'recovery_code',
   ): Promise<AttemptDecision> {
-    const { maxAttempts, lockoutDuration, maxLockoutDuration } = this.settings();
+    const { maxAttempts, lockoutDuration, maxLockoutDuration } = this.mfa;
     const now = this.clock();
     const decision = await this.storeCall(
-      this.stateStore().beginAttempt(userId, { maxAttempts, lockoutDuration, maxLockoutDuration }, now),
+      this.state.beginAttempt(userId, { maxAttempts, lockoutDuration, maxLockoutDuration }, now),
     );
     if (!decision.allowed) this.refuseLocked(req, userId, purpose, method, decision.lockedUntil, now);
     return decision;
@@ -380,19 +377,19 @@ export class MfaService {
   }
 
   private async consume(userId: string, secret: string, timeStep: number): Promise<boolean> {
-    return this.storeCall(this.stateStore().consumeTimeStep(userId, factorId(secret), timeStep, this.stepMemoryMs()));
+    return this.storeCall(this.state.consumeTimeStep(userId, factorId(secret), timeStep, this.stepMemoryMs()));
   }
 
   /** A consumed step matters while its code is inside the window; a step later it is moot. */
   private stepMemoryMs(): number {
-    return (this.settings().pastSteps + 2) * 30_000 + 30_000;
+    return (this.mfa.pastSteps + 2) * 30_000 + 30_000;
   }
 
   /** Key rotation: a secret still under an old key is re-encrypted under the first one. */
   private async reencryptIfOld(userId: string, enrollment: MfaEnrollment, secret: string): Promise<void> {
-    const cipher = this.crypto();
+    const cipher = this.cipher;
     if (SecretCipher.keyIdOf(enrollment.secret) === cipher.primaryKeyId) return;
-    const { secretStore } = this.settings();
+    const { secretStore } = this.mfa;
     try {
       await this.withEnrollmentLock(userId, async () => {
         const current = await secretStore.find(userId);
@@ -405,7 +402,7 @@ export class MfaService {
 
   /** Runs `fn` holding the user's enrolment mutex, so read-modify-writes of the app's record never interleave. */
   private async withEnrollmentLock<T>(userId: string, fn: () => Promise<T>): Promise<T> {
-    const state = this.stateStore();
+    const state = this.state;
     const started = Date.now();
     let token: string | null;
     while ((token = await this.storeCall(state.acquireLock(userId, LOCK_TTL_MS))) === null) {
@@ -424,7 +421,7 @@ export class MfaService {
   /** An enrolment older than `pendingEnrollmentMaxAge`, or from before revisions existed, is dropped: 400. */
   private async dropIfExpired(req: Request, pending: PendingMfaEnrollment): Promise<void> {
     const age = this.clock() - pending.startedAt;
-    if (pending.basis !== undefined && age >= 0 && age <= this.settings().pendingEnrollmentMaxAge) return;
+    if (pending.basis !== undefined && age >= 0 && age <= this.mfa.pendingEnrollmentMaxAge) return;
     await this.dropPending(req);
     throw new EnrollmentExpiredException('This enrolment was started too long ago; start again.');
   }
@@ -436,7 +433,7 @@ export class MfaService {
 
   /** After an MFA change: every other session of the user ends (`mfa.endOtherSessionsOnChange`). */
   private async endOtherSessions(req: Request): Promise<void> {
-    if (!this.settings().endOtherSessionsOnChange) return;
+    if (!this.mfa.endOtherSessionsOnChange) return;
     await this.sessions.revokeOtherSessions(req, 'mfa_changed');
   }
 
@@ -447,7 +444,7 @@ export class MfaService {
    */
   private requireRecentMfa(auth: SessionAuthState, current: MfaEnrollment): void {
     const at = auth.mfaVerifiedAt;
-    if (at === undefined || this.clock() - at > this.settings().stepUpMaxAge) throw new StepUpRequiredException();
+    if (at === undefined || this.clock() - at > this.mfa.stepUpMaxAge) throw new StepUpRequiredException();
     if (auth.mfaRevision !== revisionOf(current)) {
       throw new StepUpRequiredException('Your multi-factor settings changed since you last verified; verify your current second factor.');
     }
@@ -461,16 +458,16 @@ export class MfaService {
   }
 
   private seal(secret: string, userId: string): string {
-    return this.crypto().encrypt(secret, `totp-secret\0${userId}`);
+    return this.cipher.encrypt(secret, `totp-secret\0${userId}`);
   }
 
   private sealPending(secret: string, userId: string): string {
-    return this.crypto().encrypt(secret, `pending-totp-secret\0${userId}`);
+    return this.cipher.encrypt(secret, `pending-totp-secret\0${userId}`);
   }
 
   private open(envelope: string, userId: string): string {
     try {
-      return this.crypto().decrypt(envelope, `totp-secret\0${userId}`);
+      return this.cipher.decrypt(envelope, `totp-secret\0${userId}`);
     } catch (err) {
       if (!(err instanceof SecretDecryptionError)) throw err;
       this.logger.error(`the TOTP secret of a user cannot be decrypted: ${err.message}`);
@@ -481,7 +478,7 @@ export class MfaService {
   /** The pending secret, or undefined when it cannot be opened (keys changed since): enrolment starts over. */
   private openPending(envelope: string, userId: string): string | undefined {
     try {
-      return this.crypto().decrypt(envelope, `pending-totp-secret\0${userId}`);
+      return this.cipher.decrypt(envelope, `pending-totp-secret\0${userId}`);
     } catch {
       return undefined;
     }
@@ -524,26 +521,6 @@ export class MfaService {
     if (!auth) throw new UnauthenticatedException();
     if (auth.mfa === 'pending') throw new MfaRequiredException();
     return auth;
-  }
-
-  private settings(): ResolvedMfaOptions {
-    if (!this.options.mfa) throw new MfaNotConfiguredException();
-    return this.options.mfa;
-  }
-
-  private engine(): Totp {
-    if (!this.totp) throw new MfaNotConfiguredException();
-    return this.totp;
-  }
-
-  private crypto(): SecretCipher {
-    if (!this.cipher) throw new MfaNotConfiguredException();
-    return this.cipher;
-  }
-
-  private stateStore(): MfaStateStore {
-    if (!this.state) throw new MfaNotConfiguredException();
-    return this.state;
   }
 }
 

@@ -25,14 +25,38 @@ import type {
  * found is collected and thrown together as one {@link SessionOptionsError}; `warnings.warn`
  * hears of each loosened default.
  */
-export function resolveSessionOptions(options: SessionModuleOptions, warnings: OptionWarnings): ResolvedSessionOptions {
+export function resolveSessionOptions(
+  options: SessionModuleOptions,
+  warnings: OptionWarnings,
+  registration?: ModuleRegistration,
+): ResolvedSessionOptions {
   if (!options || typeof options !== 'object') {
     throw new SessionOptionsError('options are required: SessionModule.forRoot({ secret, ... }).');
   }
   const problems = new OptionProblems();
   const resolved = resolveAll(options, warnings, problems);
+  if (registration) checkMfaRegistration(resolved.mfa !== undefined, registration.mfaRegistered, problems);
   problems.throwIfAny();
   return resolved;
+}
+
+/** How SessionModule was registered, for the options that must agree with it. */
+export interface ModuleRegistration {
+  /** forRoot: `mfa` was given; forRootAsync: `mfa: true` was. */
+  mfaRegistered: boolean;
+}
+
+/** forRootAsync decides on MfaService before its options exist: they must agree with `mfa: true`. */
+function checkMfaRegistration(configured: boolean, registered: boolean, problems: OptionProblems): void {
+  if (configured && !registered) {
+    problems.add(
+      'mfa is configured but MfaService is not registered: pass mfa: true to SessionModule.forRootAsync({ mfa: true, useFactory, ... }).',
+    );
+  } else if (registered && !configured) {
+    problems.add(
+      'SessionModule.forRootAsync was given mfa: true but its options have no mfa: return mfa options, or drop mfa: true.',
+    );
+  }
 }
 
 function resolveAll(options: SessionModuleOptions, warnings: OptionWarnings, problems: OptionProblems): ResolvedSessionOptions {
