@@ -60,6 +60,12 @@ describe('resolveSessionOptions', () => {
       expect(error.message).toMatch(/sessionLimitPolicy must be/);
     });
 
+    it('refuses durations past 2^53 ms, sparse secret lists and store: null (found by the property test)', () => {
+      expect(failure({ absoluteTimeout: 2 ** 53 }).message).toMatch(/absoluteTimeout must be a number of milliseconds >= 1000/);
+      expect(failure({ secret: [, , ,] as unknown as string[] }).message).toMatch(/secret is missing/);
+      expect(failure({ store: null as never }).message).toMatch(/store must be/);
+    });
+
     it('one problem reads as before: one line after the prefix', () => {
       expect(failure({ idleTimeout: 10 }).message).toBe('SessionModule: idleTimeout must be a number of milliseconds >= 1000, not 10.');
     });

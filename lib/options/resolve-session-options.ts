@@ -247,7 +247,8 @@ function boundedMs(
 /** Like {@link boundedMs}, for a duration of at least a second. */
 function atLeastOneSecond(name: string, value: number | undefined, fallback: number, problems: OptionProblems): number | undefined {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < LIMITS.minTimeout) {
+  // A safe integer: beyond 2^53 milliseconds arithmetic on deadlines is no longer exact.
+  if (!Number.isFinite(value) || value < LIMITS.minTimeout || value > Number.MAX_SAFE_INTEGER) {
     problems.add(`${name} must be a number of milliseconds >= ${LIMITS.minTimeout}, not ${optionValueText(value)}.`);
     return undefined;
   }
