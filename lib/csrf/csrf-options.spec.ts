@@ -36,6 +36,17 @@ describe('resolveCsrfOptions', () => {
     expect(() => resolve({ allowedOrigins: allowedOrigins as string[] })).toThrow(SessionOptionsError);
   });
 
+  it('names every bad origin and a bad requireOrigin in one error', () => {
+    let error: unknown;
+    try {
+      resolveCsrfOptions({ allowedOrigins: ['ftp://x', 'https://ok.example', 'https://a/b'], requireOrigin: 'yes' as never }, { warn: () => undefined });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(SessionOptionsError);
+    expect((error as SessionOptionsError).problems).toHaveLength(3);
+  });
+
   it('refuses a requireOrigin that is not a boolean and a csrf that is not an object', () => {
     expect(() => resolve({ requireOrigin: 'yes' as unknown as boolean })).toThrow(/requireOrigin/);
     expect(() => resolve(true as unknown as CsrfOptions)).toThrow(/csrf must be/);
