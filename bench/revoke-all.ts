@@ -21,7 +21,7 @@ import { SessionDevicesService } from '../lib/devices/session-devices.service.js
 import { RedisSessionIndex } from '../lib/devices/redis-session-index.js';
 import { SessionEvents } from '../lib/events/session-events.js';
 import type { SessionIndexEntry } from '../lib/devices/session-index.interface.js';
-import { resolveSessionOptions } from '../lib/session.options.js';
+import { resolveSessionOptions } from '../lib/options/resolve-session-options.js';
 import { RedisSessionStore } from '../lib/store/redis-session.store.js';
 
 const OTHER_USERS = 10_000;

@@ -6,19 +6,19 @@
 export { SessionModule } from './session.module.js';
 export {
   SESSION_MODULE_OPTIONS,
+  type SessionModuleAsyncOptions,
   type SessionOptionsFactory,
 } from './session.module-definition.js';
-export type { SessionModuleAsyncOptions } from './session-module-async-options.js';
-export {
-  SessionOptionsError,
-  type BindingPolicy,
-  type ClientBindingOptions,
-  type MfaOptions,
-  type SameSitePolicy,
-  type SessionCookieOptions,
-  type SessionLimitPolicy,
-  type SessionModuleOptions,
-} from './session.options.js';
+export { SessionOptionsError } from './errors/session-options.error.js';
+export type {
+  BindingPolicy,
+  ClientBindingOptions,
+  MfaOptions,
+  SameSitePolicy,
+  SessionCookieOptions,
+  SessionLimitPolicy,
+  SessionModuleOptions,
+} from './options/session-module-options.interface.js';
 export {
   MFA_CLOCK,
   MFA_STATE_STORE,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SessionOptionsError, resolveSessionOptions, type SessionModuleOptions } from './session.options.js';
+import { SessionOptionsError } from './errors/session-options.error.js';
+import { resolveSessionOptions } from './options/resolve-session-options.js';
+import type { SessionModuleOptions } from './options/session-module-options.interface.js';
 
 const SECRET = 'a'.repeat(32);
 

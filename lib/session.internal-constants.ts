@@ -8,3 +8,9 @@ export const SESSION_ENGINE = 'SESSION:ENGINE';
 
 /** The session index the module uses, with whether it must close it. */
 export const SESSION_INDEX = 'SESSION:INDEX';
+
+/** The resolved `mfa` options; provided only when MFA is registered. */
+export const RESOLVED_MFA_OPTIONS = 'SESSION:RESOLVED_MFA_OPTIONS';
+
+/** Whether SessionModule registered MfaService (forRoot: `mfa` given; forRootAsync: `mfa: true`). */
+export const MFA_REGISTERED = 'SESSION:MFA_REGISTERED';

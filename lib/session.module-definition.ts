@@ -1,5 +1,6 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { SessionModuleOptions } from './session.options.js';
+import { ConfigurableModuleBuilder, type DynamicModule } from '@nestjs/common';
+import { mfaModuleParts } from './mfa/mfa.providers.js';
+import type { SessionModuleOptions } from './options/session-module-options.interface.js';
 
 export const {
   ConfigurableModuleClass: ConfigurableSessionModule,
@@ -9,10 +10,31 @@ export const {
 } = new ConfigurableModuleBuilder<SessionModuleOptions>({ moduleName: 'Session' })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createSessionOptions')
-  .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .setExtras({ isGlobal: false }, withMfaWhenAsked)
   .build();
+
+/**
+ * forRootAsync's options. `mfa: true` registers MfaService (and its state store): the options
+ * are not known while Nest builds the module graph, so the app says whether they will have `mfa`.
+ * Bootstrap fails if the factory's options disagree.
+ */
+export type SessionModuleAsyncOptions = typeof SESSION_MODULE_ASYNC_OPTIONS_TYPE & { mfa?: boolean };
 
 /** What a `useClass` / `useExisting` options provider implements for forRootAsync. */
 export interface SessionOptionsFactory {
   createSessionOptions(): SessionModuleOptions | Promise<SessionModuleOptions>;
+}
+
+/**
+ * The builder hands this the extras merged with forRoot's options (so `mfa` is the MFA options
+ * object) or with forRootAsync's (so `mfa` is the `mfa: true` flag): MFA is registered when set.
+ */
+function withMfaWhenAsked(definition: DynamicModule, extras: { isGlobal: boolean }): DynamicModule {
+  const { providers, exports } = mfaModuleParts(Boolean((extras as { mfa?: unknown }).mfa));
+  return {
+    ...definition,
+    global: extras.isGlobal,
+    providers: [...(definition.providers ?? []), ...providers],
+    exports: [...(definition.exports ?? []), ...exports],
+  };
 }

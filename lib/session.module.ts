@@ -1,4 +1,5 @@
 import {
+  type DynamicModule,
   Inject,
   Logger,
   Module,
@@ -19,12 +20,14 @@ import { SessionEngine } from './http/session-engine.js';
 import { SessionLifecycle } from './http/session-lifecycle.js';
 import { SessionMiddleware } from './http/session.middleware.js';
 import { LoginInterceptor } from './login/login.interceptor.js';
-import { MfaService } from './mfa/mfa.service.js';
-import { mfaExports, mfaProviders } from './mfa/mfa.providers.js';
+import { MFA_CLOCK } from './mfa/mfa.constants.js';
+import { RecentMfaCheck } from './mfa/recent-mfa-check.js';
 import { SESSION_STORE } from './session.constants.js';
-import { RESOLVED_SESSION_OPTIONS, SESSION_ENGINE } from './session.internal-constants.js';
-import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS } from './session.module-definition.js';
-import { resolveSessionOptions, type ResolvedSessionOptions, type SessionModuleOptions } from './session.options.js';
+import { MFA_REGISTERED, RESOLVED_SESSION_OPTIONS, SESSION_ENGINE } from './session.internal-constants.js';
+import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS, type SessionModuleAsyncOptions } from './session.module-definition.js';
+import { resolveSessionOptions } from './options/resolve-session-options.js';
+import type { ResolvedSessionOptions } from './options/resolved-session-options.js';
+import type { SessionModuleOptions } from './options/session-module-options.interface.js';
 import { SessionService } from './session.service.js';
 import { ExpressStoreAdapter } from './store/express-store.adapter.js';
 import { SessionIdHasher } from './store/session-id-hasher.js';
@@ -37,10 +40,10 @@ const OWNED_STORE = 'SESSION:OWNED_STORE';
 const providers: Provider[] = [
   {
     provide: RESOLVED_SESSION_OPTIONS,
-    inject: [SESSION_MODULE_OPTIONS],
-    useFactory: (options: SessionModuleOptions) => {
+    inject: [SESSION_MODULE_OPTIONS, MFA_REGISTERED],
+    useFactory: (options: SessionModuleOptions, mfaRegistered: boolean) => {
       const logger = new Logger('SessionModule');
-      return resolveSessionOptions(options, { warn: (message) => logger.warn(message) });
+      return resolveSessionOptions(options, { warn: (message) => logger.warn(message) }, { mfaRegistered });
     },
   },
   {
@@ -66,8 +69,9 @@ const providers: Provider[] = [
   SessionLifecycle,
   SessionEvents,
   SessionService,
-  ...mfaProviders,
-  MfaService,
+  // Read Date.now at each call, like the rest of the module, so one faked clock drives everything.
+  { provide: MFA_CLOCK, useValue: () => Date.now() },
+  RecentMfaCheck,
   AuthenticatedGuard,
   MfaGuard,
   LoginInterceptor,
@@ -75,19 +79,21 @@ const providers: Provider[] = [
 
 /**
  * Secure sessions for a Nest app: mounts the session (express-session's Session objects,
- * loaded and saved by SessionEngine under a fixed, hardened policy) on every route and provides SessionService, MfaService, the guards and the LoginInterceptor.
+ * loaded and saved by SessionEngine under a fixed, hardened policy) on every route and provides SessionService, the guards and the LoginInterceptor;
+ * with `mfa` configured also MfaService (see session.module-definition.ts).
  */
 @Module({
   providers,
   exports: [
     SessionService,
-    MfaService,
     AuthenticatedGuard,
     MfaGuard,
     LoginInterceptor,
     SESSION_STORE,
     SessionEvents,
-    ...mfaExports,
+    MFA_CLOCK,
+    // MfaGuard's dependency: guards are built in the module that uses them.
+    RecentMfaCheck,
   ],
 })
 export class SessionModule extends ConfigurableSessionModule implements NestModule, OnApplicationShutdown {
@@ -99,6 +105,14 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
     private readonly adapterHost: HttpAdapterHost,
   ) {
     super();
+  }
+
+  /**
+   * The options come from a provider. Pass `mfa: true` when they will hold `mfa`, so that
+   * MfaService is registered; bootstrap fails with a SessionOptionsError if they disagree.
+   */
+  static override forRootAsync(options: SessionModuleAsyncOptions): DynamicModule {
+    return super.forRootAsync(options);
   }
 
   /**

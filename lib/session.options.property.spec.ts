@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolveSessionOptions, SessionOptionsError, type SessionModuleOptions } from './session.options.js';
+import { resolveSessionOptions } from './options/resolve-session-options.js';
+import { SessionOptionsError } from './errors/session-options.error.js';
+import type { SessionModuleOptions } from './options/session-module-options.interface.js';
 
 const RUNS = 10_000;
 

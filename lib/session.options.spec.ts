@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MfaSecretStore } from './mfa/mfa-secret-store.interface.js';
-import { resolveSessionOptions, SessionOptionsError, type SessionModuleOptions } from './session.options.js';
+import { resolveSessionOptions } from './options/resolve-session-options.js';
+import { SessionOptionsError } from './errors/session-options.error.js';
+import type { SessionModuleOptions } from './options/session-module-options.interface.js';
 
 const SECRET = 'a'.repeat(32);
 
@@ -31,6 +33,44 @@ function failure(options: Partial<SessionModuleOptions>, production = false): Se
 }
 
 describe('resolveSessionOptions', () => {
+  describe('every problem at once', () => {
+    it('two bad options give one error that names both', () => {
+      const error = failure({ idleTimeout: 10, cookie: { name: 'my sid' } });
+      expect(error.problems).toEqual([
+        'idleTimeout must be a number of milliseconds >= 1000, not 10.',
+        'cookie.name "my sid" is not a valid cookie name (RFC 6265 token).',
+      ]);
+      expect(error.message).toBe(
+        'SessionModule: 2 problems with the options:\n' +
+          '- idleTimeout must be a number of milliseconds >= 1000, not 10.\n' +
+          '- cookie.name "my sid" is not a valid cookie name (RFC 6265 token).',
+      );
+    });
+
+    it('reports store, Redis and MFA problems together', () => {
+      const error = failure({
+        store: { redis: { cluster: { rootNodes: ['http://x'] }, clientSideCache: {} } },
+        mfa: { secretStore, pastSteps: 7 },
+        sessionLimitPolicy: 'never' as never,
+      });
+      expect(error.problems).toHaveLength(4);
+      expect(error.message).toMatch(/cluster\.rootNodes entries must be redis:\/\//);
+      expect(error.message).toMatch(/clientSideCache works with a single Redis/);
+      expect(error.message).toMatch(/mfa\.pastSteps must be 0, 1 or 2/);
+      expect(error.message).toMatch(/sessionLimitPolicy must be/);
+    });
+
+    it('refuses durations past 2^53 ms, sparse secret lists and store: null (found by the property test)', () => {
+      expect(failure({ absoluteTimeout: 2 ** 53 }).message).toMatch(/absoluteTimeout must be a number of milliseconds >= 1000/);
+      expect(failure({ secret: [, , ,] as unknown as string[] }).message).toMatch(/secret is missing/);
+      expect(failure({ store: null as never }).message).toMatch(/store must be/);
+    });
+
+    it('one problem reads as before: one line after the prefix', () => {
+      expect(failure({ idleTimeout: 10 }).message).toBe('SessionModule: idleTimeout must be a number of milliseconds >= 1000, not 10.');
+    });
+  });
+
   describe('defaults', () => {
     it('are strict: __Host-sid, lax, Secure, 30 min idle, 12 h absolute, no MFA, no warnings', () => {
       const { resolved, warnings } = resolve({});
@@ -358,7 +398,7 @@ describe('resolveSessionOptions', () => {
         // A store whose fields look like option shapes is still a store.
         { ...instance, redis: { url: 'x' }, memory: {} },
       ]) {
-        expect(resolve({ store }).resolved.store).toBe(store);
+        expect(resolve({ store, sessionIndex: false }).resolved.store).toBe(store);
       }
       expect(resolve({}).resolved.store).toBeUndefined();
     });

@@ -13,7 +13,7 @@ import { keepPreviousIdOnce } from './http/rotation-grace.js';
 import { describeSession } from './http/session-view.js';
 import { isStoreUnavailable, storeOperation } from './http/store-availability.js';
 import { RESOLVED_SESSION_OPTIONS } from './session.internal-constants.js';
-import type { ResolvedSessionOptions } from './session.options.js';
+import type { ResolvedSessionOptions } from './options/resolved-session-options.js';
 import type { CurrentSessionInfo, JsonValue, SessionAuthState, SessionMeta, SessionUser } from './session.types.js';
 import { ExpressStoreAdapter } from './store/express-store.adapter.js';
 

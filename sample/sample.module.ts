@@ -32,8 +32,10 @@ export class SampleModule {
       module: SampleModule,
       imports: [
         UsersModule,
-        // forRootAsync because the MFA secret store is a provider (the user repository).
+        // forRootAsync because the MFA secret store is a provider (the user repository);
+        // mfa: true because the options it builds configure MFA (MfaService gets registered).
         SessionModule.forRootAsync({
+          mfa: true,
           imports: [UsersModule],
           inject: [UserRepository],
           useFactory: (users: UserRepository) => sessionOptionsFor(config, users, logSecurityEvent),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SessionOptionsError } from '../session.options.js';
+import { SessionOptionsError } from '../errors/session-options.error.js';
 import { resolveCsrfOptions, type CsrfOptions } from './csrf-options.js';
 
 function resolve(csrf: CsrfOptions | false | undefined) {
@@ -34,6 +34,17 @@ describe('resolveCsrfOptions', () => {
     ['an empty list', []],
   ])('refuses allowedOrigins with %s', (_label, allowedOrigins) => {
     expect(() => resolve({ allowedOrigins: allowedOrigins as string[] })).toThrow(SessionOptionsError);
+  });
+
+  it('names every bad origin and a bad requireOrigin in one error', () => {
+    let error: unknown;
+    try {
+      resolveCsrfOptions({ allowedOrigins: ['ftp://x', 'https://ok.example', 'https://a/b'], requireOrigin: 'yes' as never }, { warn: () => undefined });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(SessionOptionsError);
+    expect((error as SessionOptionsError).problems).toHaveLength(3);
   });
 
   it('refuses a requireOrigin that is not a boolean and a csrf that is not an object', () => {

@@ -1,4 +1,6 @@
-import { SessionOptionsError, type OptionWarnings } from '../session.options.js';
+import { SessionOptionsError } from '../errors/session-options.error.js';
+import { optionValueText } from '../util/option-value-text.js';
+import type { OptionWarnings } from '../options/resolved-session-options.js';
 
 export interface CsrfOptions {
   /**
@@ -29,7 +31,7 @@ export type ResolvedCsrfOptions =
       requireOrigin: boolean;
     };
 
-/** Validates `csrf`; `false` turns the check off, loudly. */
+/** Validates `csrf`, naming every problem in one SessionOptionsError; `false` turns the check off, loudly. */
 export function resolveCsrfOptions(csrf: CsrfOptions | false | undefined, warnings: OptionWarnings): ResolvedCsrfOptions {
   if (csrf === false) {
     warnings.warn(
@@ -41,25 +43,31 @@ export function resolveCsrfOptions(csrf: CsrfOptions | false | undefined, warnin
   if (typeof csrf !== 'object' || csrf === null) {
     throw new SessionOptionsError('csrf must be { allowedOrigins?, requireOrigin? } or false.');
   }
+  const problems: string[] = [];
   const { allowedOrigins, requireOrigin = false } = csrf;
   if (typeof requireOrigin !== 'boolean') {
-    throw new SessionOptionsError(`csrf.requireOrigin must be true or false, not ${JSON.stringify(requireOrigin)}.`);
+    problems.push(`csrf.requireOrigin must be true or false, not ${optionValueText(requireOrigin)}.`);
   }
-  if (allowedOrigins === undefined) return { allowedOrigins: undefined, requireOrigin };
-  if (!Array.isArray(allowedOrigins) || allowedOrigins.length === 0) {
-    throw new SessionOptionsError('csrf.allowedOrigins must be a non-empty list of origins like https://app.example.com.');
+  let origins: ReadonlySet<string> | undefined;
+  if (allowedOrigins !== undefined && (!Array.isArray(allowedOrigins) || allowedOrigins.length === 0)) {
+    problems.push('csrf.allowedOrigins must be a non-empty list of origins like https://app.example.com.');
+  } else if (allowedOrigins !== undefined) {
+    const normalised = allowedOrigins.map((value: unknown) => normaliseOrigin(value, problems));
+    origins = new Set(normalised.filter((origin): origin is string => origin !== undefined));
   }
-  return { allowedOrigins: new Set(allowedOrigins.map(normaliseOrigin)), requireOrigin };
+  if (problems.length > 0) throw new SessionOptionsError(problems);
+  return { allowedOrigins: origins, requireOrigin };
 }
 
-/** `https://App.example.com/` -> `https://app.example.com`; anything that is not an http(s) origin is refused. */
-function normaliseOrigin(value: unknown): string {
+/** `https://App.example.com/` -> `https://app.example.com`; anything that is not an http(s) origin is a problem. */
+function normaliseOrigin(value: unknown, problems: string[]): string | undefined {
   const shaped = typeof value === 'string' && /^https?:\/\/[^/?#@\s]+\/?$/i.test(value);
   const url = shaped ? parseUrl(value) : undefined;
   if (!url || url.origin === 'null') {
-    throw new SessionOptionsError(
-      `csrf.allowedOrigins entries must be origins like https://app.example.com (scheme and host, no path), not ${JSON.stringify(value)}.`,
+    problems.push(
+      `csrf.allowedOrigins entries must be origins like https://app.example.com (scheme and host, no path), not ${optionValueText(value)}.`,
     );
+    return undefined;
   }
   return url.origin;
 }

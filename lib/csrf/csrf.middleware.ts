@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { CsrfRefusedException } from '../errors/csrf.exceptions.js';
 import { cookieValue } from '../http/signed-session-cookie.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
-import type { ResolvedSessionOptions } from '../session.options.js';
+import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
 import { csrfRefusal, type RequestProvenance } from './csrf-policy.js';
 
 /**

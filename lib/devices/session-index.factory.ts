@@ -1,5 +1,4 @@
-import { SessionOptionsError, type ResolvedSessionOptions } from '../session.options.js';
-import { MemorySessionStore } from '../store/memory-session.store.js';
+import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
 import { RedisSessionStore } from '../store/redis-session.store.js';
 import type { SessionStore } from '../store/session-store.interface.js';
 import { MemorySessionIndex } from './memory-session-index.js';
@@ -15,15 +14,13 @@ export interface OwnedIndex {
 
 /**
  * The index lives where the sessions live: in process memory beside the memory store, in the
- * same Redis (client and prefix) beside the Redis store. A custom store brings its own.
+ * same Redis (client and prefix) beside the Redis store. A custom store brings its own (the
+ * option resolver refuses one without), so any other store here is the memory store.
  */
 export function createSessionIndex(options: ResolvedSessionOptions, store: SessionStore): OwnedIndex {
   const configured = options.sessionIndex;
   if (configured === false) return { index: undefined, owned: false };
   if (configured !== undefined) return { index: configured, owned: false };
-  if (store instanceof MemorySessionStore) return { index: new MemorySessionIndex(), owned: true };
   if (store instanceof RedisSessionStore) return { index: new RedisSessionIndex(store.client, store.prefix), owned: true };
-  throw new SessionOptionsError(
-    'a custom store needs a session index for device lists, revocation and session limits: pass sessionIndex (an implementation of SessionIndex, e.g. new RedisSessionIndex(client, prefix)), or sessionIndex: false to run without them.',
-  );
+  return { index: new MemorySessionIndex(), owned: true };
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
-import type { ResolvedSessionOptions } from '../session.options.js';
+import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
 import type { MfaEvent } from './mfa.event.js';
 import type { SessionEventSubject, SessionLifecycleEvent } from './session.event.js';
 import { describeError } from '../errors/describe-error.js';

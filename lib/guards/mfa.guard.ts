@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { RequireMfa, type RequireMfaOptions } from '../decorators/require-mfa.decorator.js';
 import { StepUpRequiredException } from '../errors/mfa.exceptions.js';
 import { MfaRequiredException } from '../errors/session.exceptions.js';
-import { MfaService } from '../mfa/mfa.service.js';
+import { RecentMfaCheck } from '../mfa/recent-mfa-check.js';
 import { SKIP_MFA } from '../session.constants.js';
 import type { SessionAuthState } from '../session.types.js';
 import { AuthenticatedGuard } from './authenticated.guard.js';
@@ -13,13 +13,13 @@ import { AuthenticatedGuard } from './authenticated.guard.js';
  * MFA, the code verified. Anonymous: 401 `unauthenticated`; password only: 403 `mfa_required`
  * except on `@SkipMfa()` routes; a `@RequireMfa()` route without a recent enough MFA
  * verification: 403 `step_up_required`. Bind per controller or globally
- * (`{ provide: APP_GUARD, useExisting: MfaGuard }`).
+ * (`{ provide: APP_GUARD, useExisting: MfaGuard }`). Works with or without `mfa` configured.
  */
 @Injectable()
 export class MfaGuard extends AuthenticatedGuard {
   constructor(
     reflector: Reflector,
-    protected readonly mfa: MfaService,
+    protected readonly recentMfa: RecentMfaCheck,
   ) {
     super(reflector);
   }
@@ -27,7 +27,7 @@ export class MfaGuard extends AuthenticatedGuard {
   protected override allow(auth: SessionAuthState, context: ExecutionContext): boolean {
     if (auth.mfa === 'pending' && !this.flag(SKIP_MFA, context)) throw new MfaRequiredException();
     const stepUp = this.routeMetadata.get<RequireMfaOptions>(RequireMfa, context);
-    if (stepUp && !this.mfa.isRecentlyVerified(auth, stepUp.maxAge)) throw new StepUpRequiredException();
+    if (stepUp && !this.recentMfa.isRecentlyVerified(auth, stepUp.maxAge)) throw new StepUpRequiredException();
     return true;
   }
 }

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
-import type { BindingPolicy, ResolvedSessionOptions } from '../session.options.js';
+import type { BindingPolicy } from '../options/session-module-options.interface.js';
+import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
 import type { SessionMeta } from '../session.types.js';
 import { ipIdentity } from './ip-prefix.js';
 

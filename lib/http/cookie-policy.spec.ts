@@ -1,7 +1,7 @@
 import express, { type Request, type Response } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import type { ResolvedSessionOptions } from '../session.options.js';
+import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
 import { expireSessionCookie, sessionCookieOptions } from './cookie-policy.js';
 
 type CookieSettings = Pick<ResolvedSessionOptions, 'cookie'>;

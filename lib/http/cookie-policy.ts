@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { CookieOptions } from 'express-session';
-import type { ResolvedSessionOptions } from '../session.options.js';
+import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
 
 type CookieSettings = Pick<ResolvedSessionOptions, 'cookie'>;
 

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { UnauthenticatedException } from '../errors/session.exceptions.js';
 import type { SessionService } from '../session.service.js';
-import type { ResolvedSessionOptions } from '../session.options.js';
+import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
 import type { SessionMeta } from '../session.types.js';
 import { ExpressStoreAdapter } from '../store/express-store.adapter.js';
 import { markGraceRequest } from './rotation-grace.js';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { SessionEvents } from '../events/session-events.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
-import type { ResolvedSessionOptions } from '../session.options.js';
+import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
 import { SessionService } from '../session.service.js';
 import type { SessionMeta } from '../session.types.js';
 import { bindingMismatches, clientOf, type BindingMismatch } from './client-binding.js';

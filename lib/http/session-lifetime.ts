@@ -1,5 +1,5 @@
 import type { SessionData } from 'express-session';
-import type { ResolvedSessionOptions } from '../session.options.js';
+import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
 
 type Timeouts = Pick<ResolvedSessionOptions, 'idleTimeout' | 'absoluteTimeout'>;
 

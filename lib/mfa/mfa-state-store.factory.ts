@@ -1,5 +1,4 @@
-import { SessionOptionsError, type ResolvedSessionOptions } from '../session.options.js';
-import { MemorySessionStore } from '../store/memory-session.store.js';
+import type { ResolvedMfaOptions } from '../options/resolved-session-options.js';
 import { RedisSessionStore } from '../store/redis-session.store.js';
 import type { SessionStore } from '../store/session-store.interface.js';
 import { MemoryMfaStateStore } from './memory-mfa-state.store.js';
@@ -9,16 +8,11 @@ import { RedisMfaStateStore } from './redis-mfa-state.store.js';
 /**
  * The MFA state lives where the sessions live: the embedded store gets the in-memory MFA
  * state, Redis gets Redis on the same client and prefix. A custom SessionStore needs an
- * explicit `mfa.stateStore`: guessing would put shared state in one process's memory.
+ * explicit `mfa.stateStore` (the option resolver refuses one without: guessing would put shared
+ * state in one process's memory), so any other store here is the memory store.
  */
-export function createMfaStateStore(options: ResolvedSessionOptions, sessionStore: SessionStore): MfaStateStore | null {
-  const mfa = options.mfa;
-  if (!mfa) return null;
+export function createMfaStateStore(mfa: ResolvedMfaOptions, sessionStore: SessionStore): MfaStateStore {
   if (mfa.stateStore) return mfa.stateStore;
   if (sessionStore instanceof RedisSessionStore) return new RedisMfaStateStore(sessionStore.client, sessionStore.prefix);
-  if (sessionStore instanceof MemorySessionStore) return new MemoryMfaStateStore();
-  throw new SessionOptionsError(
-    'mfa.stateStore is required with a custom store: pass an MfaStateStore that every app instance shares ' +
-      '(RedisMfaStateStore, or MemoryMfaStateStore for one process).',
-  );
+  return new MemoryMfaStateStore();
 }

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import session, { type SessionData } from 'express-session';
 import { describe, expect, it } from 'vitest';
-import { resolveSessionOptions } from '../session.options.js';
+import { resolveSessionOptions } from '../options/resolve-session-options.js';
 import { ExpressStoreAdapter } from './express-store.adapter.js';
 import { MemorySessionStore } from './memory-session.store.js';
 import { SessionIdHasher } from './session-id-hasher.js';

@@ -11,7 +11,7 @@ import { sessionCookieOptions } from '../http/cookie-policy.js';
 import { markGraceRequest, takeKeepPreviousId } from '../http/rotation-grace.js';
 import { sessionDeadline } from '../http/session-lifetime.js';
 import { isStoreUnavailable } from '../http/store-availability.js';
-import type { ResolvedSessionOptions } from '../session.options.js';
+import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
 
 type Callback = (err?: unknown, data?: unknown) => void;
 

@@ -2,8 +2,7 @@ import { createClient, type RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { REDIS_URL } from '../../test/support/redis-url.js';
 import { connectTestRedis, deleteKeys, redisAvailable, uniquePrefix } from '../../test/support/stores.js';
-import { SessionOptionsError } from '../session.options.js';
-import { clientSideCacheClientOptions } from './redis-client-side-cache.js';
+import { clientSideCacheClientOptions, clientSideCacheProblems } from './redis-client-side-cache.js';
 import { RedisSessionStore } from './redis-session.store.js';
 
 /** Blocks this thread (not just this task), so that replies pile up in the kernel meanwhile. */
@@ -19,8 +18,19 @@ describe('clientSideCacheClientOptions', () => {
     });
   });
 
-  it.each([{ maxEntries: 0 }, { maxEntries: 1.5 }, { ttl: 999 }, { ttl: Number.NaN }])('refuses %o', (bad) => {
-    expect(() => clientSideCacheClientOptions(bad)).toThrow(SessionOptionsError);
+  it.each([
+    [{ maxEntries: 0 }, /maxEntries must be a positive integer/],
+    [{ maxEntries: 1.5 }, /maxEntries must be a positive integer/],
+    [{ ttl: 999 }, /ttl must be a number of milliseconds >= 1000/],
+    [{ ttl: Number.NaN }, /ttl must be a number of milliseconds >= 1000/],
+  ])('clientSideCacheProblems refuses %o', (bad, problem) => {
+    expect(clientSideCacheProblems(bad)).toEqual([expect.stringMatching(problem)]);
+  });
+
+  it('clientSideCacheProblems names every problem at once, and none for good options', () => {
+    expect(clientSideCacheProblems({ maxEntries: 0, ttl: 1 })).toHaveLength(2);
+    expect(clientSideCacheProblems(null)).toEqual([expect.stringMatching(/must be an object/)]);
+    expect(clientSideCacheProblems({ maxEntries: 5, ttl: 5_000 })).toEqual([]);
   });
 });
 

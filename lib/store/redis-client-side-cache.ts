@@ -1,5 +1,5 @@
 import type { RedisClientType } from 'redis';
-import { SessionOptionsError } from '../session.options.js';
+import { optionValueText } from '../util/option-value-text.js';
 
 /**
  * RESP3 client-side caching of session records (node-redis `clientSideCache`, Redis >= 6).
@@ -24,22 +24,28 @@ export interface RedisClientSideCacheOptions {
 
 export const CLIENT_SIDE_CACHE_DEFAULTS = { maxEntries: 10_000, ttl: 30_000 } as const;
 
-/** createClient options for a caching client; throws SessionOptionsError on a bad value. */
+/** Every problem with `store.redis.clientSideCache` (empty when it is usable). */
+export function clientSideCacheProblems(options: unknown): string[] {
+  if (typeof options !== 'object' || options === null) {
+    return ['store.redis.clientSideCache must be an object such as { maxEntries: 10_000 }.'];
+  }
+  const { maxEntries = CLIENT_SIDE_CACHE_DEFAULTS.maxEntries, ttl = CLIENT_SIDE_CACHE_DEFAULTS.ttl } = options as Record<string, unknown>;
+  const problems: string[] = [];
+  if (!Number.isInteger(maxEntries) || (maxEntries as number) < 1) {
+    problems.push(`store.redis.clientSideCache.maxEntries must be a positive integer, not ${optionValueText(maxEntries)}.`);
+  }
+  if (!Number.isFinite(ttl) || (ttl as number) < 1_000) {
+    problems.push(`store.redis.clientSideCache.ttl must be a number of milliseconds >= 1000, not ${optionValueText(ttl)}.`);
+  }
+  return problems;
+}
+
+/** createClient options for a caching client, from options {@link clientSideCacheProblems} accepted. */
 export function clientSideCacheClientOptions(options: RedisClientSideCacheOptions): {
   RESP: 3;
   clientSideCache: { maxEntries: number; ttl: number; evictPolicy: 'LRU' };
 } {
-  if (typeof options !== 'object' || options === null) {
-    throw new SessionOptionsError('store.redis.clientSideCache must be an object such as { maxEntries: 10_000 }.');
-  }
-  const maxEntries = options.maxEntries ?? CLIENT_SIDE_CACHE_DEFAULTS.maxEntries;
-  if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-    throw new SessionOptionsError(`store.redis.clientSideCache.maxEntries must be a positive integer, not ${String(maxEntries)}.`);
-  }
-  const ttl = options.ttl ?? CLIENT_SIDE_CACHE_DEFAULTS.ttl;
-  if (!Number.isFinite(ttl) || ttl < 1_000) {
-    throw new SessionOptionsError(`store.redis.clientSideCache.ttl must be a number of milliseconds >= 1000, not ${String(ttl)}.`);
-  }
+  const { maxEntries = CLIENT_SIDE_CACHE_DEFAULTS.maxEntries, ttl = CLIENT_SIDE_CACHE_DEFAULTS.ttl } = options;
   return { RESP: 3, clientSideCache: { maxEntries, ttl: Math.floor(ttl), evictPolicy: 'LRU' } };
 }
 

@@ -2,7 +2,7 @@ import { createClient, createCluster, createSentinel, type RedisClientType, type
 import { describe, expect, it } from 'vitest';
 import { REDIS_URL } from '../../test/support/redis-url.js';
 import { redisAvailable } from '../../test/support/stores.js';
-import { SessionOptionsError } from '../session.options.js';
+import { SessionOptionsError } from '../errors/session-options.error.js';
 import { RedisConnection, redisTopology } from './redis-connection.js';
 import { SessionStoreTimeoutError } from './store-timeout.js';
 

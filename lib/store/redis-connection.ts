@@ -1,11 +1,14 @@
-import { SessionOptionsError, SESSION_DEFAULTS } from '../session.options.js';
+import { SessionOptionsError } from '../errors/session-options.error.js';
+import { SESSION_DEFAULTS } from '../options/session-defaults.js';
 import {
   clientSideCacheClientOptions,
+  clientSideCacheProblems,
   InvalidationBarrier,
   type RedisClientSideCacheOptions,
 } from './redis-client-side-cache.js';
 import { SharedCommandTimeout } from './shared-command-timeout.js';
 import { withTimeout } from './store-timeout.js';
+import { optionValueText } from '../util/option-value-text.js';
 import {
   createClient,
   createCluster,
@@ -118,13 +121,10 @@ export class RedisConnection {
 
   /** `timeoutMs` bounds each operation; the module passes its `storeTimeout`. */
   constructor(options: RedisConnectionOptions, timeoutMs: number = SESSION_DEFAULTS.storeTimeout) {
-    const given = (['client', 'url', 'cluster', 'sentinel'] as const).filter((name) => options[name] !== undefined);
-    if (given.length !== 1) {
-      throw new SessionOptionsError(
-        `store.redis takes exactly one of client, url, cluster or sentinel (got ${given.length ? given.join(', ') : 'none'}).`,
-      );
-    }
-    if (options.clientSideCache !== undefined) refuseCacheWithout(given[0]!);
+    // SessionModule reports these with every other option problem before it gets here; this
+    // covers a RedisSessionStore an app builds itself.
+    const problems = redisConnectionProblems(options);
+    if (problems.length > 0) throw new SessionOptionsError(problems);
     this.timeoutMs = timeoutMs;
     this.owned = options.client === undefined;
     this.client = options.client ?? buildClient(options, timeoutMs);
@@ -136,11 +136,6 @@ export class RedisConnection {
         }) as RedisStoreClient)
       : this.client;
     this.topology = redisTopology(this.client);
-    if (this.topology !== 'standalone' && (this.client as { clientSideCache?: unknown }).clientSideCache) {
-      throw new SessionOptionsError(
-        `client-side caching is supported on a single Redis only; create the ${this.topology} client without clientSideCache.`,
-      );
-    }
     this.cache = this.topology === 'standalone' ? InvalidationBarrier.for(this.client as RedisClientType) : undefined;
     // node-redis emits 'error' on every failed reconnect; without a listener Node would crash.
     // An app-supplied client is the app's to listen to.
@@ -211,14 +206,95 @@ export class RedisConnection {
 
 /** Tells a Cluster client from a Sentinel client from a plain one, by the API each has. */
 export function redisTopology(client: RedisStoreClient): RedisTopology {
-  const candidate = client as unknown as Record<string, unknown> | null;
-  if (!candidate || typeof candidate['get'] !== 'function' || typeof candidate['connect'] !== 'function') {
-    throw new SessionOptionsError('store.redis.client must be a node-redis client (createClient, createCluster or createSentinel).');
-  }
   // The test connect-redis itself uses for clusters.
-  if ('masters' in candidate && typeof candidate['nodeClient'] === 'function') return 'cluster';
-  if (typeof candidate['getMasterNode'] === 'function') return 'sentinel';
+  if ('masters' in client && typeof client.nodeClient === 'function') return 'cluster';
+  if (typeof (client as { getMasterNode?: unknown }).getMasterNode === 'function') return 'sentinel';
   return 'standalone';
+}
+
+/** Whether a value has the API of a node-redis client, Cluster or Sentinel client. */
+function isRedisClient(value: unknown): value is RedisStoreClient {
+  const candidate = value as Record<string, unknown> | null;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate['get'] === 'function' && typeof candidate['connect'] === 'function';
+}
+
+const CONNECTION_KINDS = ['url', 'client', 'cluster', 'sentinel'] as const;
+
+/**
+ * Every problem with `store.redis` (empty when it is usable): SessionModule's option resolver
+ * reports them with the rest, RedisConnection refuses options that have any.
+ */
+export function redisConnectionProblems(options: object): string[] {
+  const given = options as Partial<Record<keyof RedisConnectionOptions, unknown>>;
+  const kinds = CONNECTION_KINDS.filter((name) => given[name] !== undefined);
+  if (kinds.length !== 1) {
+    return [
+      `store.redis needs exactly one of \`url\` (redis://host:port), \`cluster\` ({ rootNodes }), \`sentinel\` ({ sentinels, name }) or a node-redis \`client\` (got ${kinds.length ? kinds.join(', ') : 'none'}).`,
+    ];
+  }
+  const kind = kinds[0]!;
+  const problems = connectionKindProblems(kind, given[kind]);
+  if (given.clientSideCache !== undefined) problems.push(...clientSideCacheUseProblems(kind, given.clientSideCache));
+  return problems;
+}
+
+function connectionKindProblems(kind: (typeof CONNECTION_KINDS)[number], value: unknown): string[] {
+  switch (kind) {
+    case 'url':
+      return typeof value === 'string' && value.length > 0 ? [] : ['store.redis.url must be a redis:// URL.'];
+    case 'client':
+      return clientProblems(value);
+    case 'cluster':
+      return clusterProblems(value as Partial<RedisClusterStoreOptions>);
+    case 'sentinel':
+      return sentinelProblems(value as Partial<RedisSentinelStoreOptions>);
+  }
+}
+
+function clientProblems(client: unknown): string[] {
+  if (!isRedisClient(client)) {
+    return ['store.redis.client must be a node-redis client (createClient, createCluster or createSentinel).'];
+  }
+  const topology = redisTopology(client);
+  if (topology !== 'standalone' && (client as { clientSideCache?: unknown }).clientSideCache) {
+    return [`client-side caching is supported on a single Redis only; create the ${topology} client without clientSideCache.`];
+  }
+  return [];
+}
+
+function clusterProblems(cluster: Partial<RedisClusterStoreOptions>): string[] {
+  const rootNodes: unknown[] = Array.isArray(cluster?.rootNodes) ? cluster.rootNodes : [];
+  if (rootNodes.length === 0) {
+    return ['store.redis.cluster.rootNodes must list at least one redis:// URL (three or more advised).'];
+  }
+  return rootNodes
+    .filter((url) => parseRedisUrl(url) === undefined)
+    .map((url) => `store.redis.cluster.rootNodes entries must be redis:// or rediss:// URLs, not ${optionValueText(url)}.`);
+}
+
+function sentinelProblems(sentinel: Partial<RedisSentinelStoreOptions>): string[] {
+  const problems: string[] = [];
+  const sentinels: Array<Partial<{ host: unknown; port: unknown }> | null> = Array.isArray(sentinel?.sentinels) ? sentinel.sentinels : [];
+  if (sentinels.length === 0 || sentinels.some((s) => typeof s?.host !== 'string' || !Number.isInteger(s.port))) {
+    problems.push('store.redis.sentinel.sentinels must list { host, port } of at least one sentinel (three or more advised).');
+  }
+  if (typeof sentinel?.name !== 'string' || sentinel.name.length === 0) {
+    problems.push("store.redis.sentinel.name must be the monitored master's name.");
+  }
+  return problems;
+}
+
+/** Client-side caching only on the plain client the store builds from `url`. */
+function clientSideCacheUseProblems(kind: (typeof CONNECTION_KINDS)[number], cache: unknown): string[] {
+  if (kind === 'url') return clientSideCacheProblems(cache);
+  if (kind === 'client') {
+    return [
+      'store.redis.clientSideCache applies to the client the store creates from `url`; create your client with createClient({ RESP: 3, clientSideCache: { maxEntries, ttl } }) instead.',
+    ];
+  }
+  return [
+    `store.redis.clientSideCache works with a single Redis (\`url\`) only, not with ${kind === 'cluster' ? 'Redis Cluster' : 'Redis Sentinel'}: remove it from store.redis.`,
+  ];
 }
 
 const CLUSTER_SLOTS = 16_384;
@@ -246,24 +322,8 @@ function buildClient(options: RedisConnectionOptions, timeoutMs: number): RedisS
   }) as RedisClientType;
 }
 
-/** Client-side caching only on the plain client the store builds from `url`. */
-function refuseCacheWithout(kind: 'client' | 'url' | 'cluster' | 'sentinel'): void {
-  if (kind === 'url') return;
-  if (kind === 'client') {
-    throw new SessionOptionsError(
-      'store.redis.clientSideCache applies to the client the store creates from `url`; create your client with createClient({ RESP: 3, clientSideCache: { maxEntries, ttl } }) instead.',
-    );
-  }
-  throw new SessionOptionsError(
-    `store.redis.clientSideCache works with a single Redis (\`url\`) only, not with ${kind === 'cluster' ? 'Redis Cluster' : 'Redis Sentinel'}: remove it from store.redis.`,
-  );
-}
-
 function buildCluster(options: RedisClusterStoreOptions, commandOptions: { timeout: number }): RedisClusterType {
-  const urls = (Array.isArray(options.rootNodes) ? options.rootNodes : []).map(parseRedisUrl);
-  if (urls.length === 0) {
-    throw new SessionOptionsError('store.redis.cluster.rootNodes must list at least one redis:// URL (three or more advised).');
-  }
+  const urls = options.rootNodes.map((url) => new URL(url));
   // node-redis connects to discovered nodes with `defaults` only, never with a root node's
   // URL: carry its credentials and TLS over, or every node but the seeds would refuse us.
   const first = urls.find((url) => url.username || url.password) ?? urls[0]!;
@@ -289,18 +349,11 @@ function buildCluster(options: RedisClusterStoreOptions, commandOptions: { timeo
 }
 
 function buildSentinel(options: RedisSentinelStoreOptions, commandOptions: { timeout: number }): RedisSentinelType {
-  const sentinels = Array.isArray(options.sentinels) ? options.sentinels : [];
-  if (sentinels.length === 0 || sentinels.some((s) => typeof s?.host !== 'string' || !Number.isInteger(s.port))) {
-    throw new SessionOptionsError('store.redis.sentinel.sentinels must list { host, port } of at least one sentinel (three or more advised).');
-  }
-  if (typeof options.name !== 'string' || options.name.length === 0) {
-    throw new SessionOptionsError("store.redis.sentinel.name must be the monitored master's name.");
-  }
   const { socket: nodeSocket, ...nodeOptions } = options.nodeClientOptions ?? {};
   const { socket: sentinelSocket, ...sentinelOptions } = options.sentinelClientOptions ?? {};
   return createSentinel({
     name: options.name,
-    sentinelRootNodes: sentinels.map(({ host, port }) => ({ host, port })),
+    sentinelRootNodes: options.sentinels.map(({ host, port }) => ({ host, port })),
     nodeClientOptions: {
       disableOfflineQueue: true,
       ...nodeOptions,
@@ -314,15 +367,12 @@ function buildSentinel(options: RedisSentinelStoreOptions, commandOptions: { tim
   }) as unknown as RedisSentinelType;
 }
 
-function parseRedisUrl(url: unknown): URL {
-  let parsed: URL | undefined;
+/** The URL of a redis:// or rediss:// address; undefined for anything else. */
+function parseRedisUrl(url: unknown): URL | undefined {
   try {
-    parsed = typeof url === 'string' ? new URL(url) : undefined;
+    const parsed = typeof url === 'string' ? new URL(url) : undefined;
+    return parsed?.protocol === 'redis:' || parsed?.protocol === 'rediss:' ? parsed : undefined;
   } catch {
-    parsed = undefined;
+    return undefined;
   }
-  if (!parsed || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')) {
-    throw new SessionOptionsError(`store.redis.cluster.rootNodes entries must be redis:// or rediss:// URLs, not ${JSON.stringify(url)}.`);
-  }
-  return parsed;
 }

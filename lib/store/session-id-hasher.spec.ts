@@ -1,6 +1,6 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { resolveSessionOptions } from '../session.options.js';
+import { resolveSessionOptions } from '../options/resolve-session-options.js';
 import { SessionIdHasher } from './session-id-hasher.js';
 
 const SID = 'Zx3kq9VbN2mP7rT1wY5cH8jL4sD6fG0a';

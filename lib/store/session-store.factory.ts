@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { ResolvedSessionOptions } from '../session.options.js';
+import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
 import { MemorySessionStore } from './memory-session.store.js';
 import { RedisSessionStore } from './redis-session.store.js';
 import { isSessionStore } from './is-session-store.js';

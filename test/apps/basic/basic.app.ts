@@ -1,4 +1,4 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, Post, Req, Res, UseGuards, UseInterceptors, type INestApplication } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, HttpCode, Post, Req, Res, UseGuards, UseInterceptors, Optional, type INestApplication } from '@nestjs/common';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import {
@@ -14,6 +14,7 @@ import {
   type MfaEnrollment,
   type MfaSecretStore,
   type SessionModuleOptions,
+  MfaNotConfiguredException,
 } from '../../../lib/index.js';
 import { createApp } from '../kit/create-app.js';
 
@@ -38,8 +39,14 @@ export class InMemoryMfaSecrets implements MfaSecretStore {
 export class BasicController {
   constructor(
     private readonly sessions: SessionService,
-    private readonly mfa: MfaService,
+    // Optional: these fixtures also run without `mfa`, where SessionModule registers no MfaService.
+    @Optional() private readonly mfaService?: MfaService,
   ) {}
+
+  private mfa(): MfaService {
+    if (!this.mfaService) throw new MfaNotConfiguredException();
+    return this.mfaService;
+  }
 
   @Post('login')
   @HttpCode(200)
@@ -72,7 +79,7 @@ export class BasicController {
   @HttpCode(200)
   @UseGuards(AuthenticatedGuard)
   async verify(@Req() req: Request, @Body() body: { code?: unknown }) {
-    await this.mfa.verify(req, body.code);
+    await this.mfa().verify(req, body.code);
     return { mfa: 'verified' };
   }
 
@@ -80,14 +87,14 @@ export class BasicController {
   @HttpCode(200)
   @UseGuards(MfaGuard)
   enroll(@Req() req: Request) {
-    return this.mfa.startEnrollment(req);
+    return this.mfa().startEnrollment(req);
   }
 
   @Post('mfa/enroll/confirm')
   @HttpCode(204)
   @UseGuards(MfaGuard)
   async confirm(@Req() req: Request, @Body() body: { code?: unknown }) {
-    await this.mfa.confirmEnrollment(req, body.code);
+    await this.mfa().confirmEnrollment(req, body.code);
   }
 
   @Post('logout')

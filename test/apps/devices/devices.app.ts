@@ -12,6 +12,7 @@ import {
   UseInterceptors,
   type DynamicModule,
   type INestApplication,
+  Optional,
 } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
@@ -27,6 +28,7 @@ import {
   SkipMfa,
   type CurrentSessionInfo,
   type SessionModuleOptions,
+  MfaNotConfiguredException,
 } from '../../../lib/index.js';
 import { InMemoryMfaSecrets, TEST_SECRET } from '../basic/basic.app.js';
 // The device routes are the sample's own (docs/SAMPLE-HTTP.md), not a copy of them.
@@ -41,9 +43,15 @@ export class DisabledAccounts {
 class AccountController {
   constructor(
     private readonly sessions: SessionService,
-    private readonly mfa: MfaService,
     private readonly disabled: DisabledAccounts,
+    // Optional: these fixtures also run without `mfa`, where SessionModule registers no MfaService.
+    @Optional() private readonly mfaService?: MfaService,
   ) {}
+
+  private mfa(): MfaService {
+    if (!this.mfaService) throw new MfaNotConfiguredException();
+    return this.mfaService;
+  }
 
   @Post('login')
   @HttpCode(200)
@@ -64,7 +72,7 @@ class AccountController {
   @HttpCode(200)
   @UseGuards(AuthenticatedGuard)
   async verify(@Req() req: Request, @Body() body: { code?: unknown }) {
-    await this.mfa.verify(req, body.code);
+    await this.mfa().verify(req, body.code);
     return { mfa: 'verified' };
   }
 

@@ -8,6 +8,7 @@ import {
   Res,
   UseInterceptors,
   type INestApplication,
+  Optional,
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { Request, Response } from 'express';
@@ -23,6 +24,7 @@ import {
   SkipMfa,
   type CurrentSessionInfo,
   type SessionModuleOptions,
+  MfaNotConfiguredException,
 } from '../../../lib/index.js';
 import { createApp } from '../kit/create-app.js';
 
@@ -31,8 +33,14 @@ import { createApp } from '../kit/create-app.js';
 class GlobalGuardsController {
   constructor(
     private readonly sessions: SessionService,
-    private readonly mfa: MfaService,
+    // Optional: these fixtures also run without `mfa`, where SessionModule registers no MfaService.
+    @Optional() private readonly mfaService?: MfaService,
   ) {}
+
+  private mfa(): MfaService {
+    if (!this.mfaService) throw new MfaNotConfiguredException();
+    return this.mfaService;
+  }
 
   @Public()
   @Post('login')
@@ -57,7 +65,7 @@ class GlobalGuardsController {
   @Post('mfa/verify')
   @HttpCode(200)
   async verify(@Req() req: Request, @Body() body: { code?: unknown }) {
-    await this.mfa.verify(req, body.code);
+    await this.mfa().verify(req, body.code);
     return { mfa: 'verified' };
   }
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SESSION_DEFAULTS } from '../../../lib/session.options.js';
+import { SESSION_DEFAULTS } from '../../../lib/options/session-defaults.js';
 import { SessionIdHasher } from '../../../lib/store/session-id-hasher.js';
 import { TEST_SECRET } from '../../apps/basic/basic.app.js';
 import { COOKIE, DevicesHarness, SAFARI_IPHONE } from '../../apps/devices/devices.harness.js';

@@ -41,7 +41,7 @@ describe('SessionModule not global', () => {
       // A failed bootstrap leaves no app to close, so nothing here may open a connection: memory store.
       const options = { ...basicOptions({ store: { memory: {} } }), ...(isGlobal === undefined ? {} : { isGlobal }) };
       await expect(createBasicApp(SessionModule.forRoot(options))).rejects.toThrow(
-        /(SessionService|MfaService).*BasicFeatureModule|BasicFeatureModule.*(SessionService|MfaService)/s,
+        /(SessionService|RecentMfaCheck).*BasicFeatureModule|BasicFeatureModule.*(SessionService|RecentMfaCheck)/s,
       );
     },
   );

@@ -1,0 +1,22 @@
+import type { Request } from 'express';
+import type { MfaEvent, MfaOutcome, MfaPurpose } from '../events/mfa.event.js';
+import type { SessionEvents } from '../events/session-events.js';
+import type { MfaClock } from './mfa.constants.js';
+
+/** Reports MFA outcomes as `mfa` security events. */
+export class MfaEventReporter {
+  constructor(
+    private readonly events: SessionEvents,
+    private readonly clock: MfaClock,
+  ) {}
+
+  emit(
+    req: Request | undefined,
+    userId: string,
+    outcome: MfaOutcome,
+    purpose: MfaPurpose,
+    extra: Pick<MfaEvent, 'method' | 'lockedUntil' | 'recoveryCodesLeft'>,
+  ): void {
+    this.events.emit({ type: 'mfa', outcome, userId, ip: req?.ip, timestamp: this.clock(), purpose, ...extra });
+  }
+}
