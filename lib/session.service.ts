@@ -9,13 +9,13 @@ import type { LoginFailureReason } from './events/session.event.js';
 import { SessionStoreUnavailableException, UnauthenticatedException } from './errors/session.exceptions.js';
 import { MAX_USER_AGENT_LENGTH } from './http/client-binding.js';
 import { expireSessionCookie } from './http/cookie-policy.js';
-import { keepPreviousIdOnce } from './http/rotation-grace.js';
-import { describeSession } from './http/session-view.js';
+import { keepPreviousIdOnce } from './http/rotation/rotation-grace.js';
+import { describeSession } from './http/current-session-info.js';
 import { isStoreUnavailable, storeOperation } from './http/store-availability.js';
 import { RESOLVED_SESSION_OPTIONS } from './session.internal-constants.js';
 import type { ResolvedSessionOptions } from './options/resolved-session-options.js';
 import type { CurrentSessionInfo, JsonValue, SessionAuthState, SessionMeta, SessionUser } from './session.types.js';
-import { ExpressStoreAdapter } from './store/express-store.adapter.js';
+import { ExpressStoreAdapter } from './http/express-store.adapter.js';
 
 export interface LoginOptions {
   /**

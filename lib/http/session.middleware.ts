@@ -2,13 +2,13 @@ import { Inject, Injectable, Logger, type NestMiddleware } from '@nestjs/common'
 import type { NextFunction, Request, Response } from 'express';
 import { SESSION_ENGINE } from '../session.internal-constants.js';
 import type { SessionEngine } from './session-engine.js';
-import { SessionLifecycle } from './session-lifecycle.js';
+import { SessionChecks } from './session-checks.js';
 import { markStoreUnavailable } from './store-availability.js';
 import { describeError } from '../errors/describe-error.js';
 
 /**
  * Mounted by SessionModule on every route: loads the session (SessionEngine), then runs the
- * per-request lifecycle checks once. A store failure never fails the request here: the
+ * per-request checks once (deadlines, binding, rotation, activity). A store failure never fails the request here: the
  * request goes on without a session and guards answer 503 where a session is needed.
  */
 @Injectable()
@@ -17,7 +17,7 @@ export class SessionMiddleware implements NestMiddleware {
 
   constructor(
     @Inject(SESSION_ENGINE) private readonly engine: SessionEngine,
-    private readonly lifecycle: SessionLifecycle,
+    private readonly checks: SessionChecks,
   ) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
@@ -31,12 +31,12 @@ export class SessionMiddleware implements NestMiddleware {
 
   private checkLifecycle(req: Request, next: NextFunction): void {
     if (!req.session) return next();
-    const pending = this.lifecycle.check(req);
+    const pending = this.checks.check(req);
     if (!pending) return next();
     pending.then(
       () => next(),
-      (lifecycleError: unknown) => {
-        this.logger.error(`session store failed during lifecycle checks: ${describeError(lifecycleError)}`);
+      (checkError: unknown) => {
+        this.logger.error(`session store failed during the session checks: ${describeError(checkError)}`);
         markStoreUnavailable(req);
         next();
       },

@@ -1,9 +1,9 @@
 import type { Request } from 'express';
-import { UnauthenticatedException } from '../errors/session.exceptions.js';
-import type { SessionService } from '../session.service.js';
-import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
-import type { SessionMeta } from '../session.types.js';
-import { ExpressStoreAdapter } from '../store/express-store.adapter.js';
+import { UnauthenticatedException } from '../../errors/session.exceptions.js';
+import type { SessionService } from '../../session.service.js';
+import type { ResolvedSessionOptions } from '../../options/resolved-session-options.js';
+import type { SessionMeta } from '../../session.types.js';
+import { ExpressStoreAdapter } from '../express-store.adapter.js';
 import { markGraceRequest } from './rotation-grace.js';
 
 type RotationSettings = Pick<ResolvedSessionOptions, 'rotateInterval' | 'rotateGracePeriod'>;

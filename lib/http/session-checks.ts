@@ -6,9 +6,9 @@ import type { ResolvedSessionOptions } from '../options/resolved-session-options
 import { SessionService } from '../session.service.js';
 import type { SessionMeta } from '../session.types.js';
 import { bindingMismatches, clientOf, type BindingMismatch } from './client-binding.js';
-import { isGraceRequest } from './rotation-grace.js';
-import { isRotationDue, rotateIfDue } from './rotation.js';
-import { expiryReason } from './session-lifetime.js';
+import { isGraceRequest } from './rotation/rotation-grace.js';
+import { isRotationDue, rotateIfDue } from './rotation/rotation-due.js';
+import { expiryReason } from './session-deadline.js';
 
 /**
  * The per-request checks, run once after the session is loaded and before any guard:
@@ -16,7 +16,7 @@ import { expiryReason } from './session-lifetime.js';
  * request goes on with an empty anonymous one.
  */
 @Injectable()
-export class SessionLifecycle {
+export class SessionChecks {
   constructor(
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
     private readonly sessions: SessionService,
