@@ -8,8 +8,9 @@ import { describeError } from '../errors/describe-error.js';
 
 /**
  * Mounted by SessionModule on every route: loads the session (SessionEngine), then runs the
- * per-request checks once (deadlines, binding, rotation, activity). A store failure never fails the request here: the
- * request goes on without a session and guards answer 503 where a session is needed.
+ * per-request checks once (deadlines, binding, rotation, activity). A store failure never
+ * fails the request here: the request goes on without a session and guards answer 503 where a
+ * session is needed.
  */
 @Injectable()
 export class SessionMiddleware implements NestMiddleware {
@@ -25,11 +26,11 @@ export class SessionMiddleware implements NestMiddleware {
     if (req.sessionStore) return next();
     const loading = this.engine.open(req, res);
     // Most requests need nothing from the store but the load: no promise hop where there is none.
-    if (!loading) return this.checkLifecycle(req, next);
-    loading.then(() => this.checkLifecycle(req, next));
+    if (!loading) return this.runChecks(req, next);
+    loading.then(() => this.runChecks(req, next));
   }
 
-  private checkLifecycle(req: Request, next: NextFunction): void {
+  private runChecks(req: Request, next: NextFunction): void {
     if (!req.session) return next();
     const pending = this.checks.check(req);
     if (!pending) return next();
