@@ -18,6 +18,7 @@ import { MfaGuard } from './guards/mfa.guard.js';
 import { SessionEvents } from './events/session-events.js';
 import { SessionEngine } from './http/session-engine.js';
 import { SessionChecks } from './http/session-checks.js';
+import { SessionIdOperations } from './http/session-id-operations.js';
 import { SessionMiddleware } from './http/session.middleware.js';
 import { LoginInterceptor } from './login/login.interceptor.js';
 import { MFA_CLOCK } from './mfa/mfa.constants.js';
@@ -67,6 +68,7 @@ const providers: Provider[] = [
   CsrfMiddleware,
   SessionMiddleware,
   SessionChecks,
+  SessionIdOperations,
   SessionEvents,
   SessionService,
   // Read Date.now at each call, like the rest of the module, so one faked clock drives everything.

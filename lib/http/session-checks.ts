@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { SessionEvents } from '../events/session-events.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
 import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
-import { SessionService } from '../session.service.js';
+import { SessionIdOperations } from './session-id-operations.js';
 import type { SessionMeta } from '../session.types.js';
 import { bindingMismatches, clientOf, type BindingMismatch } from './client-binding.js';
 import { isGraceRequest } from './rotation/rotation-grace.js';
@@ -19,7 +19,7 @@ import { expiryReason } from './session-deadline.js';
 export class SessionChecks {
   constructor(
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
-    private readonly sessions: SessionService,
+    private readonly ids: SessionIdOperations,
     private readonly events: SessionEvents,
   ) {}
 
@@ -38,13 +38,13 @@ export class SessionChecks {
     if (expired) {
       // An anonymous session's end is no security event.
       if (req.session.auth) this.events.emitFor(req, { type: 'session.expired', reason: expired });
-      return this.sessions.terminate(req);
+      return this.ids.terminate(req);
     }
 
     const mismatches = bindingMismatches(meta, clientOf(req), this.options);
     if (mismatches.some((m) => m.policy === 'strict')) {
       for (const mismatch of mismatches) this.report(req, mismatch);
-      return this.sessions.terminate(req);
+      return this.ids.terminate(req);
     }
     this.reportOnce(req, meta, mismatches);
 
@@ -55,7 +55,7 @@ export class SessionChecks {
   }
 
   private async rotate(req: Request, now: number): Promise<void> {
-    if (await rotateIfDue(req, this.sessions, this.options, now)) {
+    if (await rotateIfDue(req, this.ids, this.options, now)) {
       this.events.emitFor(req, { type: 'session.rotated' });
     }
     if (!isGraceRequest(req)) this.recordActivity(req, now);
