@@ -17,7 +17,8 @@ import { AuthenticatedGuard } from './guards/authenticated.guard.js';
 import { MfaGuard } from './guards/mfa.guard.js';
 import { SessionEvents } from './events/session-events.js';
 import { SessionEngine } from './http/session-engine.js';
-import { SessionLifecycle } from './http/session-lifecycle.js';
+import { SessionChecks } from './http/session-checks.js';
+import { SessionIdOperations } from './http/session-id-operations.js';
 import { SessionMiddleware } from './http/session.middleware.js';
 import { LoginInterceptor } from './login/login.interceptor.js';
 import { MFA_CLOCK } from './mfa/mfa.constants.js';
@@ -29,7 +30,7 @@ import { resolveSessionOptions } from './options/resolve-session-options.js';
 import type { ResolvedSessionOptions } from './options/resolved-session-options.js';
 import type { SessionModuleOptions } from './options/session-module-options.interface.js';
 import { SessionService } from './session.service.js';
-import { ExpressStoreAdapter } from './store/express-store.adapter.js';
+import { ExpressStoreAdapter } from './http/express-store.adapter.js';
 import { SessionIdHasher } from './store/session-id-hasher.js';
 import { createSessionStore, type OwnedStore } from './store/session-store.factory.js';
 import type { SessionStore } from './store/session-store.interface.js';
@@ -66,7 +67,8 @@ const providers: Provider[] = [
   },
   CsrfMiddleware,
   SessionMiddleware,
-  SessionLifecycle,
+  SessionChecks,
+  SessionIdOperations,
   SessionEvents,
   SessionService,
   // Read Date.now at each call, like the rest of the module, so one faked clock drives everything.

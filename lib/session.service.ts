@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { SessionData } from 'express-session';
 import type { ActiveSession } from './devices/active-session.interface.js';
 import { SessionDevicesService } from './devices/session-devices.service.js';
 import { SessionEvents } from './events/session-events.js';
@@ -9,13 +8,19 @@ import type { LoginFailureReason } from './events/session.event.js';
 import { SessionStoreUnavailableException, UnauthenticatedException } from './errors/session.exceptions.js';
 import { MAX_USER_AGENT_LENGTH } from './http/client-binding.js';
 import { expireSessionCookie } from './http/cookie-policy.js';
-import { keepPreviousIdOnce } from './http/rotation-grace.js';
-import { describeSession } from './http/session-view.js';
-import { isStoreUnavailable, storeOperation } from './http/store-availability.js';
+import { describeSession } from './http/current-session-info.js';
+import { isStoreUnavailable } from './http/store-availability.js';
 import { RESOLVED_SESSION_OPTIONS } from './session.internal-constants.js';
 import type { ResolvedSessionOptions } from './options/resolved-session-options.js';
 import type { CurrentSessionInfo, JsonValue, SessionAuthState, SessionMeta, SessionUser } from './session.types.js';
-import { ExpressStoreAdapter } from './store/express-store.adapter.js';
+import {
+  carriedState,
+  requireSession,
+  SessionIdOperations,
+  settleStoreCallback,
+  withoutUndefined,
+  type CarriedSessionState,
+} from './http/session-id-operations.js';
 
 export interface LoginOptions {
   /**
@@ -55,7 +60,6 @@ const LOGIN_FAILURE_REASONS: ReadonlySet<string> = new Set<LoginFailureReason>([
 const CLEAR_SITE_DATA = '"cache", "cookies", "storage"';
 
 /** The state a regeneration carries over to the new ID (a pending MFA enrolment survives a rotation). */
-type Carried = Pick<SessionData, 'auth' | 'meta' | 'data' | 'mfaEnrollment'>;
 
 
 /**
@@ -66,6 +70,7 @@ type Carried = Pick<SessionData, 'auth' | 'meta' | 'data' | 'mfaEnrollment'>;
 export class SessionService {
   constructor(
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
+    private readonly ids: SessionIdOperations,
     @Optional() private readonly devices?: SessionDevicesService,
     @Optional() private readonly events?: SessionEvents,
   ) {}
@@ -82,7 +87,7 @@ export class SessionService {
 
   /** Stores app data; saved when the response ends (or by {@link save}). */
   set(req: Request, key: string, value: JsonValue): void {
-    const session = this.require(req);
+    const session = requireSession(req);
     session.data = { ...session.data, [key]: value };
     if (!session.meta) session.meta = newMeta(req);
   }
@@ -105,7 +110,7 @@ export class SessionService {
     if (!user || typeof user.id !== 'string' || user.id.length === 0) {
       throw new TypeError('SessionService.login: user.id must be a non-empty string');
     }
-    const session = this.require(req);
+    const session = requireSession(req);
     await this.devices?.assertCanLogin(req, user.id);
     const carried = pick(session.data, options.carry ?? []);
     const mfaRequired = (await this.options.mfa?.secretStore.find(user.id)) != null;
@@ -152,7 +157,7 @@ export class SessionService {
     const auth = req.session?.auth;
     if (!auth) throw new UnauthenticatedException();
     await this.regenerate(req, {
-      ...this.snapshot(req),
+      ...carriedState(req),
       auth: withoutUndefined({ ...auth, mfa: 'verified', mfaVerifiedAt: verifiedAt, mfaRevision }) as SessionAuthState,
     });
     return describeSession(req)!;
@@ -163,48 +168,8 @@ export class SessionService {
    * session held moves to the new ID; pass `state` to replace it. A store failure rejects
    * with SessionStoreUnavailableException (503).
    */
-  async regenerate(req: Request, state: Partial<Carried> = this.snapshot(req)): Promise<void> {
-    return this.renew(req, state, undefined);
-  }
-
-  /**
-   * Rotation instead of a privilege change: the previous ID is ended only after the new
-   * session is saved, and keeps serving the new session for `previousIdGrace` milliseconds
-   * (0: ends at once). If a parallel request ends the session meanwhile (logout, revoke), the
-   * rotation is undone and the request goes on with an empty anonymous session. Only the
-   * module's rotation calls it, after it claimed the rotation in the store.
-   * @internal
-   */
-  async rotateId(req: Request, previousIdGrace: number): Promise<void> {
-    return this.renew(req, this.snapshot(req), previousIdGrace);
-  }
-
-  /** Without `previousIdGrace` the previous ID is destroyed first (login, MFA: fixation-safe). */
-  private async renew(req: Request, state: Partial<Carried>, previousIdGrace: number | undefined): Promise<void> {
-    this.require(req);
-    const indexed = this.devices?.identify(req);
-    const previousId = req.sessionID;
-    const rotation = previousIdGrace !== undefined;
-    if (rotation) keepPreviousIdOnce(req);
-    await settle(req, (done) => req.session.regenerate(done));
-    Object.assign(req.session, withoutUndefined(state));
-    // Rotation counts from here; meta (and with it the device handle) is otherwise carried as it is.
-    if (req.session.meta) req.session.meta = { ...req.session.meta, idIssuedAt: Date.now() };
-    await this.save(req);
-    // The device index follows the new storage key (same handle) or gains the new session (login),
-    // before a rotation ends the previous ID: an index failure leaves the session on its old ID.
-    if (this.devices && !(await this.devices.regenerated(req, indexed))) {
-      // Revoked while its ID was changing. A rotation has not ended the previous ID yet.
-      if (rotation) await settle(req, (done) => req.sessionStore.destroy(previousId, done));
-      return this.signedOutMeanwhile(req);
-    }
-    if (rotation && req.sessionStore instanceof ExpressStoreAdapter) {
-      const retired = await storeOperation(
-        req,
-        req.sessionStore.retire(previousId, req.sessionID, previousIdGrace!, req.session),
-      );
-      if (!retired) return this.signedOutMeanwhile(req);
-    }
+  async regenerate(req: Request, state?: Partial<CarriedSessionState>): Promise<void> {
+    return this.ids.regenerate(req, state);
   }
 
   /**
@@ -213,13 +178,12 @@ export class SessionService {
    * response expires the cookie.
    */
   async terminate(req: Request): Promise<void> {
-    await this.regenerate(req, {});
+    return this.ids.terminate(req);
   }
 
   /** Writes the session now (instead of when the response ends). */
   async save(req: Request): Promise<void> {
-    const session = this.require(req);
-    await settle(req, (done) => session.save(done));
+    return this.ids.save(req);
   }
 
   /** Destroys the server-side record. The request goes on without a session. */
@@ -229,7 +193,7 @@ export class SessionService {
     const indexed = this.devices?.identify(req);
     // Taken now, emitted once the record is gone: afterwards the request has no session to describe.
     const loggedOut = session.auth ? this.events?.eventFor(req, { type: 'logout' }) : undefined;
-    await settle(req, (done) => session.destroy(done));
+    await settleStoreCallback(req, (done) => session.destroy(done));
     // Done here: without the ID, express-session's `unset: 'destroy'` does not delete the same
     // record a second time when the response ends.
     req.sessionID = undefined as unknown as string;
@@ -285,38 +249,14 @@ export class SessionService {
     return this.requireDevices().revokeAll(userId);
   }
 
-  /**
-   * An ID change found its session ended by a parallel request (logout, revoke): whatever the
-   * change made is undone, the request goes on anonymous, and the caller gets 401.
-   */
-  private async signedOutMeanwhile(req: Request): Promise<never> {
-    await this.terminate(req);
-    throw new UnauthenticatedException('This session was signed out.');
-  }
-
   private requireDevices(): SessionDevicesService {
     if (!this.devices) throw new Error('SessionService: device features need SessionModule (SessionDevicesService is missing).');
     return this.devices;
   }
 
-  private snapshot(req: Request): Carried {
-    const { auth, meta, data, mfaEnrollment } = req.session;
-    return { auth, meta, data, mfaEnrollment } as Carried;
-  }
 
-  private require(req: Request): Request['session'] {
-    if (isStoreUnavailable(req)) throw new SessionStoreUnavailableException();
-    if (!req.session) {
-      throw new Error('SessionService: no session on this request; is SessionModule imported and the route served by Nest?');
-    }
-    return req.session;
-  }
 }
 
-/** Runs an express-session callback operation; a store failure becomes 503 (see storeOperation). */
-function settle(req: Request, operation: (done: (err?: unknown) => void) => void): Promise<void> {
-  return storeOperation(req, new Promise<void>((resolve, reject) => operation((err) => (err ? reject(err) : resolve()))));
-}
 
 /** Book-keeping for a new session (device): a fresh public handle and the client it came from. */
 function newMeta(req: Request, now = Date.now()): SessionMeta {
@@ -339,6 +279,3 @@ function pick(data: Record<string, JsonValue> | undefined, keys: string[]): Reco
   return picked;
 }
 
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import { describeSession } from '../http/session-view.js';
+import { describeSession } from '../http/current-session-info.js';
 import type { CurrentSessionInfo } from '../session.types.js';
 
 /**

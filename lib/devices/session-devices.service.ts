@@ -9,11 +9,11 @@ import {
 import { SessionStoreUnavailableException, UnauthenticatedException } from '../errors/session.exceptions.js';
 import { SessionEvents } from '../events/session-events.js';
 import type { SessionRevokeReason } from '../events/session.event.js';
-import { sessionDeadline } from '../http/session-lifetime.js';
+import { sessionDeadline } from '../http/session-deadline.js';
 import { SESSION_STORE } from '../session.constants.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
 import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
-import { loadedStorageKey, type SessionActivityListener } from '../store/express-store.adapter.js';
+import { loadedStorageKey, type SessionActivityListener } from '../http/express-store.adapter.js';
 import { SessionIdHasher } from '../store/session-id-hasher.js';
 import type { SessionStore, StoredSession } from '../store/session-store.interface.js';
 import { withTimeout } from '../store/store-timeout.js';

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { SessionData } from 'express-session';
 import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
-import type { ExpressStoreAdapter } from '../store/express-store.adapter.js';
+import type { ExpressStoreAdapter } from './express-store.adapter.js';
 import { expireSessionCookie, sessionCookieFor } from './cookie-policy.js';
 import { installRequestAccessors, openRequestSession } from './request-session-state.js';
 import { hookResponse, installResponseHooks, type ResponseSteps } from './response-hooks.js';

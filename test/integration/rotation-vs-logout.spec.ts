@@ -1,7 +1,7 @@
 import type { SessionData } from 'express-session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionStore, StoredSession, WriteMode } from '../../lib/index.js';
-import { ExpressStoreAdapter } from '../../lib/store/express-store.adapter.js';
+import { ExpressStoreAdapter } from '../../lib/http/express-store.adapter.js';
 import { SessionIdHasher } from '../../lib/store/session-id-hasher.js';
 import { STORE_NAMES, openStore, type StoreHarness } from '../support/store-harness.js';
 

@@ -1,9 +1,9 @@
 import type { Request } from 'express';
-import { UnauthenticatedException } from '../errors/session.exceptions.js';
-import type { SessionService } from '../session.service.js';
-import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
-import type { SessionMeta } from '../session.types.js';
-import { ExpressStoreAdapter } from '../store/express-store.adapter.js';
+import { UnauthenticatedException } from '../../errors/session.exceptions.js';
+import type { SessionIdOperations } from '../session-id-operations.js';
+import type { ResolvedSessionOptions } from '../../options/resolved-session-options.js';
+import type { SessionMeta } from '../../session.types.js';
+import { ExpressStoreAdapter } from '../express-store.adapter.js';
 import { markGraceRequest } from './rotation-grace.js';
 
 type RotationSettings = Pick<ResolvedSessionOptions, 'rotateInterval' | 'rotateGracePeriod'>;
@@ -27,7 +27,7 @@ export function isRotationDue(
  */
 export async function rotateIfDue(
   req: Request,
-  sessions: SessionService,
+  ids: SessionIdOperations,
   options: RotationSettings,
   now: number,
 ): Promise<boolean> {
@@ -40,7 +40,7 @@ export async function rotateIfDue(
     return false;
   }
   try {
-    await sessions.rotateId(req, options.rotateGracePeriod);
+    await ids.rotateId(req, options.rotateGracePeriod);
   } catch (err) {
     // The session was ended by a parallel request (logout, revoke) meanwhile: the rotation was
     // undone and the request goes on anonymous, as after any other ending.

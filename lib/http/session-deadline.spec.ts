@@ -1,6 +1,6 @@
 import type { SessionData } from 'express-session';
 import { describe, expect, it } from 'vitest';
-import { expiryReason, isExpired, sessionDeadline } from './session-lifetime.js';
+import { expiryReason, isExpired, sessionDeadline } from './session-deadline.js';
 
 const timeouts = { idleTimeout: 30 * 60_000, absoluteTimeout: 12 * 60 * 60_000 };
 const NOW = 1_700_000_000_000;

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import session, { type CookieOptions, type SessionData } from 'express-session';
-import { MemorySessionStore } from './memory-session.store.js';
-import { RedisSessionStore } from './redis-session.store.js';
-import type { SessionIdHasher } from './session-id-hasher.js';
-import type { SessionStore, StoredSession } from './session-store.interface.js';
-import { forwardKey, liveForward, storedForward, toForwardRecord } from './rotation-forward.js';
-import { withTimeout } from './store-timeout.js';
-import { sessionCookieOptions } from '../http/cookie-policy.js';
-import { markGraceRequest, takeKeepPreviousId } from '../http/rotation-grace.js';
-import { sessionDeadline } from '../http/session-lifetime.js';
-import { isStoreUnavailable } from '../http/store-availability.js';
+import { MemorySessionStore } from '../store/memory-session.store.js';
+import { RedisSessionStore } from '../store/redis-session.store.js';
+import type { SessionIdHasher } from '../store/session-id-hasher.js';
+import type { SessionStore, StoredSession } from '../store/session-store.interface.js';
+import { forwardKey, liveForward, storedForward, toForwardRecord } from './rotation/rotation-forward.js';
+import { withTimeout } from '../store/store-timeout.js';
+import { sessionCookieOptions } from './cookie-policy.js';
+import { markGraceRequest, takeKeepPreviousId } from './rotation/rotation-grace.js';
+import { sessionDeadline } from './session-deadline.js';
+import { isStoreUnavailable } from './store-availability.js';
 import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
 
 type Callback = (err?: unknown, data?: unknown) => void;

@@ -3,9 +3,9 @@ import session, { type SessionData } from 'express-session';
 import { describe, expect, it } from 'vitest';
 import { resolveSessionOptions } from '../options/resolve-session-options.js';
 import { ExpressStoreAdapter } from './express-store.adapter.js';
-import { MemorySessionStore } from './memory-session.store.js';
-import { SessionIdHasher } from './session-id-hasher.js';
-import { sessionCookieOptions } from '../http/cookie-policy.js';
+import { MemorySessionStore } from '../store/memory-session.store.js';
+import { SessionIdHasher } from '../store/session-id-hasher.js';
+import { sessionCookieOptions } from './cookie-policy.js';
 
 /** express-session's Store and Cookie as its code has them (its typings declare Store abstract and no serialize). */
 const ExpressSessionStore = session.Store as unknown as new () => session.Store;

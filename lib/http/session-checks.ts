@@ -3,12 +3,12 @@ import type { Request } from 'express';
 import { SessionEvents } from '../events/session-events.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
 import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
-import { SessionService } from '../session.service.js';
+import { SessionIdOperations } from './session-id-operations.js';
 import type { SessionMeta } from '../session.types.js';
 import { bindingMismatches, clientOf, type BindingMismatch } from './client-binding.js';
-import { isGraceRequest } from './rotation-grace.js';
-import { isRotationDue, rotateIfDue } from './rotation.js';
-import { expiryReason } from './session-lifetime.js';
+import { isGraceRequest } from './rotation/rotation-grace.js';
+import { isRotationDue, rotateIfDue } from './rotation/rotation-due.js';
+import { expiryReason } from './session-deadline.js';
 
 /**
  * The per-request checks, run once after the session is loaded and before any guard:
@@ -16,10 +16,10 @@ import { expiryReason } from './session-lifetime.js';
  * request goes on with an empty anonymous one.
  */
 @Injectable()
-export class SessionLifecycle {
+export class SessionChecks {
   constructor(
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
-    private readonly sessions: SessionService,
+    private readonly ids: SessionIdOperations,
     private readonly events: SessionEvents,
   ) {}
 
@@ -38,13 +38,13 @@ export class SessionLifecycle {
     if (expired) {
       // An anonymous session's end is no security event.
       if (req.session.auth) this.events.emitFor(req, { type: 'session.expired', reason: expired });
-      return this.sessions.terminate(req);
+      return this.ids.terminate(req);
     }
 
     const mismatches = bindingMismatches(meta, clientOf(req), this.options);
     if (mismatches.some((m) => m.policy === 'strict')) {
       for (const mismatch of mismatches) this.report(req, mismatch);
-      return this.sessions.terminate(req);
+      return this.ids.terminate(req);
     }
     this.reportOnce(req, meta, mismatches);
 
@@ -55,7 +55,7 @@ export class SessionLifecycle {
   }
 
   private async rotate(req: Request, now: number): Promise<void> {
-    if (await rotateIfDue(req, this.sessions, this.options, now)) {
+    if (await rotateIfDue(req, this.ids, this.options, now)) {
       this.events.emitFor(req, { type: 'session.rotated' });
     }
     if (!isGraceRequest(req)) this.recordActivity(req, now);
