@@ -15,6 +15,7 @@ import { SessionDevicesService } from './devices/session-devices.service.js';
 import { createSessionIndex } from './devices/session-index.factory.js';
 import { AuthenticatedGuard } from './guards/authenticated.guard.js';
 import { MfaGuard } from './guards/mfa.guard.js';
+import { SessionEventEmitter } from './events/session-event-emitter.js';
 import { SessionEvents } from './events/session-events.js';
 import { SessionEngine } from './http/session-engine.js';
 import { SessionChecks } from './http/session-checks.js';
@@ -69,6 +70,7 @@ const providers: Provider[] = [
   SessionMiddleware,
   SessionChecks,
   SessionIdOperations,
+  SessionEventEmitter,
   SessionEvents,
   SessionService,
   // Read Date.now at each call, like the rest of the module, so one faked clock drives everything.

@@ -3,7 +3,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ActiveSession } from './devices/active-session.interface.js';
 import { SessionDevicesService } from './devices/session-devices.service.js';
-import { SessionEvents } from './events/session-events.js';
+import { SessionEventEmitter } from './events/session-event-emitter.js';
 import type { LoginFailureReason } from './events/session.event.js';
 import { SessionStoreUnavailableException, UnauthenticatedException } from './errors/session.exceptions.js';
 import { MAX_USER_AGENT_LENGTH } from './http/client-binding.js';
@@ -72,7 +72,7 @@ export class SessionService {
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
     private readonly ids: SessionIdOperations,
     @Optional() private readonly devices?: SessionDevicesService,
-    @Optional() private readonly events?: SessionEvents,
+    @Optional() private readonly events?: SessionEventEmitter,
   ) {}
 
   /** The authenticated session, or undefined when anonymous. */

@@ -7,7 +7,7 @@ import {
   SessionNotFoundException,
 } from '../errors/devices.exceptions.js';
 import { SessionStoreUnavailableException, UnauthenticatedException } from '../errors/session.exceptions.js';
-import { SessionEvents } from '../events/session-events.js';
+import { SessionEventEmitter } from '../events/session-event-emitter.js';
 import type { SessionRevokeReason } from '../events/session.event.js';
 import { sessionDeadline } from '../http/session-deadline.js';
 import { SESSION_STORE } from '../session.constants.js';
@@ -67,7 +67,7 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
     @Inject(SESSION_STORE) private readonly store: SessionStore,
     @Inject(SESSION_INDEX) private readonly owned: OwnedIndex,
-    private readonly events: SessionEvents,
+    private readonly events: SessionEventEmitter,
   ) {
     this.hasher = new SessionIdHasher(options.idHashSecret);
     this.index = owned.index && new TimeBoundSessionIndex(owned.index, options.storeTimeout);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { SessionEvents } from '../events/session-events.js';
+import { SessionEventEmitter } from '../events/session-event-emitter.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
 import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
 import { SessionIdOperations } from './session-id-operations.js';
@@ -20,7 +20,7 @@ export class SessionChecks {
   constructor(
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
     private readonly ids: SessionIdOperations,
-    private readonly events: SessionEvents,
+    private readonly events: SessionEventEmitter,
   ) {}
 
   /**

@@ -1,12 +1,12 @@
 import type { Request } from 'express';
 import type { MfaEvent, MfaOutcome, MfaPurpose } from '../events/mfa.event.js';
-import type { SessionEvents } from '../events/session-events.js';
+import type { SessionEventEmitter } from '../events/session-event-emitter.js';
 import type { MfaClock } from './mfa.constants.js';
 
 /** Reports MFA outcomes as `mfa` security events. */
 export class MfaEventReporter {
   constructor(
-    private readonly events: SessionEvents,
+    private readonly events: SessionEventEmitter,
     private readonly clock: MfaClock,
   ) {}
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
-import { SessionEvents } from '../events/session-events.js';
+import { SessionEventEmitter } from '../events/session-event-emitter.js';
 import type { ResolvedMfaOptions, ResolvedSessionOptions } from '../options/resolved-session-options.js';
 import { RESOLVED_MFA_OPTIONS, RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
 import { SessionService } from '../session.service.js';
@@ -22,7 +22,7 @@ export type { EnrollmentStart, RecoveryCodeSet } from './mfa-enrollment-flow.js'
  * and app instances, failed codes lock the account with a growing backoff, recovery codes are
  * single-use, secrets are encrypted at rest, and sensitive changes need a recent verification.
  * Codes are always checked against the secret of the session's own user, never one the
- * request names. Every outcome is reported through {@link SessionEvents}.
+ * request names. Every outcome is reported as a security event (see `SessionEvents`).
  *
  * Registered only when SessionModule has `mfa`. The work is done by {@link MfaEnrollmentFlow}
  * (changing factors) and {@link MfaVerificationFlow} (checking them).
@@ -36,7 +36,7 @@ export class MfaService {
     @Inject(RESOLVED_SESSION_OPTIONS) options: ResolvedSessionOptions,
     @Inject(RESOLVED_MFA_OPTIONS) private readonly mfa: ResolvedMfaOptions,
     sessions: SessionService,
-    events: SessionEvents,
+    events: SessionEventEmitter,
     @Inject(MFA_STATE_STORE) state: MfaStateStore,
     @Inject(MFA_CLOCK) clock: MfaClock,
     private readonly recentMfa: RecentMfaCheck,

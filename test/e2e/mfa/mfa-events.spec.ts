@@ -67,6 +67,13 @@ describe.each(STORES)('MFA events on $name', (under) => {
     for (const event of events) expect(Object.keys(event).filter((key) => !allowed.includes(key))).toEqual([]);
   });
 
+  it('apps can only subscribe: SessionEvents has no way to emit, not even through a cast', () => {
+    const events = running.app.get(SessionEvents) as unknown as Record<string, unknown>;
+    for (const name of ['emit', 'emitFor', 'eventFor']) expect(events[name]).toBeUndefined();
+    // Nothing it holds in reach of app code is an emitter either.
+    for (const value of Object.values(events)) expect(typeof (value as { emit?: unknown } | null)?.emit).not.toBe('function');
+  });
+
   it('SessionEvents.subscribe adds a listener (and removes it); a failing listener never breaks the request', async () => {
     const received: SessionEvent[] = [];
     const events = running.app.get(SessionEvents);
