@@ -82,16 +82,23 @@ export interface PendingMfaEnrollment {
   basis?: string;
 }
 
+/**
+ * The fields the module keeps in `req.session`. Every one is optional because a session may
+ * lack it: an anonymous session has no `auth` and no `meta` until someone logs in, `data` only
+ * once something was set, `mfaEnrollment` only while an enrolment waits.
+ */
 declare module 'express-session' {
   interface SessionData {
-    auth: SessionAuthState;
-    meta: SessionMeta;
+    /** Who is logged in, and how far (password, MFA); absent on anonymous sessions. */
+    auth?: SessionAuthState;
+    /** Device book-keeping (handle, timestamps, client); absent until the first login. */
+    meta?: SessionMeta;
     /**
      * A TOTP enrolment waiting for its first code; server-side only. `secret` is encrypted
      * (AES-256-GCM under `mfa.encryptionKeys`), so a store dump does not show it either.
      */
-    mfaEnrollment: PendingMfaEnrollment;
+    mfaEnrollment?: PendingMfaEnrollment;
     /** App data written through SessionService.set(). */
-    data: Record<string, JsonValue>;
+    data?: Record<string, JsonValue>;
   }
 }
