@@ -20,6 +20,7 @@ import { createClient, type RedisClientType } from 'redis';
 import { SessionDevicesService } from '../lib/devices/session-devices.service.js';
 import { RedisSessionIndex } from '../lib/devices/redis-session-index.js';
 import { SessionEventEmitter } from '../lib/events/session-event-emitter.js';
+import { SessionIdHasher } from '../lib/store/session-id-hasher.js';
 import type { SessionIndexEntry } from '../lib/devices/session-index.interface.js';
 import { resolveSessionOptions } from '../lib/options/resolve-session-options.js';
 import { RedisSessionStore } from '../lib/store/redis-session.store.js';
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
     const index = new RedisSessionIndex(client, prefix);
     // Each revoked session is reported and logged as one line: 1,000 lines would bury the figures.
     Logger.overrideLogger(false);
-    const devices = new SessionDevicesService(options, store, { index, owned: false }, new SessionEventEmitter(options));
+    const devices = new SessionDevicesService(options, store, { index, owned: false }, new SessionEventEmitter(options), new SessionIdHasher(options.idHashSecret));
 
     const fillStart = performance.now();
     const now = Date.now();

@@ -55,15 +55,21 @@ const providers: Provider[] = [
   },
   { provide: SESSION_STORE, inject: [OWNED_STORE], useFactory: (owned: OwnedStore) => owned.store },
   { provide: SESSION_INDEX, inject: [RESOLVED_SESSION_OPTIONS, SESSION_STORE], useFactory: createSessionIndex },
+  // One hasher (and one memo of hot IDs' storage keys) for the request path and the devices service.
+  {
+    provide: SessionIdHasher,
+    inject: [RESOLVED_SESSION_OPTIONS],
+    useFactory: (options: ResolvedSessionOptions) => new SessionIdHasher(options.idHashSecret),
+  },
   SessionDevicesService,
   {
     provide: SESSION_ENGINE,
-    inject: [RESOLVED_SESSION_OPTIONS, SESSION_STORE, SessionDevicesService],
-    useFactory: (options: ResolvedSessionOptions, store: SessionStore, devices: SessionDevicesService) =>
+    inject: [RESOLVED_SESSION_OPTIONS, SESSION_STORE, SessionIdHasher, SessionDevicesService],
+    useFactory: (options: ResolvedSessionOptions, store: SessionStore, hasher: SessionIdHasher, devices: SessionDevicesService) =>
       new SessionEngine(
         options,
         // The devices service hears of recorded activity so each index entry follows its session's deadline.
-        new ExpressStoreAdapter(store, new SessionIdHasher(options.idHashSecret), options, devices),
+        new ExpressStoreAdapter(store, hasher, options, devices),
       ),
   },
   CsrfMiddleware,

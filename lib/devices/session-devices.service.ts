@@ -58,7 +58,6 @@ const MAX_REVOKE_ROUNDS = 5;
  */
 @Injectable()
 export class SessionDevicesService implements SessionActivityListener, OnApplicationShutdown {
-  private readonly hasher: SessionIdHasher;
   private readonly logger = new Logger('SessionModule');
   /** The index with every call bounded by `storeTimeout`; undefined when the app opted out. */
   private readonly index: SessionIndex | undefined;
@@ -68,8 +67,8 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
     @Inject(SESSION_STORE) private readonly store: SessionStore,
     @Inject(SESSION_INDEX) private readonly owned: OwnedIndex,
     private readonly events: SessionEventEmitter,
+    private readonly hasher: SessionIdHasher,
   ) {
-    this.hasher = new SessionIdHasher(options.idHashSecret);
     this.index = owned.index && new TimeBoundSessionIndex(owned.index, options.storeTimeout);
   }
 
