@@ -1,4 +1,3 @@
-import type { Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import { describeError } from '../errors/describe-error.js';
 import QRCode from 'qrcode';
@@ -9,18 +8,13 @@ import {
   StepUpRequiredException,
 } from '../errors/mfa.exceptions.js';
 import { InvalidMfaCodeException } from '../errors/session.exceptions.js';
-import type { ResolvedMfaOptions } from '../options/resolved-session-options.js';
-import type { SessionService } from '../session.service.js';
 import type { PendingMfaEnrollment, SessionAuthState } from '../session.types.js';
-import type { MfaEventReporter } from './mfa-event-reporter.js';
+import type { MfaFlowDeps } from './mfa-flow-deps.js';
 import { checkCodeShape, fullAuth } from './mfa-request-checks.js';
 import { newRevision, revisionOf } from './mfa-revision.js';
 import type { MfaEnrollment } from './mfa-secret-store.interface.js';
-import type { MfaStateAccess } from './mfa-state-access.js';
-import type { MfaClock } from './mfa.constants.js';
 import { RecoveryCodes } from './recovery-codes.js';
 import { Totp } from './totp.js';
-import type { TotpSecretSealer } from './totp-secret-sealer.js';
 
 export interface EnrollmentStart {
   /** `otpauth://totp/...`: what the QR code encodes. Shown once, during enrolment only. */
@@ -36,17 +30,6 @@ export interface RecoveryCodeSet {
 
 const BASE32_SECRET = /^[A-Z2-7]+$/;
 
-/** What the enrolment flow works with; MfaService builds it. */
-export interface MfaEnrollmentDeps {
-  mfa: ResolvedMfaOptions;
-  sessions: SessionService;
-  access: MfaStateAccess;
-  sealer: TotpSecretSealer;
-  totp: Totp;
-  reporter: MfaEventReporter;
-  clock: MfaClock;
-  logger: Logger;
-}
 
 /**
  * Changing a user's second factor: enrolling (from the session or imported), regenerating
@@ -54,7 +37,7 @@ export interface MfaEnrollmentDeps {
  * user, only after a recent verification with the current factor.
  */
 export class MfaEnrollmentFlow {
-  constructor(private readonly deps: MfaEnrollmentDeps) {}
+  constructor(private readonly deps: MfaFlowDeps) {}
 
   /** See MfaService.startEnrollment. */
   async startEnrollment(req: Request): Promise<EnrollmentStart> {

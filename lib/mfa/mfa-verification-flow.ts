@@ -1,41 +1,24 @@
-import { BadRequestException, type Logger } from '@nestjs/common';
+import { BadRequestException } from '@nestjs/common';
 import type { Request } from 'express';
 import { MfaLockedException, MfaNotEnrolledException } from '../errors/mfa.exceptions.js';
 import { InvalidMfaCodeException, MfaNotPendingException, UnauthenticatedException } from '../errors/session.exceptions.js';
 import { describeError } from '../errors/describe-error.js';
 import type { MfaOutcome, MfaPurpose } from '../events/mfa.event.js';
-import type { ResolvedMfaOptions } from '../options/resolved-session-options.js';
-import type { SessionService } from '../session.service.js';
 import type { CurrentSessionInfo } from '../session.types.js';
-import type { MfaEventReporter } from './mfa-event-reporter.js';
+import type { MfaFlowDeps } from './mfa-flow-deps.js';
 import { checkCodeShape, fullAuth } from './mfa-request-checks.js';
 import { factorId, NO_FACTOR, revisionOf } from './mfa-revision.js';
 import type { MfaEnrollment } from './mfa-secret-store.interface.js';
-import type { MfaStateAccess } from './mfa-state-access.js';
 import type { AttemptDecision } from './mfa-state-store.interface.js';
-import type { MfaClock } from './mfa.constants.js';
 import { RecoveryCodes } from './recovery-codes.js';
-import type { Totp } from './totp.js';
-import type { TotpSecretSealer } from './totp-secret-sealer.js';
 
-/** What the verification flow works with; MfaService builds it. */
-export interface MfaVerificationDeps {
-  mfa: ResolvedMfaOptions;
-  sessions: SessionService;
-  access: MfaStateAccess;
-  sealer: TotpSecretSealer;
-  totp: Totp;
-  reporter: MfaEventReporter;
-  clock: MfaClock;
-  logger: Logger;
-}
 
 /**
  * Checking a second factor: the TOTP step after the password, step-up, recovery codes, and
  * the attempt budget and lock around them.
  */
 export class MfaVerificationFlow {
-  constructor(private readonly deps: MfaVerificationDeps) {}
+  constructor(private readonly deps: MfaFlowDeps) {}
 
   /** See MfaService.verify. */
   async verify(req: Request, code: unknown): Promise<CurrentSessionInfo> {
