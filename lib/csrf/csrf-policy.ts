@@ -1,6 +1,10 @@
 /** Methods that must not change state: a cross-site GET is not this check's business. */
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+export function isSafeMethod(method: string): boolean {
+  return SAFE_METHODS.has(method);
+}
+
 /** What a request says about where it comes from, read from its headers. */
 export interface RequestProvenance {
   method: string;
@@ -28,7 +32,7 @@ export interface CsrfPolicy {
  * Repeated headers arrive joined with ", ", which is never an allowed origin: refused.
  */
 export function csrfRefusal(request: RequestProvenance, policy: CsrfPolicy): string | undefined {
-  if (SAFE_METHODS.has(request.method)) return undefined;
+  if (isSafeMethod(request.method)) return undefined;
   // A bearer token is sent by code that chose to, not by the browser on an attacker's behalf.
   if (request.bearer && !request.sessionCookie) return undefined;
 

@@ -4,7 +4,7 @@ import { CsrfRefusedException } from '../errors/csrf.exceptions.js';
 import { cookieValue } from '../http/signed-session-cookie.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
 import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
-import { csrfRefusal, type RequestProvenance } from './csrf-policy.js';
+import { csrfRefusal, isSafeMethod, type RequestProvenance } from './csrf-policy.js';
 
 /**
  * Mounted by SessionModule ahead of the session on every route (unless `csrf: false`): a
@@ -22,7 +22,8 @@ export class CsrfMiddleware implements NestMiddleware {
 
   use(req: Request, _res: Response, next: NextFunction): void {
     const { csrf } = this.options;
-    if (csrf === false) return next();
+    // Most requests are reads: pass them before parsing the Cookie header for provenance.
+    if (csrf === false || isSafeMethod(req.method)) return next();
     const refusal = csrfRefusal(this.provenanceOf(req), {
       allowedOrigins: csrf.allowedOrigins,
       ownOrigin: csrf.allowedOrigins ? undefined : ownOrigin(req),

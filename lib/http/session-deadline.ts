@@ -3,15 +3,20 @@ import type { ResolvedSessionOptions } from '../options/resolved-session-options
 
 type Timeouts = Pick<ResolvedSessionOptions, 'idleTimeout' | 'absoluteTimeout'>;
 
-/**
- * When a session dies (epoch ms): the earlier of the idle deadline (last activity + idle
- * timeout) and the absolute one (login, or creation for anonymous sessions, + absolute
- * timeout). Store TTLs are set to exactly this, so storage and policy never drift apart.
- */
-export function sessionDeadline(sess: Partial<SessionData>, timeouts: Timeouts, now = Date.now()): number {
+/** The idle deadline (last activity + idle timeout) and the absolute one (login, or creation for anonymous sessions, + absolute timeout). */
+function deadlines(sess: Partial<SessionData>, timeouts: Timeouts, now: number): { idle: number; absolute: number } {
   const lastSeenAt = sess.meta?.lastSeenAt ?? now;
   const startedAt = sess.auth?.authenticatedAt ?? sess.meta?.createdAt ?? now;
-  return Math.min(lastSeenAt + timeouts.idleTimeout, startedAt + timeouts.absoluteTimeout);
+  return { idle: lastSeenAt + timeouts.idleTimeout, absolute: startedAt + timeouts.absoluteTimeout };
+}
+
+/**
+ * When a session dies (epoch ms): the earlier of its idle and absolute deadlines. Store TTLs
+ * are set to exactly this, so storage and policy never drift apart.
+ */
+export function sessionDeadline(sess: Partial<SessionData>, timeouts: Timeouts, now = Date.now()): number {
+  const { idle, absolute } = deadlines(sess, timeouts, now);
+  return Math.min(idle, absolute);
 }
 
 export function isExpired(sess: Partial<SessionData>, timeouts: Timeouts, now = Date.now()): boolean {
@@ -20,8 +25,7 @@ export function isExpired(sess: Partial<SessionData>, timeouts: Timeouts, now = 
 
 /** Which deadline a session has passed (`absolute` when both), or undefined while it lives. */
 export function expiryReason(sess: Partial<SessionData>, timeouts: Timeouts, now = Date.now()): 'idle' | 'absolute' | undefined {
-  if (!isExpired(sess, timeouts, now)) return undefined;
-  const startedAt = sess.auth?.authenticatedAt ?? sess.meta?.createdAt ?? now;
-  return startedAt + timeouts.absoluteTimeout <= now ? 'absolute' : 'idle';
+  const { idle, absolute } = deadlines(sess, timeouts, now);
+  if (absolute <= now) return 'absolute';
+  return idle <= now ? 'idle' : undefined;
 }
-
