@@ -104,12 +104,9 @@ export class MfaEnrollmentFlow {
     const userId = auth.user.id;
     const recoveryCodes = RecoveryCodes.generate();
     const revision = newRevision();
-    await this.deps.access.withEnrollmentLock(userId, async () => {
-      const enrollment = await secretStore.find(userId);
-      if (!enrollment) throw new MfaNotEnrolledException();
-      this.requireRecentMfa(auth, enrollment);
+    await this.changeEnrolled(auth, (enrollment) => {
       const hashes = recoveryCodes.map((c) => RecoveryCodes.hash(userId, c));
-      await secretStore.save(userId, { ...enrollment, recoveryCodes: hashes, revision });
+      return secretStore.save(userId, { ...enrollment, recoveryCodes: hashes, revision });
     });
     await this.adoptRevision(req, revision);
     this.deps.reporter.emit(req, userId, 'recovery_codes_regenerated', 'management', { recoveryCodesLeft: recoveryCodes.length });
@@ -122,12 +119,7 @@ export class MfaEnrollmentFlow {
     const { secretStore } = this.deps.mfa;
     const auth = fullAuth(req);
     const userId = auth.user.id;
-    await this.deps.access.withEnrollmentLock(userId, async () => {
-      const current = await secretStore.find(userId);
-      if (current == null) throw new MfaNotEnrolledException();
-      this.requireRecentMfa(auth, current);
-      await secretStore.remove(userId);
-    });
+    await this.changeEnrolled(auth, () => secretStore.remove(userId));
     await this.deps.access.call(this.deps.access.state.clearAttempts(userId));
     delete req.session.mfaEnrollment;
     await this.adoptRevision(req, revisionOf(null));
@@ -180,6 +172,20 @@ export class MfaEnrollmentFlow {
     } catch (err) {
       this.deps.logger.error(`an MFA change could not end the user's other sessions: ${describeError(err)}`);
     }
+  }
+
+  /**
+   * Changes an enrolled user's MFA under the enrolment lock, after reading the enrolment there
+   * and checking the session's step-up against it: nothing decided before the lock counts.
+   */
+  private async changeEnrolled(auth: SessionAuthState, change: (current: MfaEnrollment) => Promise<void>): Promise<void> {
+    const userId = auth.user.id;
+    await this.deps.access.withEnrollmentLock(userId, async () => {
+      const current = await this.deps.mfa.secretStore.find(userId);
+      if (current == null) throw new MfaNotEnrolledException();
+      this.requireRecentMfa(auth, current);
+      await change(current);
+    });
   }
 
   /**

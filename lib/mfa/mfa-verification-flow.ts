@@ -26,7 +26,8 @@ export class MfaVerificationFlow {
     if (!auth) throw new UnauthenticatedException();
     const checked = checkCodeShape(code);
     if (auth.mfa !== 'pending') throw new MfaNotPendingException();
-    const enrollment = await this.checkTotp(req, auth.user.id, checked, 'login');
+    const enrollment = await this.deps.mfa.secretStore.find(auth.user.id);
+    await this.checkTotp(req, auth.user.id, checked, 'login', enrollment);
     return this.deps.sessions.completeMfa(req, this.deps.clock(), revisionOf(enrollment));
   }
 
@@ -35,8 +36,10 @@ export class MfaVerificationFlow {
     const { secretStore } = this.deps.mfa;
     const auth = fullAuth(req);
     const checked = checkCodeShape(code);
-    if ((await secretStore.find(auth.user.id)) == null) throw new MfaNotEnrolledException();
-    const enrollment = await this.checkTotp(req, auth.user.id, checked, 'step_up');
+    // One read of the enrolment serves both the check and the code.
+    const enrollment = await secretStore.find(auth.user.id);
+    if (enrollment == null) throw new MfaNotEnrolledException();
+    await this.checkTotp(req, auth.user.id, checked, 'step_up', enrollment);
     return this.deps.sessions.completeMfa(req, this.deps.clock(), revisionOf(enrollment));
   }
 
@@ -64,7 +67,7 @@ export class MfaVerificationFlow {
       await secretStore.save(userId, { ...enrollment, recoveryCodes: remaining });
       return { left: remaining.length, revision: revisionOf(enrollment) };
     });
-    if (spent === undefined) this.refuse(req, userId, decision, 'failed', 'login', 'recovery_code');
+    if (spent === undefined) this.refuse(req, userId, decision.lockedUntil, 'failed', 'login', 'recovery_code');
     await access.call(access.state.clearAttempts(userId));
     reporter.emit(req, userId, 'recovery_code_used', 'login', { method: 'recovery_code', recoveryCodesLeft: spent.left });
     return this.deps.sessions.completeMfa(req, this.deps.clock(), spent.revision);
@@ -77,14 +80,14 @@ export class MfaVerificationFlow {
   }
 
   /**
-   * The shared TOTP check: the user's own secret, then lock, replay and attempt budget in one
-   * atomic step of the state store (one round trip on Redis), then events. A user without an
-   * enrolment (turned off meanwhile) counts a failed attempt like a wrong code.
+   * The shared TOTP check against the user's own enrolment (read by the caller): lock, replay
+   * and attempt budget in one atomic step of the state store (one round trip on Redis), then
+   * events. A user without an enrolment (turned off meanwhile) counts a failed attempt like a
+   * wrong code; returns only when the code was accepted.
    */
-  private async checkTotp(req: Request, userId: string, code: string, purpose: MfaPurpose): Promise<MfaEnrollment> {
-    const { maxAttempts, lockoutDuration, maxLockoutDuration, secretStore } = this.deps.mfa;
+  private async checkTotp(req: Request, userId: string, code: string, purpose: MfaPurpose, enrollment: MfaEnrollment | null): Promise<void> {
+    const { maxAttempts, lockoutDuration, maxLockoutDuration } = this.deps.mfa;
     const { access, sealer, totp, reporter } = this.deps;
-    const enrollment = await secretStore.find(userId);
     const secret = enrollment ? sealer.open(enrollment.secret, userId) : undefined;
     const match = secret === undefined ? null : await totp.verify(secret, code);
     const now = this.deps.clock();
@@ -101,11 +104,10 @@ export class MfaVerificationFlow {
     if (result.outcome === 'locked') this.refuseLocked(req, userId, purpose, 'totp', result.lockedUntil, now);
     if (result.outcome !== 'accepted') {
       const outcome = result.outcome === 'replayed' ? 'replay_refused' : 'failed';
-      this.refuse(req, userId, { allowed: true, lockedUntil: result.lockedUntil }, outcome, purpose, 'totp');
+      this.refuse(req, userId, result.lockedUntil, outcome, purpose, 'totp');
     }
     reporter.emit(req, userId, 'verified', purpose, { method: 'totp' });
     await this.reencryptIfOld(userId, enrollment!, secret!);
-    return enrollment!;
   }
 
   /** Counts the attempt up front; a locked account answers 429 with Retry-After. */
@@ -138,18 +140,18 @@ export class MfaVerificationFlow {
     throw new MfaLockedException(retryAfter);
   }
 
-  /** A wrong or replayed code: reported (and the lock it started, if any), then 401. */
+  /** A wrong or replayed code: reported (and the lock it started, `lockedUntil`, if any), then 401. */
   private refuse(
     req: Request,
     userId: string,
-    decision: AttemptDecision,
+    lockedUntil: number | undefined,
     outcome: Extract<MfaOutcome, 'failed' | 'replay_refused'>,
     purpose: MfaPurpose,
     method: 'totp' | 'recovery_code',
   ): never {
     const { reporter } = this.deps;
     reporter.emit(req, userId, outcome, purpose, { method });
-    if (decision.lockedUntil !== undefined) reporter.emit(req, userId, 'locked', purpose, { method, lockedUntil: decision.lockedUntil });
+    if (lockedUntil !== undefined) reporter.emit(req, userId, 'locked', purpose, { method, lockedUntil });
     throw new InvalidMfaCodeException();
   }
 
