@@ -9,17 +9,21 @@ import 'reflect-metadata';
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { MFA_STATE_STORE, MemoryMfaStateStore } from '../../lib/index.js';
-import { readSampleConfig } from '../../sample/config/sample.config.js';
+import { pathToFileURL } from 'node:url';
+import { readSampleConfig, type SampleConfig } from '../../sample/config/sample.config.js';
 import { configureSampleApp, sampleAppOptions } from '../../sample/sample.app.js';
 import { SampleModule } from '../../sample/sample.module.js';
 import { UserRepository } from '../../sample/users/user.repository.js';
 import { SOAK_BREAK, SoakDataController, type SoakBreak } from './soak-data.controller.js';
 import { SoakUserDirectory } from './soak-users.js';
 
-async function main(): Promise<void> {
-  const config = readSampleConfig(process.env);
-  const defect = (process.env.SOAK_BREAK ?? '') as SoakBreak;
-  const users = new SoakUserDirectory(process.env.SOAK_USERS_DIR ?? '', Number(process.env.SOAK_USER_COUNT ?? 0));
+/** The soak's app instance, built but not listening: the sample plus the soak's users and data route. */
+export async function createSoakApp(
+  config: SampleConfig,
+  soakEnv: { usersDir: string; userCount: number; defect?: SoakBreak },
+): Promise<NestExpressApplication> {
+  const defect = soakEnv.defect ?? '';
+  const users = new SoakUserDirectory(soakEnv.usersDir, soakEnv.userCount);
   const sample = SampleModule.forConfig(config);
   // Inside the sample's own module, so the controller sees the SessionModule the sample imports.
   const soak = {
@@ -34,13 +38,25 @@ async function main(): Promise<void> {
   if (defect === 'mfa-replay') builder = builder.overrideProvider(MFA_STATE_STORE).useValue(new MemoryMfaStateStore());
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>(sampleAppOptions());
-  await configureSampleApp(app, config);
+  return configureSampleApp(app, config);
+}
+
+async function main(): Promise<void> {
+  const config = readSampleConfig(process.env);
+  const app = await createSoakApp(config, {
+    usersDir: process.env.SOAK_USERS_DIR ?? '',
+    userCount: Number(process.env.SOAK_USER_COUNT ?? 0),
+    defect: (process.env.SOAK_BREAK ?? '') as SoakBreak,
+  });
   app.enableShutdownHooks();
   await app.listen(config.port, '127.0.0.1');
   console.log(`listening on http://127.0.0.1:${config.port}`);
 }
 
-main().catch((err: unknown) => {
-  console.error('soak app: failed to start:', err);
-  process.exit(1);
-});
+// Started as a child process by soak/processes.ts; imported by tests, it only exports.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    console.error('soak app: failed to start:', err);
+    process.exit(1);
+  });
+}
