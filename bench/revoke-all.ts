@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     const index = new RedisSessionIndex(client, prefix);
     // Each revoked session is reported and logged as one line: 1,000 lines would bury the figures.
     Logger.overrideLogger(false);
-    const devices = new SessionDevicesService(options, store, { index, owned: false }, new SessionEventEmitter(options), new SessionIdHasher(options.idHashSecret));
+    const devices = new SessionDevicesService(options, store, index, new SessionEventEmitter(options), new SessionIdHasher(options.idHashSecret));
 
     const fillStart = performance.now();
     const now = Date.now();

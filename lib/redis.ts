@@ -12,3 +12,5 @@ export type {
 export type { RedisClientSideCacheOptions } from './store/redis-client-side-cache.js';
 export { RedisSessionIndex, type RedisIndexClient } from './devices/redis-session-index.js';
 export { RedisMfaStateStore, type RedisMfaStateClient } from './mfa/redis-mfa-state.store.js';
+export { SESSION_REDIS } from './session.constants.js';
+export type { RedisPlace } from './backend/session-backend.js';

@@ -6,6 +6,14 @@
 /** Injection token of the {@link SessionStore} the module uses (see `@InjectSessionStore()`). */
 export const SESSION_STORE = 'SESSION:STORE';
 
+/**
+ * Injection token of the Redis the sessions live in (`{ client, prefix }`, a RedisPlace from
+ * `nest-secure-session/redis`), or `undefined` on the memory store and an app's own store: for
+ * state an app keeps beside the sessions and shares between instances (login throttles, say).
+ * Keys the app writes there belong under a prefix of its own after `prefix`.
+ */
+export const SESSION_REDIS = 'SESSION:REDIS';
+
 /** Metadata key set by `@Public()`: the route needs no session at all. */
 export const PUBLIC_ROUTE = 'SESSION:PUBLIC';
 

@@ -5,6 +5,8 @@ export const RESOLVED_SESSION_OPTIONS = 'SESSION:RESOLVED_OPTIONS';
 
 /** The SessionEngine: the request path of the session (cookie, load, save). */
 export const SESSION_ENGINE = 'SESSION:ENGINE';
+/** The SessionBackend: the store and, beside it, the index and MFA state (see backend/). */
+export const SESSION_BACKEND = 'SESSION:BACKEND';
 
 /** The session index the module uses, with whether it must close it. */
 export const SESSION_INDEX = 'SESSION:INDEX';

@@ -12,7 +12,6 @@ import type { NextFunction, Request, Response } from 'express';
 import { CsrfMiddleware } from './csrf/csrf.middleware.js';
 import { SESSION_INDEX } from './devices/devices.internal-constants.js';
 import { SessionDevicesService } from './devices/session-devices.service.js';
-import { createSessionIndex } from './devices/session-index.factory.js';
 import { AuthenticatedGuard } from './guards/authenticated.guard.js';
 import { MfaGuard } from './guards/mfa.guard.js';
 import { SessionEventEmitter } from './events/session-event-emitter.js';
@@ -24,20 +23,18 @@ import { SessionMiddleware } from './http/session.middleware.js';
 import { LoginInterceptor } from './login/login.interceptor.js';
 import { MFA_CLOCK } from './mfa/mfa.constants.js';
 import { RecentMfaCheck } from './mfa/recent-mfa-check.js';
-import { SESSION_STORE } from './session.constants.js';
-import { MFA_REGISTERED, RESOLVED_SESSION_OPTIONS, SESSION_ENGINE } from './session.internal-constants.js';
+import { SESSION_REDIS, SESSION_STORE } from './session.constants.js';
+import { MFA_REGISTERED, RESOLVED_SESSION_OPTIONS, SESSION_BACKEND, SESSION_ENGINE } from './session.internal-constants.js';
 import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS, type SessionModuleAsyncOptions } from './session.module-definition.js';
 import { resolveSessionOptions } from './options/resolve-session-options.js';
 import type { ResolvedSessionOptions } from './options/resolved-session-options.js';
 import type { SessionModuleOptions } from './options/session-module-options.interface.js';
 import { SessionService } from './session.service.js';
-import { ExpressStoreAdapter } from './http/express-store.adapter.js';
+import { SessionRepository } from './store/session-repository.js';
 import { SessionIdHasher } from './store/session-id-hasher.js';
-import { createSessionStore, type OwnedStore } from './store/session-store.factory.js';
 import type { SessionStore } from './store/session-store.interface.js';
-
-/** The store together with whether the module must close it. */
-const OWNED_STORE = 'SESSION:OWNED_STORE';
+import { createSessionBackend } from './backend/create-session-backend.js';
+import type { SessionBackend } from './backend/session-backend.js';
 
 const providers: Provider[] = [
   {
@@ -49,12 +46,19 @@ const providers: Provider[] = [
     },
   },
   {
-    provide: OWNED_STORE,
+    provide: SESSION_BACKEND,
     inject: [RESOLVED_SESSION_OPTIONS],
-    useFactory: (options: ResolvedSessionOptions) => createSessionStore(options, new Logger('SessionModule')),
+    useFactory: (options: ResolvedSessionOptions) => createSessionBackend(options, new Logger('SessionModule')),
   },
-  { provide: SESSION_STORE, inject: [OWNED_STORE], useFactory: (owned: OwnedStore) => owned.store },
-  { provide: SESSION_INDEX, inject: [RESOLVED_SESSION_OPTIONS, SESSION_STORE], useFactory: createSessionIndex },
+  { provide: SESSION_STORE, inject: [SESSION_BACKEND], useFactory: (backend: SessionBackend) => backend.sessions },
+  { provide: SESSION_REDIS, inject: [SESSION_BACKEND], useFactory: (backend: SessionBackend) => backend.redis },
+  {
+    // The app's index, none (`sessionIndex: false`), or the one beside the sessions.
+    provide: SESSION_INDEX,
+    inject: [RESOLVED_SESSION_OPTIONS, SESSION_BACKEND],
+    useFactory: (options: ResolvedSessionOptions, backend: SessionBackend) =>
+      options.sessionIndex === false ? undefined : (options.sessionIndex ?? backend.sessionIndex()),
+  },
   // One hasher (and one memo of hot IDs' storage keys) for the request path and the devices service.
   {
     provide: SessionIdHasher,
@@ -64,12 +68,16 @@ const providers: Provider[] = [
   SessionDevicesService,
   {
     provide: SESSION_ENGINE,
-    inject: [RESOLVED_SESSION_OPTIONS, SESSION_STORE, SessionIdHasher, SessionDevicesService],
-    useFactory: (options: ResolvedSessionOptions, store: SessionStore, hasher: SessionIdHasher, devices: SessionDevicesService) =>
+    inject: [RESOLVED_SESSION_OPTIONS, SESSION_BACKEND, SessionIdHasher, SessionDevicesService],
+    useFactory: (options: ResolvedSessionOptions, backend: SessionBackend, hasher: SessionIdHasher, devices: SessionDevicesService) =>
       new SessionEngine(
         options,
-        // The devices service hears of recorded activity so each index entry follows its session's deadline.
-        new ExpressStoreAdapter(store, hasher, options, devices),
+        new SessionRepository(
+          backend.sessions,
+          hasher,
+          { storeTimeout: options.storeTimeout, storeBoundsItself: backend.boundsOwnOperations },
+          devices,
+        ),
       ),
   },
   CsrfMiddleware,
@@ -100,6 +108,7 @@ const providers: Provider[] = [
     MfaGuard,
     LoginInterceptor,
     SESSION_STORE,
+    SESSION_REDIS,
     SessionEvents,
     MFA_CLOCK,
     // MfaGuard's dependency: guards are built in the module that uses them.
@@ -108,7 +117,7 @@ const providers: Provider[] = [
 })
 export class SessionModule extends ConfigurableSessionModule implements NestModule, OnApplicationShutdown {
   constructor(
-    @Inject(OWNED_STORE) private readonly ownedStore: OwnedStore,
+    @Inject(SESSION_BACKEND) private readonly backend: SessionBackend,
     private readonly csrf: CsrfMiddleware,
     private readonly middleware: SessionMiddleware,
     @Inject(SESSION_ENGINE) private readonly engine: SessionEngine,
@@ -145,6 +154,6 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.ownedStore.owned) await this.ownedStore.store.close();
+    await this.backend.close();
   }
 }

@@ -17,7 +17,6 @@ import {
   carriedState,
   requireSession,
   SessionIdOperations,
-  settleStoreCallback,
   withoutUndefined,
   type CarriedSessionState,
 } from './http/session-id-operations.js';
@@ -193,10 +192,7 @@ export class SessionService {
     const indexed = this.devices?.identify(req);
     // Taken now, emitted once the record is gone: afterwards the request has no session to describe.
     const loggedOut = session.auth ? this.events?.eventFor(req, { type: 'logout' }) : undefined;
-    await settleStoreCallback(req, (done) => session.destroy(done));
-    // Done here: without the ID, express-session's `unset: 'destroy'` does not delete the same
-    // record a second time when the response ends.
-    req.sessionID = undefined as unknown as string;
+    await this.ids.destroy(req);
     await this.devices?.destroyed(indexed);
     if (loggedOut) this.events!.emit(loggedOut);
   }

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { SESSION_STORE, SessionModule, type SessionStore } from '../lib/index.js';
-import { RedisSessionStore } from '../lib/redis.js';
+import { SessionModule } from '../lib/index.js';
+import { SESSION_REDIS, type RedisPlace } from '../lib/redis.js';
 import { logSecurityEvent } from './audit/security-audit.js';
 import { AuthController } from './auth/auth.controller.js';
 import { LoginThrottle } from './auth/login-throttle.js';
@@ -18,10 +18,8 @@ import { UserRepository } from './users/user.repository.js';
 import { UsersModule } from './users/users.module.js';
 
 /** Login counters live where sessions live: shared through Redis, or in this process. */
-function throttleCountersFor(store: SessionStore): ThrottleCounters {
-  return store instanceof RedisSessionStore
-    ? new RedisThrottleCounters(store.client, store.prefix)
-    : new MemoryThrottleCounters();
+function throttleCountersFor(redis: RedisPlace | undefined): ThrottleCounters {
+  return redis ? new RedisThrottleCounters(redis.client, redis.prefix) : new MemoryThrottleCounters();
 }
 
 /** The sample app: the JSON API, the pages, and SessionModule configured from the environment. */
@@ -44,7 +42,7 @@ export class SampleModule {
       controllers: [AuthController, MfaController, MeController, SessionsController, PagesController],
       providers: [
         { provide: SAMPLE_CONFIG, useValue: config },
-        { provide: THROTTLE_COUNTERS, inject: [SESSION_STORE], useFactory: throttleCountersFor },
+        { provide: THROTTLE_COUNTERS, inject: [SESSION_REDIS], useFactory: throttleCountersFor },
         LoginThrottle,
       ],
     };

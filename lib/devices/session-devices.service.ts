@@ -1,4 +1,4 @@
-import { HttpException, Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import type { SessionData } from 'express-session';
 import {
@@ -6,22 +6,23 @@ import {
   SessionLimitException,
   SessionNotFoundException,
 } from '../errors/devices.exceptions.js';
-import { SessionStoreUnavailableException, UnauthenticatedException } from '../errors/session.exceptions.js';
+import { UnauthenticatedException } from '../errors/session.exceptions.js';
 import { SessionEventEmitter } from '../events/session-event-emitter.js';
 import type { SessionRevokeReason } from '../events/session.event.js';
 import { sessionDeadline } from '../http/session-deadline.js';
 import { SESSION_STORE } from '../session.constants.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
 import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
-import { loadedStorageKey, type SessionActivityListener } from '../http/express-store.adapter.js';
+import { sessionStateOf } from '../http/request-session-state.js';
+import type { SessionActivityListener } from '../store/session-repository.js';
 import { SessionIdHasher } from '../store/session-id-hasher.js';
 import type { SessionStore, StoredSession } from '../store/session-store.interface.js';
 import { withTimeout } from '../store/store-timeout.js';
 import type { ActiveSession } from './active-session.interface.js';
 import { SESSION_INDEX } from '../session.internal-constants.js';
 import type { SessionIndex, SessionIndexEntry } from './session-index.interface.js';
-import type { OwnedIndex } from './session-index.factory.js';
 import { TimeBoundSessionIndex } from './time-bound-session-index.js';
+import { failClosed } from '../store/store-failure.js';
 import { summarizeUserAgent } from './user-agent.js';
 import { describeError } from '../errors/describe-error.js';
 
@@ -57,7 +58,7 @@ const MAX_REVOKE_ROUNDS = 5;
  * whose entry could not be written leaves no new session behind.
  */
 @Injectable()
-export class SessionDevicesService implements SessionActivityListener, OnApplicationShutdown {
+export class SessionDevicesService implements SessionActivityListener {
   private readonly logger = new Logger('SessionModule');
   /** The index with every call bounded by `storeTimeout`; undefined when the app opted out. */
   private readonly index: SessionIndex | undefined;
@@ -65,11 +66,11 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
   constructor(
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
     @Inject(SESSION_STORE) private readonly store: SessionStore,
-    @Inject(SESSION_INDEX) private readonly owned: OwnedIndex,
+    @Inject(SESSION_INDEX) index: SessionIndex | undefined,
     private readonly events: SessionEventEmitter,
     private readonly hasher: SessionIdHasher,
   ) {
-    this.index = owned.index && new TimeBoundSessionIndex(owned.index, options.storeTimeout);
+    this.index = index && new TimeBoundSessionIndex(index, options.storeTimeout);
   }
 
   /** The user's live sessions, most recently active first; `current` marks the request's own. */
@@ -119,7 +120,7 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
     const userId = req.session?.auth?.user?.id;
     const handle = req.session?.meta?.handle;
     if (typeof userId !== 'string' || !handle || !req.sessionID) return undefined;
-    return { userId, handle, storageKey: loadedStorageKey(req.session) ?? this.hasher.storageKey(req.sessionID) };
+    return { userId, handle, storageKey: sessionStateOf(req)?.version.storageKey ?? this.hasher.storageKey(req.sessionID) };
   }
 
   /**
@@ -168,7 +169,7 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
     } catch (err) {
       // A session the index does not know could be neither listed nor revoked: it must not live.
       await this.discard(req, after.storageKey);
-      throw this.unavailable(err);
+      throw err;
     }
     // Revoked (or expired) while its ID was changing: the new record must not outlive that.
     if (!indexed) return false;
@@ -190,14 +191,10 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
    * if it still points at the key written. When it does not, the session was revoked, or moved
    * on to a new ID (a write under a rotated-out ID), and there is nothing to follow.
    */
-  async activityRecorded(storageKey: string, sess: SessionData, deadline: number): Promise<void> {
+  async activityRecorded(storageKey: string, sess: Partial<SessionData>, deadline: number): Promise<void> {
     const userId = sess.auth?.user?.id;
     if (!this.index || typeof userId !== 'string' || !sess.meta?.handle) return;
     await this.index.replace(userId, this.entryFor(storageKey, sess, deadline), Date.now());
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.owned.owned) await this.owned.index?.close();
   }
 
   /**
@@ -309,18 +306,8 @@ export class SessionDevicesService implements SessionActivityListener, OnApplica
   }
 
   /** Runs `work`; a failure of the store or the index becomes 503 (HTTP errors pass as they are). */
-  private async available<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      throw this.unavailable(err);
-    }
-  }
-
-  private unavailable(err: unknown): HttpException {
-    if (err instanceof HttpException) return err;
-    this.report(err);
-    return new SessionStoreUnavailableException();
+  private available<T>(work: () => Promise<T>): Promise<T> {
+    return failClosed(work(), 'session store or index');
   }
 
   /** Name and message only: store errors never carry session IDs here (keys are hashed). */

@@ -5,6 +5,8 @@ import { resolveSessionOptions } from '../options/resolve-session-options.js';
 import { ExpressStoreAdapter } from './express-store.adapter.js';
 import { MemorySessionStore } from '../store/memory-session.store.js';
 import { SessionIdHasher } from '../store/session-id-hasher.js';
+import { SessionRepository } from '../store/session-repository.js';
+import { SessionEngine } from './session-engine.js';
 import { sessionCookieOptions } from './cookie-policy.js';
 
 /** express-session's Store and Cookie as its code has them (its typings declare Store abstract and no serialize). */
@@ -14,7 +16,12 @@ type SerializableCookie = { serialize(name: string, value: string): string };
 const options = resolveSessionOptions({ secret: 'a-secret-of-at-least-32-bytes-for-this-test' }, { warn: () => undefined });
 
 function adapter() {
-  return new ExpressStoreAdapter(new MemorySessionStore(), new SessionIdHasher(options.idHashSecret), options);
+  const repository = new SessionRepository(new MemorySessionStore(), new SessionIdHasher(options.idHashSecret), {
+    storeTimeout: options.storeTimeout,
+    storeBoundsItself: true,
+  });
+  const store = new ExpressStoreAdapter(new SessionEngine(options, repository), options);
+  return { generate: (req: Request) => void store.buildSession(Object.assign(req, { sessionID: 'an-id' }), {}) };
 }
 
 describe('ExpressStoreAdapter sessions', () => {

@@ -1,10 +1,9 @@
 import express, { type Request } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { installRequestAccessors, openRequestSession, requestSessionState } from './request-session-state.js';
-import type { ResponseSteps } from './response-hooks.js';
+import { installRequestAccessors, openRequestSession, RequestSessionState, sessionStateOf } from './request-session-state.js';
 
-const steps: ResponseSteps = { headersSeen: false, ending: false, beforeHeaders: () => undefined, beforeEnd: () => undefined };
+const responder = { beforeHeaders: () => undefined, commit: () => undefined };
 const store = { name: 'the store' } as unknown as Request['sessionStore'];
 
 /** An app whose first middleware opens (or not) the request's session state, then reports what req shows. */
@@ -12,7 +11,7 @@ function appWith(prepared: boolean, open: boolean) {
   const app = express();
   if (prepared) installRequestAccessors(app.request);
   app.use((req, _res, next) => {
-    if (open) openRequestSession(req, { sessionID: 'first-id', sessionStore: store, steps });
+    if (open) openRequestSession(req, new RequestSessionState(req, 'first-id', store, responder));
     next();
   });
   app.get('/', (req, res) => {
@@ -21,7 +20,7 @@ function appWith(prepared: boolean, open: boolean) {
     res.json({
       seen,
       after: req.sessionID,
-      state: requestSessionState(req)?.sessionID ?? null,
+      state: sessionStateOf(req)?.sessionID ?? null,
       ownProperties: ['sessionID', 'sessionStore'].filter((name) => Object.hasOwn(req, name)),
     });
   });

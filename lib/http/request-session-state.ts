@@ -1,14 +1,104 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import type { StoredVersion } from '../store/session-repository.js';
 import type { ResponseSteps } from './response-hooks.js';
+import { matchesSnapshot, takeSnapshot, type SessionSnapshot } from './session-snapshot.js';
 
-/** What the session layer keeps per request, besides `req.session` itself. */
-export interface RequestSessionState {
-  /** `req.sessionID`. */
+/** The engine's steps as a request's response goes out (see SessionEngine). */
+export interface SessionResponder {
+  beforeHeaders(req: Request, res: Response, state: RequestSessionState): void;
+  commit(req: Request, state: RequestSessionState): Promise<void> | undefined;
+}
+
+/**
+ * Everything the module knows of one request's session, in one place, besides `req.session`
+ * itself (the express-session Session the app reads and writes): its ID now and the ID its
+ * cookie carried, what the store holds of it, the snapshot that tells whether it changed,
+ * whether it is a grace request of a rotation, whether the store failed. Reached through
+ * {@link sessionStateOf}; `req.sessionID` and `req.sessionStore` read it.
+ */
+export class RequestSessionState implements ResponseSteps {
+  /** `req.sessionID`: undefined once the session is destroyed, or when the store failed to load it. */
   sessionID: string | undefined;
-  /** `req.sessionStore`. */
-  readonly sessionStore: Request['sessionStore'];
-  /** Run as the response goes out (see response-hooks.ts). */
-  readonly steps: ResponseSteps;
+  /** True once the session is on the request (loaded, or new). */
+  isOpen = false;
+  /** The store failed or timed out for this request: guards answer 503, no cookie is touched. */
+  storeUnavailable = false;
+  /** What the store holds of this session (see SessionRepository). */
+  version: StoredVersion = { persisted: false };
+  /**
+   * Set when the request uses an ID just rotated out, or being rotated by a parallel request:
+   * it is served, but never re-sends its cookie, records activity or rotates.
+   */
+  private graceId: string | undefined;
+  /** The ID the session had when it was opened, and its content then. */
+  private originalId: string | undefined;
+  private snapshot: SessionSnapshot = {};
+  headersSeen = false;
+  ending = false;
+
+  constructor(
+    private readonly req: Request,
+    /** The ID the request's cookie carried (verified), or undefined. */
+    readonly cookieId: string | undefined,
+    /** `req.sessionStore`: express-session's Store facade, for `req.session.save()` and friends. */
+    readonly sessionStore: Request['sessionStore'],
+    private readonly responder: SessionResponder,
+  ) {
+    this.sessionID = cookieId;
+  }
+
+  /** The session is on the request, as loaded (or new): later changes are measured from here. */
+  opened(): void {
+    this.isOpen = true;
+    this.originalId = this.sessionID;
+    this.snapshot = takeSnapshot(this.req.session);
+  }
+
+  /** A new ID and an empty, unstored session (login, MFA, rotation, a session ended). */
+  renewed(id: string): void {
+    this.sessionID = id;
+    this.version = { persisted: false };
+  }
+
+  markGrace(): void {
+    this.graceId = this.sessionID;
+  }
+
+  /** True while the request still uses the ID it was marked a grace request with. */
+  get isGrace(): boolean {
+    return this.graceId !== undefined && this.graceId === this.sessionID;
+  }
+
+  /** True when the session must be written: a new ID, or its content changed since it was opened. */
+  changed(session: Request['session']): boolean {
+    return this.sessionID !== this.originalId || !matchesSnapshot(session, this.snapshot);
+  }
+
+  /**
+   * `set` when the session has a new ID (login, MFA, rotation, an anonymous session given
+   * data); `expire` when the session the browser holds ended during this request (it is
+   * empty now); nothing otherwise, and nothing for an untouched new anonymous session.
+   */
+  cookieAction(session: Request['session']): 'set' | 'expire' | undefined {
+    const empty = isEmpty(session);
+    if (this.sessionID === this.cookieId) return empty && this.changed(session) ? 'expire' : undefined;
+    if (!this.changed(session)) return undefined;
+    if (!empty) return 'set';
+    return this.cookieId !== undefined ? 'expire' : undefined;
+  }
+
+  beforeHeaders(res: Response): void {
+    this.responder.beforeHeaders(this.req, res, this);
+  }
+
+  beforeEnd(): Promise<void> | undefined {
+    return this.responder.commit(this.req, this);
+  }
+}
+
+function isEmpty(session: Request['session']): boolean {
+  for (const key in session) if (key !== 'cookie') return false;
+  return true;
 }
 
 /**
@@ -21,8 +111,8 @@ export interface RequestSessionState {
  */
 const states = new WeakMap<object, RequestSessionState>();
 
-/** The state of a request whose session this module opened, or undefined. */
-export function requestSessionState(req: Request): RequestSessionState | undefined {
+/** The session state of a request whose session this module opened, or undefined. */
+export function sessionStateOf(req: Request): RequestSessionState | undefined {
   return states.get(req);
 }
 

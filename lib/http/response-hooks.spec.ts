@@ -1,8 +1,16 @@
 import express, { type Request, type Response } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { openRequestSession } from './request-session-state.js';
+import { openRequestSession, RequestSessionState } from './request-session-state.js';
 import { hookResponse, installResponseHooks, type ResponseSteps } from './response-hooks.js';
+
+/** A request's session state whose response steps are `steps` (what the engine would do). */
+function stateFor(req: Request, steps: ResponseSteps): RequestSessionState {
+  return new RequestSessionState(req, undefined, undefined as never, {
+    beforeHeaders: (_req, res) => steps.beforeHeaders(res),
+    commit: () => steps.beforeEnd(),
+  });
+}
 
 /** Steps that record what ran, and add a header before the head is written. */
 function recordingSteps(log: string[], pending?: () => Promise<void>): ResponseSteps {
@@ -26,7 +34,7 @@ function appWith(install: boolean, steps: (req: Request) => ResponseSteps | unde
   app.use((req, res, next) => {
     const forRequest = steps(req);
     if (forRequest) {
-      openRequestSession(req, { sessionID: undefined, sessionStore: undefined as never, steps: forRequest });
+      openRequestSession(req, stateFor(req, forRequest));
       hookResponse(res);
     }
     next();
@@ -89,7 +97,7 @@ describe('response hooks', () => {
     const app = express();
     installResponseHooks(app.response);
     app.use((req, res, next) => {
-      openRequestSession(req, { sessionID: undefined, sessionStore: undefined as never, steps: recordingSteps(log, () => Promise.resolve()) });
+      openRequestSession(req, stateFor(req, recordingSteps(log, () => Promise.resolve())));
       hookResponse(res);
       hookResponse(res);
       next();

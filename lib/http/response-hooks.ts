@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { requestSessionState } from './request-session-state.js';
+import { sessionStateOf } from './request-session-state.js';
 
 /** What is done, once each, as the response to one request goes out. */
 export interface ResponseSteps {
@@ -49,7 +49,7 @@ function wrap(target: Response): void {
 
 function stepsOf(res: Response): ResponseSteps | undefined {
   const req = res.req as Request | undefined;
-  return req ? requestSessionState(req)?.steps : undefined;
+  return req ? sessionStateOf(req) : undefined;
 }
 
 /** Every response writes its head through writeHead (res.end without one calls it too). */

@@ -6,8 +6,11 @@ import type { ResolvedSessionOptions } from '../options/resolved-session-options
 import { SessionIdOperations } from './session-id-operations.js';
 import type { SessionMeta } from '../session.types.js';
 import { bindingMismatches, clientOf, type BindingMismatch } from './client-binding.js';
-import { isGraceRequest } from './rotation/rotation-grace.js';
-import { isRotationDue, rotateIfDue } from './rotation/rotation-due.js';
+import { isRotationDue, rotateIfDue } from '../rotation/rotation-due.js';
+import { SESSION_ENGINE } from '../session.internal-constants.js';
+import type { SessionRepository } from '../store/session-repository.js';
+import { sessionStateOf, type RequestSessionState } from './request-session-state.js';
+import type { SessionEngine } from './session-engine.js';
 import { expiryReason } from './session-deadline.js';
 
 /**
@@ -17,11 +20,16 @@ import { expiryReason } from './session-deadline.js';
  */
 @Injectable()
 export class SessionChecks {
+  private readonly repository: SessionRepository;
+
   constructor(
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
+    @Inject(SESSION_ENGINE) engine: SessionEngine,
     private readonly ids: SessionIdOperations,
     private readonly events: SessionEventEmitter,
-  ) {}
+  ) {
+    this.repository = engine.repository;
+  }
 
   /**
    * Returns a promise only when the request must wait for the store (a session to end, an ID
@@ -29,7 +37,8 @@ export class SessionChecks {
    */
   check(req: Request): Promise<void> | undefined {
     const meta = req.session?.meta;
-    if (!meta) return undefined;
+    const state = sessionStateOf(req);
+    if (!meta || !state) return undefined;
     const now = Date.now();
 
     // The store TTL equals the deadline, so a dead record is normally gone already; this check
@@ -48,17 +57,18 @@ export class SessionChecks {
     }
     this.reportOnce(req, meta, mismatches);
 
-    if (isGraceRequest(req)) return undefined;
-    if (isRotationDue(meta, this.options, now)) return this.rotate(req, now);
+    if (state.isGrace) return undefined;
+    if (isRotationDue(meta, this.options, now)) return this.rotate(req, state, now);
     this.recordActivity(req, now);
     return undefined;
   }
 
-  private async rotate(req: Request, now: number): Promise<void> {
-    if (await rotateIfDue(req, this.ids, this.options, now)) {
+  private async rotate(req: Request, state: RequestSessionState, now: number): Promise<void> {
+    const rotation = { ids: this.ids, repository: this.repository, options: this.options };
+    if (await rotateIfDue(req, state, rotation, now)) {
       this.events.emitFor(req, { type: 'session.rotated' });
     }
-    if (!isGraceRequest(req)) this.recordActivity(req, now);
+    if (!state.isGrace) this.recordActivity(req, now);
   }
 
   /** A throttled write: between two, a read costs one store command (the load). */

@@ -1,46 +1,50 @@
+import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { SessionData } from 'express-session';
 import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
-import type { ExpressStoreAdapter } from './express-store.adapter.js';
-import { expireSessionCookie, sessionCookieFor } from './cookie-policy.js';
-import { installRequestAccessors, openRequestSession } from './request-session-state.js';
-import { hookResponse, installResponseHooks, type ResponseSteps } from './response-hooks.js';
-import { matchesSnapshot, takeSnapshot, type SessionSnapshot } from './session-snapshot.js';
-import { SignedSessionCookie } from './signed-session-cookie.js';
-import { isStoreUnavailable, markStoreUnavailable } from './store-availability.js';
+import { activityOf, type SessionRepository } from '../store/session-repository.js';
 import { describeError } from '../errors/describe-error.js';
+import { expireSessionCookie, sessionCookieFor } from './cookie-policy.js';
+import { ExpressStoreAdapter } from './express-store.adapter.js';
+import { installRequestAccessors, openRequestSession, RequestSessionState, type SessionResponder } from './request-session-state.js';
+import { hookResponse, installResponseHooks } from './response-hooks.js';
+import { sessionDeadline } from './session-deadline.js';
+import { SignedSessionCookie } from './signed-session-cookie.js';
 
-type EngineOptions = Pick<ResolvedSessionOptions, 'secrets' | 'cookie'>;
-type RequestSession = Request['session'];
+type EngineOptions = Pick<ResolvedSessionOptions, 'secrets' | 'cookie' | 'idleTimeout' | 'absoluteTimeout'>;
+
+/** Session IDs: 24 random bytes (192 bits), 32 base64url characters, as express-session's default. */
+const SESSION_ID_BYTES = 24;
 
 /**
- * The request path of the session: reads the signed cookie, loads the session into
- * `req.session` (an express-session Session, so `regenerate`, `save`, `destroy` and `reload`
- * behave as express-session documents), and when the response ends saves it if it changed and
- * sends the cookie if the ID changed.
+ * The request path of the session, top to bottom: read the cookie and verify its signature
+ * ({@link open}), load the record (SessionRepository) into `req.session`, and as the response
+ * goes out send the cookie if the ID changed ({@link beforeHeaders}) and write the record if it
+ * changed ({@link commit}), before the response ends. The checks between load and handler
+ * (deadlines, binding, rotation, activity) are SessionChecks'; SessionMiddleware runs both.
  *
- * It replaces express-session's middleware, whose generality a fixed policy does not need and
- * every request paid for: the module never resaves, never saves uninitialised sessions, never
- * rolls the cookie and never touches, so the session's JSON need not be hashed twice per request
- * (it is compared with a deep copy taken at load, see session-snapshot.ts), only one cookie is
- * parsed, and no response without a change takes the store's round trip. What express-session defines stays its own: the
- * Session, Cookie and Store classes, `req.session`/`req.sessionID`/`req.sessionStore`, and the
- * cookie format (see SignedSessionCookie).
+ * Everything about the request's session is in its RequestSessionState. `req.session` is an
+ * express-session Session (so its methods and the SessionData typing work as documented), built
+ * by ExpressStoreAdapter; no express-session middleware runs. The module never resaves, never
+ * saves uninitialised sessions, never rolls the cookie and never touches: a response without a
+ * change costs no store write (change detection: session-snapshot.ts).
  *
  * The cookie policy (see cookie-policy.ts): a browser-session cookie sent only when the ID
  * changes, expired when a session ends during the request, and never touched by a response to
  * a request that found the store down.
  */
-export class SessionEngine {
+export class SessionEngine implements SessionResponder {
   private readonly logger = new Logger('SessionModule');
   private readonly signer: SignedSessionCookie;
+  /** express-session's Store as `req.sessionStore`, and the builder of `req.session`. */
+  private readonly adapter: ExpressStoreAdapter;
 
   constructor(
     private readonly options: EngineOptions,
-    private readonly store: ExpressStoreAdapter,
+    readonly repository: SessionRepository,
   ) {
     this.signer = new SignedSessionCookie(options.secrets);
+    this.adapter = new ExpressStoreAdapter(this, options);
   }
 
   /**
@@ -60,121 +64,86 @@ export class SessionEngine {
    */
   open(req: Request, res: Response): Promise<void> | undefined {
     const cookieId = this.signer.sessionIdFrom(req.headers.cookie, this.options.cookie.name);
-    const tracker = new SessionTracker(this, req, cookieId);
-    openRequestSession(req, { sessionID: cookieId, sessionStore: this.store as unknown as Request['sessionStore'], steps: tracker });
+    const state = new RequestSessionState(req, cookieId, this.adapter, this);
+    openRequestSession(req, state);
     hookResponse(res);
     if (cookieId === undefined) {
-      this.store.generate(req);
-      tracker.opened(req);
+      this.startNewSession(req, state);
+      state.opened();
       return undefined;
     }
-    return this.store.fetch(cookieId).then(
-      (stored) => {
-        if (stored) this.store.createSession(req, stored);
-        else this.store.generate(req);
-        tracker.opened(req);
+    return this.repository.load(cookieId).then(
+      (loaded) => {
+        if (!loaded) this.startNewSession(req, state);
+        else {
+          this.adapter.buildSession(req, loaded.data);
+          state.version = {
+            persisted: true,
+            storageKey: loaded.storageKey,
+            activity: activityOf(loaded.data, sessionDeadline(loaded.data, this.options)),
+          };
+          if (loaded.storageKey !== undefined) state.markGrace();
+        }
+        state.opened();
       },
       (err: unknown) => {
         this.logger.error(`session store failed while loading a session: ${describeError(err)}`);
-        markStoreUnavailable(req);
+        state.storeUnavailable = true;
         // Without an ID, nothing at the end of the response can destroy the session the store
         // holds (healthy, as far as anyone knows) once it answers again.
-        req.sessionID = undefined as unknown as string;
+        state.sessionID = undefined;
       },
     );
   }
 
+  /** A new, empty session under a new random ID on `req`; not stored until something is written to it. */
+  startNewSession(req: Request, state: RequestSessionState): void {
+    state.renewed(randomBytes(SESSION_ID_BYTES).toString('base64url'));
+    this.adapter.buildSession(req, {});
+  }
+
+  /** Writes the request's session now (SessionService.save, after an ID change, the response's end). */
+  persist(req: Request, state: RequestSessionState): Promise<void> {
+    const id = state.sessionID;
+    if (id === undefined || !req.session) return Promise.resolve();
+    return this.repository.save(id, req.session, sessionDeadline(req.session, this.options), state.version);
+  }
+
   /** At the end of the response: saves a changed session, or deletes one the app unset. */
-  commit(req: Request, tracker: SessionTracker): Promise<void> | undefined {
-    if (!tracker.isOpen || isStoreUnavailable(req)) return undefined;
-    const session = req.session as RequestSession | undefined;
-    if (!session) {
+  commit(req: Request, state: RequestSessionState): Promise<void> | undefined {
+    if (!state.isOpen || state.storeUnavailable) return undefined;
+    if (!req.session) {
       // `req.session = null` by the app ends the session (express-session's `unset: 'destroy'`).
       // SessionService.destroy() has already deleted it and cleared the ID.
-      if (!req.sessionID) return undefined;
-      return this.settle(req, this.store.discard(req.sessionID));
+      if (state.sessionID === undefined) return undefined;
+      return this.settle(state, this.repository.remove(state.sessionID));
     }
-    if (!tracker.changed(req, session)) return undefined;
-    return this.settle(req, this.store.persist(req.sessionID, session as unknown as SessionData));
+    if (!state.changed(req.session)) return undefined;
+    return this.settle(state, this.persist(req, state));
   }
 
   /** A failed end-of-response write is logged; the response goes out without a new cookie. */
-  private settle(req: Request, operation: Promise<void>): Promise<void> {
+  private settle(state: RequestSessionState, operation: Promise<void>): Promise<void> {
     return operation.catch((err: unknown) => {
       this.logger.error(`session store failed while saving a session: ${describeError(err)}`);
-      markStoreUnavailable(req);
+      state.storeUnavailable = true;
     });
   }
 
-  beforeHeaders(req: Request, res: Response, tracker: SessionTracker): void {
-    if (!tracker.isOpen || !req.session) return;
-    if (isStoreUnavailable(req)) {
+  beforeHeaders(req: Request, res: Response, state: RequestSessionState): void {
+    if (!state.isOpen || !req.session) return;
+    if (state.storeUnavailable) {
       // A session the store could not keep must not replace the one the browser holds.
-      req.session = undefined as unknown as RequestSession;
-      req.sessionID = undefined as unknown as string;
+      delete (req as { session?: unknown }).session;
+      state.sessionID = undefined;
       return;
     }
-    const action = tracker.cookieAction(req, req.session);
+    const action = state.cookieAction(req.session);
     if (!action) return;
     const attributes = sessionCookieFor(req, this.options);
     // As express-session: a Secure cookie is never sent in a response over plain HTTP.
     if (attributes.secure && !req.secure) return;
-    if (action === 'set') res.cookie(this.options.cookie.name, this.signer.sign(req.sessionID), attributes);
+    if (action === 'set') res.cookie(this.options.cookie.name, this.signer.sign(state.sessionID!), attributes);
     else expireSessionCookie(req, res, this.options);
   }
-}
-
-/**
- * What the engine remembers of a request's session between loading it and the response, and
- * the engine's steps as that response goes out.
- */
-class SessionTracker implements ResponseSteps {
-  isOpen = false;
-  headersSeen = false;
-  ending = false;
-  private originalId: string | undefined;
-  private snapshot: SessionSnapshot = {};
-
-  constructor(
-    private readonly engine: SessionEngine,
-    private readonly req: Request,
-    private readonly cookieId: string | undefined,
-  ) {}
-
-  beforeHeaders(res: Response): void {
-    this.engine.beforeHeaders(this.req, res, this);
-  }
-
-  beforeEnd(): Promise<void> | undefined {
-    return this.engine.commit(this.req, this);
-  }
-
-  opened(req: Request): void {
-    this.isOpen = true;
-    this.originalId = req.sessionID;
-    this.snapshot = takeSnapshot(req.session);
-  }
-
-  /** True when the session must be written: a new ID, or its content changed since it was loaded. */
-  changed(req: Request, session: RequestSession): boolean {
-    return req.sessionID !== this.originalId || !matchesSnapshot(session, this.snapshot);
-  }
-
-  /**
-   * `set` when the session has a new ID (login, MFA, rotation, an anonymous session given
-   * data); `expire` when the session the browser holds ended during this request (it is
-   * empty now); nothing otherwise, and nothing for an untouched new anonymous session.
-   */
-  cookieAction(req: Request, session: RequestSession): 'set' | 'expire' | undefined {
-    const empty = isEmpty(session);
-    if (req.sessionID === this.cookieId) return empty && this.changed(req, session) ? 'expire' : undefined;
-    if (!this.changed(req, session)) return undefined;
-    if (!empty) return 'set';
-    return this.cookieId !== undefined ? 'expire' : undefined;
-  }
-}
-
-function isEmpty(session: RequestSession): boolean {
-  for (const key in session) if (key !== 'cookie') return false;
-  return true;
 }

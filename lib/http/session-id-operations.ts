@@ -1,11 +1,12 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Request } from 'express';
 import type { SessionData } from 'express-session';
 import { SessionDevicesService } from '../devices/session-devices.service.js';
 import { SessionStoreUnavailableException, UnauthenticatedException } from '../errors/session.exceptions.js';
-import { ExpressStoreAdapter } from './express-store.adapter.js';
-import { keepPreviousIdOnce } from './rotation/rotation-grace.js';
-import { isStoreUnavailable, storeOperation } from './store-availability.js';
+import { SESSION_ENGINE } from '../session.internal-constants.js';
+import { sessionStateOf, type RequestSessionState } from './request-session-state.js';
+import type { SessionEngine } from './session-engine.js';
+import { storeOperation } from './store-availability.js';
 
 /** What a session carries from one ID to the next. */
 export type CarriedSessionState = Pick<SessionData, 'auth' | 'meta' | 'data' | 'mfaEnrollment'>;
@@ -18,7 +19,10 @@ export type CarriedSessionState = Pick<SessionData, 'auth' | 'meta' | 'data' | '
  */
 @Injectable()
 export class SessionIdOperations {
-  constructor(@Optional() private readonly devices?: SessionDevicesService) {}
+  constructor(
+    @Inject(SESSION_ENGINE) private readonly engine: SessionEngine,
+    @Optional() private readonly devices?: SessionDevicesService,
+  ) {}
 
   /**
    * Issues a new session ID and kills the old one in the store (fixation-safe). By default
@@ -45,38 +49,76 @@ export class SessionIdOperations {
     await this.regenerate(req, {});
   }
 
-  /** Writes the session now (instead of when the response ends). */
-  async save(req: Request): Promise<void> {
-    const session = requireSession(req);
-    await settleStoreCallback(req, (done) => session.save(done));
+  /**
+   * Removes the session from the store; the request goes on without one (`req.session` and
+   * `req.sessionID` undefined), and nothing is written or removed again when the response ends.
+   */
+  async destroy(req: Request): Promise<void> {
+    const state = requireSessionState(req);
+    await storeOperation(req, this.engine.repository.remove(state.sessionID!));
+    delete (req as { session?: unknown }).session;
+    state.sessionID = undefined;
   }
 
-  /** Without `previousIdGrace` the previous ID is destroyed first (login, MFA: fixation-safe). */
-  private async renew(req: Request, state: Partial<CarriedSessionState>, previousIdGrace: number | undefined): Promise<void> {
-    requireSession(req);
+  /** Writes the session now (instead of when the response ends). */
+  async save(req: Request): Promise<void> {
+    const state = requireSessionState(req);
+    await storeOperation(req, this.engine.persist(req, state));
+  }
+
+  /**
+   * A new ID carrying `carried`. Without `previousIdGrace` (login, MFA: fixation-safe) the
+   * previous ID's record is removed, the new one written and the device index told, all at
+   * once: the new record is the only one holding the new privileges and its ID reaches no one
+   * before all three succeeded, so their order does not matter, and a login costs one round
+   * trip of the store instead of three. A rotation keeps its order (see rotateId).
+   */
+  private async renew(req: Request, carried: Partial<CarriedSessionState>, previousIdGrace: number | undefined): Promise<void> {
+    const state = requireSessionState(req);
     const indexed = this.devices?.identify(req);
-    const previousId = req.sessionID;
-    const rotation = previousIdGrace !== undefined;
-    if (rotation) keepPreviousIdOnce(req);
-    await settleStoreCallback(req, (done) => req.session.regenerate(done));
-    Object.assign(req.session, withoutUndefined(state));
+    const previousId = state.sessionID!;
+    const removePrevious = previousIdGrace === undefined && state.version.persisted;
+    this.engine.startNewSession(req, state);
+    Object.assign(req.session, withoutUndefined(carried));
     // Rotation counts from here; meta (and with it the device handle) is otherwise carried as it is.
     if (req.session.meta) req.session.meta = { ...req.session.meta, idIssuedAt: Date.now() };
+    if (previousIdGrace !== undefined) return this.rotate(req, state, previousId, indexed, previousIdGrace);
+
+    const outcomes = await Promise.allSettled([
+      removePrevious ? storeOperation(req, this.engine.repository.remove(previousId)) : undefined,
+      this.save(req),
+      this.devices ? storeOperation(req, this.devices.regenerated(req, indexed)) : true,
+    ]);
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) {
+      // A new record nobody will hold the ID of: removed, best effort (it would only expire).
+      if (outcomes[1].status === 'fulfilled') await this.engine.repository.remove(state.sessionID!).catch(() => undefined);
+      throw failed.reason;
+    }
+    // Revoked while its ID was changing: the new record must not outlive that.
+    if (outcomes[2].status === 'fulfilled' && outcomes[2].value === false) return this.signedOutMeanwhile(req);
+  }
+
+  /**
+   * The new session is saved, then the device index follows it to the new storage key (same
+   * handle), and only then the previous ID is retired (forward left for the grace period): an
+   * index failure leaves the session on its old ID.
+   */
+  private async rotate(
+    req: Request,
+    state: RequestSessionState,
+    previousId: string,
+    indexed: ReturnType<SessionDevicesService['identify']>,
+    previousIdGrace: number,
+  ): Promise<void> {
     await this.save(req);
-    // The device index follows the new storage key (same handle) or gains the new session (login),
-    // before a rotation ends the previous ID: an index failure leaves the session on its old ID.
-    if (this.devices && !(await this.devices.regenerated(req, indexed))) {
-      // Revoked while its ID was changing. A rotation has not ended the previous ID yet.
-      if (rotation) await settleStoreCallback(req, (done) => req.sessionStore.destroy(previousId, done));
+    if (this.devices && !(await storeOperation(req, this.devices.regenerated(req, indexed)))) {
+      // Revoked while its ID was changing: the previous ID has not been retired yet.
+      await storeOperation(req, this.engine.repository.remove(previousId));
       return this.signedOutMeanwhile(req);
     }
-    if (rotation && req.sessionStore instanceof ExpressStoreAdapter) {
-      const retired = await storeOperation(
-        req,
-        req.sessionStore.retire(previousId, req.sessionID, previousIdGrace!, req.session),
-      );
-      if (!retired) return this.signedOutMeanwhile(req);
-    }
+    const retiring = this.engine.repository.retire(previousId, state.sessionID!, previousIdGrace, req.session);
+    if (!(await storeOperation(req, retiring))) return this.signedOutMeanwhile(req);
   }
 
   /**
@@ -95,18 +137,23 @@ export function carriedState(req: Request): CarriedSessionState {
   return { auth, meta, data, mfaEnrollment } as CarriedSessionState;
 }
 
-/** The request's session; 503 while the store is unavailable, a clear error without SessionModule. */
-export function requireSession(req: Request): Request['session'] {
-  if (isStoreUnavailable(req)) throw new SessionStoreUnavailableException();
-  if (!req.session) {
+/**
+ * The request's session state, with a session on the request; 503 while the store is
+ * unavailable, a clear error without SessionModule.
+ */
+export function requireSessionState(req: Request): RequestSessionState {
+  const state = sessionStateOf(req);
+  if (state?.storeUnavailable) throw new SessionStoreUnavailableException();
+  if (!state || !req.session || state.sessionID === undefined) {
     throw new Error('SessionService: no session on this request; is SessionModule imported and the route served by Nest?');
   }
-  return req.session;
+  return state;
 }
 
-/** Runs an express-session callback operation; a store failure becomes 503 (see storeOperation). */
-export function settleStoreCallback(req: Request, operation: (done: (err?: unknown) => void) => void): Promise<void> {
-  return storeOperation(req, new Promise<void>((resolve, reject) => operation((err) => (err ? reject(err) : resolve()))));
+/** The request's session (see {@link requireSessionState}). */
+export function requireSession(req: Request): Request['session'] {
+  requireSessionState(req);
+  return req.session;
 }
 
 export function withoutUndefined<T extends object>(value: T): Partial<T> {

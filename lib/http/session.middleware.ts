@@ -4,6 +4,7 @@ import { SESSION_ENGINE } from '../session.internal-constants.js';
 import type { SessionEngine } from './session-engine.js';
 import { SessionChecks } from './session-checks.js';
 import { markStoreUnavailable } from './store-availability.js';
+import { sessionStateOf } from './request-session-state.js';
 import { describeError } from '../errors/describe-error.js';
 
 /**
@@ -23,7 +24,7 @@ export class SessionMiddleware implements NestMiddleware {
 
   use(req: Request, res: Response, next: NextFunction): void {
     // Mounted twice (two SessionModules, or once more by hand): the first one owns the request.
-    if (req.sessionStore) return next();
+    if (sessionStateOf(req)) return next();
     const loading = this.engine.open(req, res);
     // Most requests need nothing from the store but the load: no promise hop where there is none.
     if (!loading) return this.runChecks(req, next);

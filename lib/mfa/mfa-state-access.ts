@@ -1,7 +1,7 @@
-import { HttpException, type Logger } from '@nestjs/common';
+import type { Logger } from '@nestjs/common';
 import { MfaBusyException } from '../errors/mfa.exceptions.js';
-import { SessionStoreUnavailableException } from '../errors/session.exceptions.js';
 import { describeError } from '../errors/describe-error.js';
+import { failClosed } from '../store/store-failure.js';
 import { withTimeout } from '../store/store-timeout.js';
 import type { MfaStateStore } from './mfa-state-store.interface.js';
 import { factorId } from './mfa-revision.js';
@@ -23,14 +23,8 @@ export class MfaStateAccess {
    * Fail closed: a state store that fails or does not answer within `storeTimeout` is 503,
    * never a pass, never a 500 and never a hang.
    */
-  async call<T>(operation: Promise<T>): Promise<T> {
-    try {
-      return await withTimeout(operation, this.storeTimeout, 'MFA state');
-    } catch (err) {
-      if (err instanceof HttpException) throw err;
-      this.logger.error(`MFA state store failed: ${describeError(err)}`);
-      throw new SessionStoreUnavailableException();
-    }
+  call<T>(operation: Promise<T>): Promise<T> {
+    return failClosed(withTimeout(operation, this.storeTimeout, 'MFA state'), 'MFA state store');
   }
 
   /** Marks the time step of `secret` used; false when it already was. */

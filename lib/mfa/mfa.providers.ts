@@ -1,10 +1,11 @@
 import type { Provider } from '@nestjs/common';
 import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
-import { SESSION_STORE } from '../session.constants.js';
-import { MFA_REGISTERED, RESOLVED_MFA_OPTIONS, RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
+import type { SessionBackend } from '../backend/session-backend.js';
+import { MFA_REGISTERED, RESOLVED_MFA_OPTIONS, RESOLVED_SESSION_OPTIONS, SESSION_BACKEND } from '../session.internal-constants.js';
+import type { ResolvedMfaOptions } from '../options/resolved-session-options.js';
 import { MFA_STATE_STORE } from './mfa.constants.js';
-import { createMfaStateStore } from './mfa-state-store.factory.js';
 import { MfaService } from './mfa.service.js';
+import type { MfaStateStore } from './mfa-state-store.interface.js';
 
 /**
  * The providers and exports MFA adds to SessionModule, only when it is configured: without
@@ -19,9 +20,20 @@ export function mfaModuleParts(registered: boolean): { providers: Provider[]; ex
       flag,
       // Defined whenever MFA is registered: the resolver refuses registration without `mfa`.
       { provide: RESOLVED_MFA_OPTIONS, inject: [RESOLVED_SESSION_OPTIONS], useFactory: (options: ResolvedSessionOptions) => options.mfa },
-      { provide: MFA_STATE_STORE, inject: [RESOLVED_MFA_OPTIONS, SESSION_STORE], useFactory: createMfaStateStore },
+      {
+        // The app's, or the one beside the sessions (the resolver requires the app's beside its own store).
+        provide: MFA_STATE_STORE,
+        inject: [RESOLVED_MFA_OPTIONS, SESSION_BACKEND],
+        useFactory: mfaStateStoreFor,
+      },
       MfaService,
     ],
     exports: [MfaService, MFA_STATE_STORE],
   };
+}
+
+function mfaStateStoreFor(mfa: ResolvedMfaOptions, backend: SessionBackend): MfaStateStore {
+  const store = mfa.stateStore ?? backend.mfaState();
+  if (!store) throw new Error('SessionModule: mfa.stateStore is required beside an app-supplied store.');
+  return store;
 }

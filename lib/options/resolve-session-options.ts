@@ -6,9 +6,7 @@ import type { MfaSecretStore } from '../mfa/mfa-secret-store.interface.js';
 import type { MfaStateStore } from '../mfa/mfa-state-store.interface.js';
 import { decodeEncryptionKey, KEY_ID_SHAPE, type MfaEncryptionKey, type ResolvedEncryptionKey } from '../mfa/secret-cipher.js';
 import { isSessionStore } from '../store/is-session-store.js';
-import { MemorySessionStore } from '../store/memory-session.store.js';
 import { redisConnectionProblems } from '../store/redis-connection.js';
-import { RedisSessionStore } from '../store/redis-session.store.js';
 import { optionValueText } from '../util/option-value-text.js';
 import { OptionProblems } from './option-problems.js';
 import type { OptionWarnings, ResolvedMfaOptions, ResolvedSessionOptions } from './resolved-session-options.js';
@@ -259,7 +257,7 @@ function resolveStore(options: SessionModuleOptions, problems: OptionProblems): 
   const store = options.store;
   if (store === undefined) return store;
   if (isSessionStore(store)) {
-    checkCustomStoreCompanions(options, store, problems);
+    checkCustomStoreCompanions(options, problems);
     return store;
   }
   const shape = (typeof store === 'object' && store !== null ? store : {}) as { memory?: { maxSessions?: unknown }; redis?: unknown };
@@ -284,8 +282,7 @@ function resolveStore(options: SessionModuleOptions, problems: OptionProblems): 
  * The module builds the session index and the MFA state beside its own stores; beside an app's
  * store only the app knows where shared state can live, so it must say.
  */
-function checkCustomStoreCompanions(options: SessionModuleOptions, store: object, problems: OptionProblems): void {
-  if (store instanceof MemorySessionStore || store instanceof RedisSessionStore) return;
+function checkCustomStoreCompanions(options: SessionModuleOptions, problems: OptionProblems): void {
   if (options.sessionIndex === undefined) {
     problems.add(
       'a custom store needs a session index for device lists, revocation and session limits: pass sessionIndex (an implementation of SessionIndex, e.g. new RedisSessionIndex(client, prefix)), or sessionIndex: false to run without them.',

@@ -1,7 +1,7 @@
 import type { SessionData } from 'express-session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionStore, StoredSession, WriteMode } from '../../lib/index.js';
-import { ExpressStoreAdapter } from '../../lib/http/express-store.adapter.js';
+import { SessionRepository } from '../../lib/store/session-repository.js';
 import { SessionIdHasher } from '../../lib/store/session-id-hasher.js';
 import { STORE_NAMES, openStore, type StoreHarness } from '../support/store-harness.js';
 
@@ -62,27 +62,20 @@ const session = (user: string) =>
 describe.each(STORE_NAMES)('rotation against a concurrent logout on $name', ({ name }) => {
   let harness: StoreHarness;
   let store: InterleavingStore;
-  let adapter: ExpressStoreAdapter;
+  let adapter: SessionRepository;
   const hasher = new SessionIdHasher('interleaving-secret-interleaving-secret');
 
   beforeAll(async () => {
     harness = await openStore(name, 'interleave');
     store = new InterleavingStore(harness.store);
-    adapter = new ExpressStoreAdapter(store, hasher, {
-      idleTimeout: 60_000,
-      absoluteTimeout: 600_000,
-      storeTimeout: 2_000,
-      cookie: { name: 'sid', sameSite: 'lax', secure: true },
-    });
+    adapter = new SessionRepository(store, hasher, { storeTimeout: 2_000, storeBoundsItself: false });
   });
   afterAll(async () => {
     await harness?.close();
   });
 
-  const write = (sid: string, sess: SessionData) =>
-    new Promise<void>((resolve, reject) => adapter.set(sid, sess, (err) => (err ? reject(err) : resolve())));
-  const logout = (sid: string) =>
-    new Promise<void>((resolve, reject) => adapter.destroy(sid, (err) => (err ? reject(err) : resolve())));
+  const write = (sid: string, sess: SessionData) => adapter.save(sid, sess, Date.now() + 60_000, { persisted: false });
+  const logout = (sid: string) => adapter.remove(sid);
   const live = async (...sids: string[]) =>
     (await Promise.all(sids.map((sid) => harness.store.inner.get(hasher.storageKey(sid))))).filter((r) => r !== null).length;
 

@@ -4,7 +4,6 @@ import type { Response } from 'supertest';
 import { MfaService, type SessionIndex, type SessionModuleOptions } from '../../../lib/index.js';
 import { Totp } from '../../../lib/mfa/totp.js';
 import { SESSION_INDEX } from '../../../lib/session.internal-constants.js';
-import type { OwnedIndex } from '../../../lib/devices/session-index.factory.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { connectTestRedis, deleteKeys, uniquePrefix, type StoreUnderTest } from '../../support/stores.js';
 import { InMemoryMfaSecrets } from '../basic/basic.app.js';
@@ -100,7 +99,7 @@ export class DevicesHarness {
 
   /** The index the module built, to look under the API. */
   index(): SessionIndex {
-    return this.app.get<OwnedIndex>(SESSION_INDEX).index!;
+    return this.app.get<SessionIndex | undefined>(SESSION_INDEX)!;
   }
 
   /** The Redis keys of `userId`'s index. */

@@ -1,10 +1,11 @@
 import type { Request } from 'express';
-import { UnauthenticatedException } from '../../errors/session.exceptions.js';
-import type { SessionIdOperations } from '../session-id-operations.js';
-import type { ResolvedSessionOptions } from '../../options/resolved-session-options.js';
-import type { SessionMeta } from '../../session.types.js';
-import { ExpressStoreAdapter } from '../express-store.adapter.js';
-import { markGraceRequest } from './rotation-grace.js';
+import { UnauthenticatedException } from '../errors/session.exceptions.js';
+import type { RequestSessionState } from '../http/request-session-state.js';
+import type { SessionIdOperations } from '../http/session-id-operations.js';
+import { storeOperation } from '../http/store-availability.js';
+import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
+import type { SessionMeta } from '../session.types.js';
+import type { SessionRepository } from '../store/session-repository.js';
 
 type RotationSettings = Pick<ResolvedSessionOptions, 'rotateInterval' | 'rotateGracePeriod'>;
 
@@ -27,16 +28,15 @@ export function isRotationDue(
  */
 export async function rotateIfDue(
   req: Request,
-  ids: SessionIdOperations,
-  options: RotationSettings,
+  state: RequestSessionState,
+  rotation: { ids: SessionIdOperations; repository: SessionRepository; options: RotationSettings },
   now: number,
 ): Promise<boolean> {
   const meta = req.session.meta;
-  const store = req.sessionStore;
-  if (!meta || !(store instanceof ExpressStoreAdapter)) return false;
-  if (!isRotationDue(meta, options, now)) return false;
-  if (!(await store.claimRotation(req.sessionID, options.rotateGracePeriod))) {
-    markGraceRequest(req);
+  const { ids, repository, options } = rotation;
+  if (!meta || state.sessionID === undefined || !isRotationDue(meta, options, now)) return false;
+  if (!(await storeOperation(req, repository.claimRotation(state.sessionID, options.rotateGracePeriod)))) {
+    state.markGrace();
     return false;
   }
   try {

@@ -1,4 +1,4 @@
-import type { StoredSession } from '../../store/session-store.interface.js';
+import type { StoredSession } from '../store/session-store.interface.js';
 
 /**
  * What a rotated-out session key leaves behind, stored under {@link forwardKey}: first a claim

@@ -1,0 +1,24 @@
+import type { SessionStore } from '../store/session-store.interface.js';
+import type { SessionBackend } from './session-backend.js';
+
+/**
+ * An app's own SessionStore. Only the app knows where shared state can live beside it, so the
+ * option resolver requires `sessionIndex` (or `false`) and `mfa.stateStore` with it; the
+ * backend builds no companions, bounds every call by `storeTimeout` and closes nothing.
+ */
+export class AppStoreBackend implements SessionBackend {
+  readonly boundsOwnOperations = false;
+  readonly redis = undefined;
+
+  constructor(readonly sessions: SessionStore) {}
+
+  sessionIndex(): undefined {
+    return undefined;
+  }
+
+  mfaState(): undefined {
+    return undefined;
+  }
+
+  async close(): Promise<void> {}
+}

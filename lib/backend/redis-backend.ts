@@ -1,0 +1,58 @@
+import { Logger } from '@nestjs/common';
+import { RedisSessionIndex } from '../devices/redis-session-index.js';
+import { RedisMfaStateStore } from '../mfa/redis-mfa-state.store.js';
+import { describeError } from '../errors/describe-error.js';
+import { RedisSessionStore, type RedisStoreOptions } from '../store/redis-session.store.js';
+import { Lazy, type RedisPlace, type SessionBackend } from './session-backend.js';
+
+/** How long bootstrap waits for Redis before starting anyway (requests then answer 503 until it is up). */
+const CONNECT_WAIT_MS = 5_000;
+
+/**
+ * Sessions, index and MFA state in one Redis (a server, a Cluster or a Sentinel-managed
+ * master), on one client and under one prefix, so every instance of the app shares them.
+ */
+export class RedisBackend implements SessionBackend {
+  readonly sessions: RedisSessionStore;
+  readonly boundsOwnOperations: boolean;
+  readonly redis: RedisPlace;
+  private readonly index = new Lazy(() => new RedisSessionIndex(this.redis.client, this.redis.prefix));
+  private readonly mfa = new Lazy(() => new RedisMfaStateStore(this.redis.client, this.redis.prefix));
+
+  constructor(options: RedisStoreOptions, storeTimeout: number) {
+    this.sessions = new RedisSessionStore(options, storeTimeout);
+    this.boundsOwnOperations = this.sessions.timeoutMs <= storeTimeout;
+    this.redis = { client: this.sessions.client, prefix: this.sessions.prefix };
+  }
+
+  sessionIndex(): RedisSessionIndex {
+    return this.index.get();
+  }
+
+  mfaState(): RedisMfaStateStore {
+    return this.mfa.get();
+  }
+
+  /** Connects, waiting at most CONNECT_WAIT_MS: an app starts even while Redis is down. */
+  async connect(logger: Logger): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), CONNECT_WAIT_MS);
+    });
+    try {
+      const outcome = await Promise.race([this.sessions.connect().then(() => 'connected' as const), waited]);
+      if (outcome === 'timeout') {
+        logger.error(`Redis did not answer within ${CONNECT_WAIT_MS} ms; starting anyway, sessions answer 503 until it does.`);
+      }
+    } catch (err) {
+      logger.error(`Redis connection failed (${describeError(err)}); sessions answer 503 until it is up.`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The index and MFA state borrow the store's client: closing the store closes it (if it opened it). */
+  async close(): Promise<void> {
+    await this.sessions.close();
+  }
+}
