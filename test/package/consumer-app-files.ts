@@ -17,11 +17,12 @@ export const CONSUMER_TSCONFIG = {
     skipLibCheck: false,
     noUncheckedIndexedAccess: true,
     verbatimModuleSyntax: false,
-    rootDir: 'src',
+    rootDir: '.',
     outDir: 'dist',
     types: ['node'],
   },
-  include: ['src'],
+  // src/: the consumer app; minimal/: a copy of samples/01-minimal, built the same way.
+  include: ['src', 'minimal'],
 };
 
 const APP_MODULE = `import { Module } from '@nestjs/common';

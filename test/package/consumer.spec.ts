@@ -19,6 +19,7 @@ import { packedPackage, repoRoot } from './packed-package.js';
  */
 
 const run = promisify(execFile);
+const MINIMAL_SAMPLE = 'samples/01-minimal/main.ts';
 const INSTALL_TIMEOUT_MS = 240_000;
 
 const ourManifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
@@ -90,6 +91,9 @@ beforeAll(async () => {
   };
   writeFileSync(join(appDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(appDir, 'tsconfig.json'), `${JSON.stringify(CONSUMER_TSCONFIG, null, 2)}\n`);
+  // The minimal sample compiles and runs here too, against the published package, as a user's copy would.
+  mkdirSync(join(appDir, 'minimal'), { recursive: true });
+  writeFileSync(join(appDir, 'minimal', 'main.ts'), readFileSync(join(repoRoot, MINIMAL_SAMPLE), 'utf8'));
   for (const [path, text] of Object.entries(CONSUMER_SOURCES)) {
     mkdirSync(dirname(join(appDir, path)), { recursive: true });
     writeFileSync(join(appDir, path), text);
@@ -156,16 +160,42 @@ describe('a fresh Nest 12 app built from the packed tarball', () => {
     expect(escaping).toEqual([]);
   });
 
-  it('compiles with strict NodeNext settings against the published .d.ts (skipLibCheck off)', async (context) => {
+  it(`compiles, with the minimal sample (${MINIMAL_SAMPLE}), with strict NodeNext settings against the published .d.ts (skipLibCheck off)`, async (context) => {
     if (installError) context.skip();
-    const result = await timed('tsc', () =>
-      run(join(appDir, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: appDir, maxBuffer: 16 * 1024 * 1024 }).then(
-        () => '',
-        (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
-      ),
-    );
-    expect(result).toBe('');
+    expect(await timed('tsc', () => compile('tsconfig.json'))).toBe('');
   }, 120_000);
+
+  it('starts the minimal sample, and it logs in, reads and logs out', async (context) => {
+    if (installError) context.skip();
+    // Development mode, as `npm run sample:minimal` runs it: plain HTTP, cookie `sid`.
+    const { child, port } = await startApp({ PORT: '0', NODE_ENV: 'development' }, 'dist/minimal/main.js');
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      const login = await fetch(`${base}/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: 'alice', password: 'alice-password' }),
+      });
+      expect(login.status).toBe(200);
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+      expect(cookie).toMatch(/^sid=./);
+      const me = await fetch(`${base}/me`, { headers: { Cookie: cookie } });
+      expect(me.status).toBe(200);
+      expect(await me.json()).toMatchObject({ user: { id: 'u-1', username: 'alice' } });
+      expect((await fetch(`${base}/logout`, { method: 'POST', headers: { Cookie: cookie } })).status).toBe(204);
+      expect((await fetch(`${base}/me`, { headers: { Cookie: cookie } })).status).toBe(401);
+    } finally {
+      await stopApp(child);
+    }
+  }, 120_000);
+
+  /** Runs the app's own tsc on a project; resolves to its output ('' when it compiled). */
+  function compile(project: string): Promise<string> {
+    return run(join(appDir, 'node_modules', '.bin', 'tsc'), ['-p', project], { cwd: appDir, maxBuffer: 16 * 1024 * 1024 }).then(
+        () => '',
+      (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
+    );
+  }
 
   const stores: Array<{ name: string; env: () => Record<string, string> }> = [
     { name: 'memory', env: () => ({}) },
@@ -223,8 +253,8 @@ describe('a fresh Nest 12 app built from the packed tarball', () => {
 });
 
 /** Starts the compiled consumer app on a free port; resolves once it prints its port. */
-function startApp(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['dist/main.js'], {
+function startApp(env: Record<string, string>, entry = 'dist/src/main.js'): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [entry], {
     cwd: appDir,
     env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', SESSION_SECRET: 'consumer-test-secret-0123456789abcdef', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -234,7 +264,7 @@ function startApp(env: Record<string, string>): Promise<{ child: ChildProcess; p
     const timer = setTimeout(() => reject(new Error(`the consumer app did not start in 30 s:\n${output}`)), 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening (\d+)/.exec(output);
+      const match = /listening (?:on http:\/\/[\d.]+:)?(\d+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolvePort({ child, port: Number(match[1]) });
