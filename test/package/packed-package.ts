@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +63,27 @@ async function packInto(stageDir: string): Promise<PackedPackage> {
 
 let memo: Promise<PackedPackage> | undefined;
 
+const LOCK_STALE_MS = 5 * 60_000;
+const DAY_MS = 24 * 3_600_000;
+
+/** Spec files run in parallel processes: one packs, the others wait for its tarball. */
+async function waitForOtherPacker(lockDir: string, doneFile: string): Promise<boolean> {
+  while (existsSync(lockDir)) {
+    if (existsSync(doneFile)) return true;
+    if (Date.now() - statSync(lockDir).mtimeMs > LOCK_STALE_MS) return false;
+    await new Promise((resolveWait) => setTimeout(resolveWait, 500));
+  }
+  return existsSync(doneFile);
+}
+
+/** Tarballs of sources a day old or more: no run will ask for them again. */
+function pruneOldPacks(cacheRoot: string, keep: string): void {
+  for (const name of readdirSync(cacheRoot)) {
+    const path = join(cacheRoot, name);
+    if (path !== keep && Date.now() - statSync(path).mtimeMs > DAY_MS) rmSync(path, { recursive: true, force: true });
+  }
+}
+
 /**
  * The package as `npm pack` makes it, built once per state of the sources: a copy of the
  * repository (without node_modules, .git, dist) in a temp directory, packed there with its
@@ -73,22 +94,39 @@ export function packedPackage(): Promise<PackedPackage> {
     const cacheRoot = join(tmpdir(), 'nest-secure-session-pack');
     const finalDir = join(cacheRoot, sourcesHash());
     const doneFile = join(finalDir, 'packed.json');
+    const lockDir = `${finalDir}.lock`;
+    mkdirSync(cacheRoot, { recursive: true });
     if (existsSync(doneFile)) return JSON.parse(readFileSync(doneFile, 'utf8')) as PackedPackage;
-    const workDir = `${finalDir}.${process.pid}.${Date.now()}`;
-    const packed = await packInto(join(workDir, 'stage'));
-    const result: PackedPackage = {
-      stageDir: join(finalDir, 'stage'),
-      tarball: join(finalDir, 'stage', relative(join(workDir, 'stage'), packed.tarball)),
-      files: packed.files,
-    };
-    writeFileSync(join(workDir, 'packed.json'), JSON.stringify(result));
     try {
-      renameSync(workDir, finalDir);
+      mkdirSync(lockDir);
     } catch {
-      // Another process finished the same sources first: use its tarball, drop ours.
-      rmSync(workDir, { recursive: true, force: true });
+      if (await waitForOtherPacker(lockDir, doneFile)) return JSON.parse(readFileSync(doneFile, 'utf8')) as PackedPackage;
+      // The other packer died or gave up: pack here (the rename below settles any tie).
     }
-    return result;
+    try {
+      return await packFresh(cacheRoot, finalDir);
+    } finally {
+      rmSync(lockDir, { recursive: true, force: true });
+    }
   })();
   return memo;
+}
+
+async function packFresh(cacheRoot: string, finalDir: string): Promise<PackedPackage> {
+  const workDir = `${finalDir}.${process.pid}.${Date.now()}`;
+  const packed = await packInto(join(workDir, 'stage'));
+  const result: PackedPackage = {
+    stageDir: join(finalDir, 'stage'),
+    tarball: join(finalDir, 'stage', relative(join(workDir, 'stage'), packed.tarball)),
+    files: packed.files,
+  };
+  writeFileSync(join(workDir, 'packed.json'), JSON.stringify(result));
+  try {
+    renameSync(workDir, finalDir);
+  } catch {
+    // Another process finished the same sources first: use its tarball, drop ours.
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  pruneOldPacks(cacheRoot, finalDir);
+  return result;
 }
