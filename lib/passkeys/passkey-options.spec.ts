@@ -19,7 +19,7 @@ const passkeys = (changes: Partial<PasskeyOptions> = {}): PasskeyOptions => ({
   ...changes,
 });
 
-function problems(options: Partial<SessionModuleOptions>): string[] {
+function problems(options: Partial<SessionModuleOptions>): readonly string[] {
   try {
     resolveSessionOptions({ secret: SECRET, production: false, mfa: { secretStore }, ...options } as SessionModuleOptions, { warn: () => undefined });
   } catch (err) {
