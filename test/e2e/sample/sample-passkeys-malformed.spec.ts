@@ -183,6 +183,25 @@ describe.each(STORES)('sample: malformed input on the passkey routes is a 400 na
     expect(problems).toEqual([]);
   });
 
+  it('every passkey state change from another origin is 403 csrf (before the session is read)', async () => {
+    const routes: Array<[Method, string]> = [
+      ['post', '/api/passkeys/register/options'],
+      ['post', '/api/passkeys/register'],
+      ['patch', '/api/passkeys/AAAA'],
+      ['delete', '/api/passkeys/AAAA'],
+      ['post', '/api/auth/passkey/options'],
+      ['post', '/api/auth/passkey'],
+      ['post', '/api/auth/mfa/passkey/options'],
+      ['post', '/api/auth/mfa/passkey'],
+      ['post', '/api/auth/mfa/step-up/passkey/options'],
+      ['post', '/api/auth/mfa/step-up/passkey'],
+    ];
+    for (const [method, path] of routes) {
+      const res = await send(method, path, full).set('Origin', 'https://evil.example').send({ credential: credential(), name: 'x' });
+      expect([method, path, res.status, res.body.error]).toEqual([method, path, 403, 'csrf']);
+    }
+  });
+
   it('none of it was stored or counted: no passkeys, alice not locked, bob’s registration challenge used up', async () => {
     const repository = sample.app.get(UserRepository);
     expect(await repository.passkeys.listByUser(BOB.id)).toEqual([]);
