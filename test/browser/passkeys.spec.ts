@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import request from 'supertest';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page, type Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionEvents, type SessionEvent } from '../../lib/index.js';
@@ -230,6 +231,29 @@ describe.skipIf(!chromiumPresent && !isCi()).each(STORES)('passkeys in headless 
     ({ credential } = await assertion('/api/auth/mfa/step-up/passkey/options', bobCredential));
     expect((await post('/api/auth/mfa/step-up/passkey', { credential })).status).toBe(200);
     expect(eventsOf('passkey.used').at(-1)).toMatchObject({ userId: BOB.id, purpose: 'step_up' });
+
+    // The same authenticator again: the options exclude bob's passkey, so the browser refuses.
+    const again = await inPage<ApiResult>(`return passkeys.registerPasskey('Again');`);
+    expect(again.data?.error).toBe('browser');
+    expect(again.data?.message).toMatch(/already holds a passkey/);
+    expect(await harness.app.get(UserRepository).passkeys.listByUser(BOB.id)).toHaveLength(1);
+  }, 30_000);
+
+  it('one answer sent to two app instances at once signs in once (the challenge is single-use across instances)', async () => {
+    await post('/api/auth/logout');
+    const other = await harness.startAnother({ sharedUsers: true });
+    const { credential } = await assertion('/api/auth/passkey/options', aliceCredential);
+    const cookie = `${COOKIE}=${await sessionCookie()}`;
+    const userAgent = await inPage<string>('return navigator.userAgent;');
+    const headers = { Cookie: cookie, 'User-Agent': userAgent, 'Content-Type': 'application/json', Accept: 'application/json' };
+    const body = JSON.stringify({ credential });
+    const [here, there] = await Promise.all([
+      fetch(`${origin.replace('localhost', '127.0.0.1')}/api/auth/passkey`, { method: 'POST', headers, body }),
+      request(other.getHttpServer()).post('/api/auth/passkey').set(headers).send(body),
+    ]);
+    const statuses = [here.status, there.status].sort();
+    expect(statuses[0]).toBe(200);
+    expect(statuses[1]).toBe(401);
   }, 30_000);
 
   it('a tampered signature is refused and its counter is not saved', async () => {
