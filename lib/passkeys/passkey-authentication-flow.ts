@@ -76,13 +76,15 @@ export class PasskeyAuthenticationFlow {
     const challenge = await this.deps.challenges.take(req, purpose, sessionUserId);
     const credential = await store.findById(response.id);
     const userId = sessionUserId ?? credential?.userId;
-    if (userId === undefined) {
-      // Passwordless with a passkey nobody has: no account's budget to count against.
-      this.deps.reporter.emit(req, { type: 'passkey.failed', userId: undefined, credentialId: response.id, purpose, reason: 'unknown_credential' });
+    if (userId === undefined || challenge === undefined) {
+      // Not counted: a passkey nobody has leaves no account's budget to count against, and
+      // without a live challenge nothing can pass (a replay, a reload after 5 minutes, a
+      // challenge lost to an ID rotation), so there is nothing to guess at.
+      const reason = userId === undefined ? 'unknown_credential' : 'challenge';
+      this.deps.reporter.emit(req, { type: 'passkey.failed', userId, credentialId: response.id, purpose, reason });
       throw new InvalidPasskeyException();
     }
     const attempt: Attempt = { userId, credentialId: response.id, purpose, decision: await this.beginAttempt(req, userId, purpose) };
-    if (challenge === undefined) this.refuse(req, attempt, 'challenge');
     if (!credential || credential.userId !== userId) this.refuse(req, attempt, 'unknown_credential');
     // Single-use across parallel requests and instances: the session alone is last-writer-wins.
     if (!(await this.consumeChallenge(userId, challenge))) this.refuse(req, attempt, 'challenge');
