@@ -4,9 +4,8 @@
  * - `second_factor`: the MFA step after the password
  * - `step_up`: a fully authenticated session proving a factor again (`@RequireMfa()`, MFA changes)
  * - `registration`: adding a passkey
- * - `management`: renaming or removing one
  */
-export type PasskeyPurpose = 'login' | 'second_factor' | 'step_up' | 'registration' | 'management';
+export type PasskeyPurpose = 'login' | 'second_factor' | 'step_up' | 'registration';
 
 /**
  * Why a passkey was refused:
@@ -55,9 +54,13 @@ export interface PasskeyUsedEvent extends PasskeyEventBase<'passkey.used'> {
   userVerified: boolean;
 }
 
-/** A passkey attempt was refused (it counted toward the MFA lock when the account was known). */
+/**
+ * A passkey attempt was refused. Sign-in, second-factor and step-up attempts against a known
+ * account with a live challenge counted toward the MFA lock; the others (`challenge`, an unknown
+ * passwordless credential, malformed bodies) did not.
+ */
 export interface PasskeyFailedEvent extends PasskeyEventBase<'passkey.failed'> {
-  purpose: Exclude<PasskeyPurpose, 'management'>;
+  purpose: PasskeyPurpose;
   reason: PasskeyFailureReason;
 }
 
