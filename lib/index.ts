@@ -14,6 +14,7 @@ export type {
   BindingPolicy,
   ClientBindingOptions,
   MfaOptions,
+  PasskeyOptions,
   SameSitePolicy,
   SessionCookieOptions,
   SessionLimitPolicy,
@@ -60,6 +61,20 @@ export type {
 export { MemoryMfaStateStore, type MemoryMfaStateOptions } from './mfa/memory-mfa-state.store.js';
 export { keySegment } from './util/key-segment.js';
 
+export { PasskeyService, type PasskeySummary, type PasskeyUserLoader } from './passkeys/passkey.service.js';
+export type {
+  PasskeyCredential,
+  PasskeyCredentialUpdate,
+  PasskeyStore,
+  PasskeyTransport,
+} from './passkeys/passkey-store.interface.js';
+export {
+  InvalidPasskeyException,
+  MalformedPasskeyRequestException,
+  NoPasskeysException,
+  PasskeyNotFoundException,
+} from './passkeys/passkey.exceptions.js';
+
 export type { SessionStore, StoredSession, WriteMode } from './store/session-store.interface.js';
 export { MemorySessionStore, type MemoryStoreOptions } from './store/memory-session.store.js';
 export { SessionStoreTimeoutError } from './store/store-timeout.js';
@@ -75,6 +90,15 @@ export type { RedisClientSideCacheOptions } from './store/redis-client-side-cach
 
 export { SessionEvents, type SessionEvent, type SessionEventListener } from './events/session-events.js';
 export type { MfaEvent, MfaOutcome, MfaPurpose } from './events/mfa.event.js';
+export type {
+  PasskeyEvent,
+  PasskeyFailedEvent,
+  PasskeyFailureReason,
+  PasskeyPurpose,
+  PasskeyRegisteredEvent,
+  PasskeyRemovedEvent,
+  PasskeyUsedEvent,
+} from './events/passkey.event.js';
 export type {
   BindingMismatchEvent,
   LoginEvent,

@@ -16,3 +16,6 @@ export const RESOLVED_MFA_OPTIONS = 'SESSION:RESOLVED_MFA_OPTIONS';
 
 /** Whether SessionModule registered MfaService (forRoot: `mfa` given; forRootAsync: `mfa: true`). */
 export const MFA_REGISTERED = 'SESSION:MFA_REGISTERED';
+
+/** Whether SessionModule registered PasskeyService (forRoot: `passkeys` given; forRootAsync: `passkeys: true`). */
+export const PASSKEYS_REGISTERED = 'SESSION:PASSKEYS_REGISTERED';

@@ -1,6 +1,7 @@
 import { ConfigurableModuleBuilder, type DynamicModule } from '@nestjs/common';
 import { mfaModuleParts } from './mfa/mfa.providers.js';
 import type { SessionModuleOptions } from './options/session-module-options.interface.js';
+import { passkeyModuleParts } from './passkeys/passkey.providers.js';
 
 export const {
   ConfigurableModuleClass: ConfigurableSessionModule,
@@ -16,9 +17,9 @@ export const {
 /**
  * forRootAsync's options. `mfa: true` registers MfaService (and its state store): the options
  * are not known while Nest builds the module graph, so the app says whether they will have `mfa`.
- * Bootstrap fails if the factory's options disagree.
+ * `passkeys: true` likewise registers PasskeyService. Bootstrap fails if the factory's options disagree.
  */
-export type SessionModuleAsyncOptions = typeof SESSION_MODULE_ASYNC_OPTIONS_TYPE & { mfa?: boolean };
+export type SessionModuleAsyncOptions = typeof SESSION_MODULE_ASYNC_OPTIONS_TYPE & { mfa?: boolean; passkeys?: boolean };
 
 /** What a `useClass` / `useExisting` options provider implements for forRootAsync. */
 export interface SessionOptionsFactory {
@@ -30,11 +31,13 @@ export interface SessionOptionsFactory {
  * object) or with forRootAsync's (so `mfa` is the `mfa: true` flag): MFA is registered when set.
  */
 function withMfaWhenAsked(definition: DynamicModule, extras: { isGlobal: boolean }): DynamicModule {
-  const { providers, exports } = mfaModuleParts(Boolean((extras as { mfa?: unknown }).mfa));
+  const asked = extras as { mfa?: unknown; passkeys?: unknown };
+  const mfa = mfaModuleParts(Boolean(asked.mfa));
+  const passkeys = passkeyModuleParts(Boolean(asked.passkeys));
   return {
     ...definition,
     global: extras.isGlobal,
-    providers: [...(definition.providers ?? []), ...providers],
-    exports: [...(definition.exports ?? []), ...exports],
+    providers: [...(definition.providers ?? []), ...mfa.providers, ...passkeys.providers],
+    exports: [...(definition.exports ?? []), ...mfa.exports, ...passkeys.exports],
   };
 }

@@ -24,7 +24,7 @@ import { LoginInterceptor } from './login/login.interceptor.js';
 import { MFA_CLOCK } from './mfa/mfa.constants.js';
 import { RecentMfaCheck } from './mfa/recent-mfa-check.js';
 import { SESSION_REDIS, SESSION_STORE } from './session.constants.js';
-import { MFA_REGISTERED, RESOLVED_SESSION_OPTIONS, SESSION_BACKEND, SESSION_ENGINE } from './session.internal-constants.js';
+import { MFA_REGISTERED, PASSKEYS_REGISTERED, RESOLVED_SESSION_OPTIONS, SESSION_BACKEND, SESSION_ENGINE } from './session.internal-constants.js';
 import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS, type SessionModuleAsyncOptions } from './session.module-definition.js';
 import { resolveSessionOptions } from './options/resolve-session-options.js';
 import type { ResolvedSessionOptions } from './options/resolved-session-options.js';
@@ -39,10 +39,10 @@ import type { SessionBackend } from './backend/session-backend.js';
 const providers: Provider[] = [
   {
     provide: RESOLVED_SESSION_OPTIONS,
-    inject: [SESSION_MODULE_OPTIONS, MFA_REGISTERED],
-    useFactory: (options: SessionModuleOptions, mfaRegistered: boolean) => {
+    inject: [SESSION_MODULE_OPTIONS, MFA_REGISTERED, PASSKEYS_REGISTERED],
+    useFactory: (options: SessionModuleOptions, mfaRegistered: boolean, passkeysRegistered: boolean) => {
       const logger = new Logger('SessionModule');
-      return resolveSessionOptions(options, { warn: (message) => logger.warn(message) }, { mfaRegistered });
+      return resolveSessionOptions(options, { warn: (message) => logger.warn(message) }, { mfaRegistered, passkeysRegistered });
     },
   },
   {

@@ -10,6 +10,7 @@ import { MAX_USER_AGENT_LENGTH } from './http/client-binding.js';
 import { expireSessionCookie } from './http/cookie-policy.js';
 import { describeSession } from './http/current-session-info.js';
 import { isStoreUnavailable } from './http/store-availability.js';
+import { hasSecondFactor } from './mfa/second-factors.js';
 import { RESOLVED_SESSION_OPTIONS } from './session.internal-constants.js';
 import type { ResolvedSessionOptions } from './options/resolved-session-options.js';
 import type { CurrentSessionInfo, JsonValue, SessionAuthState, SessionMeta, SessionUser } from './session.types.js';
@@ -103,7 +104,7 @@ export class SessionService {
   /**
    * Fixation-safe login: the current session ID dies in the store, a new one is issued with
    * only `options.carry` keys of app data, and the session is saved before this resolves.
-   * Users enrolled in MFA come out `pending` until {@link completeMfa}.
+   * Users with a second factor (TOTP or a passkey) come out `pending` until {@link completeMfa}.
    */
   async login(req: Request, user: SessionUser, options: LoginOptions = {}): Promise<LoginResult> {
     if (!user || typeof user.id !== 'string' || user.id.length === 0) {
@@ -112,7 +113,7 @@ export class SessionService {
     const session = requireSession(req);
     await this.devices?.assertCanLogin(req, user.id);
     const carried = pick(session.data, options.carry ?? []);
-    const mfaRequired = (await this.options.mfa?.secretStore.find(user.id)) != null;
+    const mfaRequired = await hasSecondFactor(this.options, user.id);
     const now = Date.now();
     await this.regenerate(req, {
       auth: { user, authenticatedAt: now, mfa: mfaRequired ? 'pending' : 'none' },

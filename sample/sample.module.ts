@@ -14,6 +14,9 @@ import { SessionsController } from './devices/sessions.controller.js';
 import { MeController } from './me/me.controller.js';
 import { MfaController } from './mfa/mfa.controller.js';
 import { PagesController } from './pages/pages.controller.js';
+import { PasskeyAuthController } from './passkeys/passkey-auth.controller.js';
+import { passkeyRelyingParty } from './passkeys/passkey-relying-party.js';
+import { PasskeysController } from './passkeys/passkeys.controller.js';
 import { UserRepository } from './users/user.repository.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -26,20 +29,31 @@ function throttleCountersFor(redis: RedisPlace | undefined): ThrottleCounters {
 @Module({})
 export class SampleModule {
   static forConfig(config: SampleConfig): DynamicModule {
+    // Passkeys need a host browsers accept for WebAuthn (see passkey-relying-party.ts).
+    const passkeys = passkeyRelyingParty(config.appOrigin) !== undefined;
     return {
       module: SampleModule,
       imports: [
         UsersModule,
         // forRootAsync because the MFA secret store is a provider (the user repository);
-        // mfa: true because the options it builds configure MFA (MfaService gets registered).
+        // mfa: true because the options it builds configure MFA (MfaService gets registered),
+        // passkeys likewise (PasskeyService) when APP_ORIGIN allows WebAuthn.
         SessionModule.forRootAsync({
           mfa: true,
+          passkeys,
           imports: [UsersModule],
           inject: [UserRepository],
-          useFactory: (users: UserRepository) => sessionOptionsFor(config, users, logSecurityEvent),
+          useFactory: (users: UserRepository) => sessionOptionsFor(config, users, logSecurityEvent, users.passkeys),
         }),
       ],
-      controllers: [AuthController, MfaController, MeController, SessionsController, PagesController],
+      controllers: [
+        AuthController,
+        MfaController,
+        MeController,
+        SessionsController,
+        PagesController,
+        ...(passkeys ? [PasskeyAuthController, PasskeysController] : []),
+      ],
       providers: [
         { provide: SAMPLE_CONFIG, useValue: config },
         { provide: THROTTLE_COUNTERS, inject: [SESSION_REDIS], useFactory: throttleCountersFor },

@@ -39,7 +39,7 @@ export interface MfaEvent {
   timestamp: number;
   purpose: MfaPurpose;
   /** The factor that was tried, when one was. */
-  method?: 'totp' | 'recovery_code';
+  method?: 'totp' | 'recovery_code' | 'passkey';
   /** `locked` and `refused_locked`: when the lock ends (epoch ms). */
   lockedUntil?: number;
   /** `recovery_code_used`, `recovery_codes_regenerated`, `enrolled`: unused codes left. */

@@ -3,17 +3,18 @@ import type { Request } from 'express';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
 import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
 import type { MfaEvent } from './mfa.event.js';
+import type { PasskeyEvent } from './passkey.event.js';
 import type { SessionEventSubject, SessionLifecycleEvent } from './session.event.js';
 import { describeError } from '../errors/describe-error.js';
 
 /**
  * Every security event the module reports: a union keyed by `type` (`login`, `login_failed`,
- * `logout`, `mfa`, `session.expired`, `session.binding_mismatch`, `session.rotated`,
+ * `logout`, `mfa`, `passkey.*`, `session.expired`, `session.binding_mismatch`, `session.rotated`,
  * `session.revoked`), so more kinds join
  * without breaking listeners that switch on `type`. Each has `userId`, `ip` and `timestamp`
  * (epoch ms); none holds a code, a secret, a session ID or a cookie value.
  */
-export type SessionEvent = MfaEvent | SessionLifecycleEvent;
+export type SessionEvent = MfaEvent | PasskeyEvent | SessionLifecycleEvent;
 
 /** Receives events; may be async. Its errors are logged, never thrown into the request. */
 export type SessionEventListener = (event: SessionEvent) => void | Promise<void>;
@@ -77,6 +78,7 @@ export class SessionEventEmitter {
 }
 
 function isWarning(event: SessionEvent): boolean {
+  if (event.type === 'passkey.failed') return true;
   if (event.type === 'mfa') return ['failed', 'replay_refused', 'locked', 'refused_locked'].includes(event.outcome);
   return event.type === 'session.binding_mismatch' || event.type === 'login_failed';
 }

@@ -5,16 +5,18 @@ import { derivedEncryptionKey } from '../mfa/derived-encryption-key.js';
 import type { MfaSecretStore } from '../mfa/mfa-secret-store.interface.js';
 import type { MfaStateStore } from '../mfa/mfa-state-store.interface.js';
 import { decodeEncryptionKey, KEY_ID_SHAPE, type MfaEncryptionKey, type ResolvedEncryptionKey } from '../mfa/secret-cipher.js';
+import type { PasskeyStore } from '../passkeys/passkey-store.interface.js';
 import { isSessionStore } from '../store/is-session-store.js';
 import { redisConnectionProblems } from '../store/redis-connection.js';
 import { optionValueText } from '../util/option-value-text.js';
 import { OptionProblems } from './option-problems.js';
-import type { OptionWarnings, ResolvedMfaOptions, ResolvedSessionOptions } from './resolved-session-options.js';
+import type { OptionWarnings, ResolvedMfaOptions, ResolvedPasskeyOptions, ResolvedSessionOptions } from './resolved-session-options.js';
 import { SESSION_DEFAULTS, SESSION_OPTION_LIMITS as LIMITS } from './session-defaults.js';
 import type {
   BindingPolicy,
   ClientBindingOptions,
   MfaOptions,
+  PasskeyOptions,
   SessionModuleOptions,
 } from './session-module-options.interface.js';
 
@@ -33,7 +35,10 @@ export function resolveSessionOptions(
   }
   const problems = new OptionProblems();
   const resolved = resolveAll(options, warnings, problems);
-  if (registration) checkMfaRegistration(resolved.mfa !== undefined, registration.mfaRegistered, problems);
+  if (registration) {
+    checkMfaRegistration(resolved.mfa !== undefined, registration.mfaRegistered, problems);
+    checkPasskeyRegistration(resolved.passkeys !== undefined, registration.passkeysRegistered ?? false, problems);
+  }
   problems.throwIfAny();
   return resolved;
 }
@@ -42,6 +47,21 @@ export function resolveSessionOptions(
 export interface ModuleRegistration {
   /** forRoot: `mfa` was given; forRootAsync: `mfa: true` was. */
   mfaRegistered: boolean;
+  /** forRoot: `passkeys` was given; forRootAsync: `passkeys: true` was. */
+  passkeysRegistered?: boolean;
+}
+
+/** Like {@link checkMfaRegistration}, for PasskeyService and `passkeys: true`. */
+function checkPasskeyRegistration(configured: boolean, registered: boolean, problems: OptionProblems): void {
+  if (configured && !registered) {
+    problems.add(
+      'passkeys is configured but PasskeyService is not registered: pass passkeys: true to SessionModule.forRootAsync({ passkeys: true, useFactory, ... }).',
+    );
+  } else if (registered && !configured) {
+    problems.add(
+      'SessionModule.forRootAsync was given passkeys: true but its options have no passkeys: return passkeys options, or drop passkeys: true.',
+    );
+  }
 }
 
 /** forRootAsync decides on MfaService before its options exist: they must agree with `mfa: true`. */
@@ -104,6 +124,7 @@ function resolveAll(options: SessionModuleOptions, warnings: OptionWarnings, pro
       boundedMs('storeTimeout', options.storeTimeout, SESSION_DEFAULTS.storeTimeout, LIMITS.minStoreTimeout, LIMITS.maxStoreTimeout, problems) ??
       SESSION_DEFAULTS.storeTimeout,
     mfa: resolveMfa(options, secrets, production, warnings, problems),
+    passkeys: resolvePasskeys(options, problems),
     onEvent: resolveOnEvent(options.onEvent, problems),
     allowInsecureHttp,
     production,
@@ -380,6 +401,66 @@ function resolveMfa(
     encryptionKeys: resolveEncryptionKeys(mfa.encryptionKeys, secrets, production, warnings, problems),
     stateStore: mfa.stateStore,
   };
+}
+
+const PASSKEY_STORE_METHODS = ['findById', 'listByUser', 'add', 'update', 'remove'] as const;
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+function resolvePasskeys(options: SessionModuleOptions, problems: OptionProblems): ResolvedPasskeyOptions | undefined {
+  const passkeys: PasskeyOptions | undefined = options.passkeys;
+  if (passkeys === undefined) return undefined;
+  if (typeof passkeys !== 'object' || passkeys === null) {
+    problems.add('passkeys must be an object { rpID, rpName, origins, store }.');
+    return undefined;
+  }
+  if (!options.mfa) {
+    problems.add('passkeys needs mfa: a passkey is a second factor and shares its attempt budget, lock and step-up; configure mfa too.');
+  }
+  const { rpID, rpName, origins } = passkeys;
+  const rpIdValid = typeof rpID === 'string' && HOSTNAME.test(rpID) && !/^[0-9.]+$/.test(rpID);
+  if (!rpIdValid) {
+    problems.add(
+      `passkeys.rpID must be a lower-case domain name such as 'example.com' or 'localhost' (no scheme, port, path or IP address: WebAuthn refuses IP addresses), not ${optionValueText(rpID)}.`,
+    );
+  }
+  if (typeof rpName !== 'string' || rpName.trim().length === 0) {
+    problems.add(`passkeys.rpName must be a non-empty string, not ${optionValueText(rpName)}.`);
+  }
+  if (!Array.isArray(origins) || origins.length === 0) {
+    problems.add("passkeys.origins must be a non-empty list of origins such as ['https://example.com'].");
+  } else if (rpIdValid) {
+    for (const origin of origins) {
+      const problem = passkeyOriginProblem(origin, rpID);
+      if (problem) problems.add(problem);
+    }
+  }
+  const store = passkeys.store as Partial<PasskeyStore> | undefined;
+  if (!store || typeof store !== 'object' || PASSKEY_STORE_METHODS.some((method) => typeof store[method] !== 'function')) {
+    problems.add(`passkeys.store must implement PasskeyStore (${PASSKEY_STORE_METHODS.join(', ')}).`);
+  }
+  const defaults = SESSION_DEFAULTS.passkeys;
+  const challengeTtl =
+    boundedMs('passkeys.challengeTtl', passkeys.challengeTtl, defaults.challengeTtl, LIMITS.minTimeout, LIMITS.maxPasskeyChallengeTtl, problems) ??
+    defaults.challengeTtl;
+  return { rpID, rpName, origins: Array.isArray(origins) ? [...origins] : [], store: passkeys.store, challengeTtl };
+}
+
+/** An exact origin on `rpID` or a subdomain of it; https, or http on localhost only. */
+function passkeyOriginProblem(origin: unknown, rpID: string): string | undefined {
+  const refuse = (why: string) => `passkeys.origins: ${optionValueText(origin)} ${why}.`;
+  if (typeof origin !== 'string') return refuse('is not a string');
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return refuse("is not an origin such as 'https://example.com'");
+  }
+  if (url.origin !== origin) return refuse(`is not an exact origin (scheme, host and port only: '${url.origin}')`);
+  const host = url.hostname;
+  if (host !== rpID && !host.endsWith(`.${rpID}`)) return refuse(`is not on the rpID '${rpID}' or a subdomain of it`);
+  const localhost = host === 'localhost' || host.endsWith('.localhost');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && localhost)) return refuse('must use https (http only on localhost)');
+  return undefined;
 }
 
 function resolveEndOtherSessions(

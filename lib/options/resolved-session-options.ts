@@ -4,6 +4,7 @@ import type { SessionEventListener } from '../events/session-events.js';
 import type { MfaSecretStore } from '../mfa/mfa-secret-store.interface.js';
 import type { MfaStateStore } from '../mfa/mfa-state-store.interface.js';
 import type { ResolvedEncryptionKey } from '../mfa/secret-cipher.js';
+import type { PasskeyStore } from '../passkeys/passkey-store.interface.js';
 import type {
   ClientBindingOptions,
   SessionCookieOptions,
@@ -26,6 +27,15 @@ export interface ResolvedMfaOptions {
   stateStore: MfaStateStore | undefined;
 }
 
+/** Passkey options after validation and defaulting. */
+export interface ResolvedPasskeyOptions {
+  rpID: string;
+  rpName: string;
+  origins: string[];
+  store: PasskeyStore;
+  challengeTtl: number;
+}
+
 /** Options after validation and defaulting: what the rest of the module reads. */
 export interface ResolvedSessionOptions {
   secrets: string[];
@@ -41,6 +51,7 @@ export interface ResolvedSessionOptions {
   idHashSecret: string;
   storeTimeout: number;
   mfa: ResolvedMfaOptions | undefined;
+  passkeys: ResolvedPasskeyOptions | undefined;
   onEvent: SessionEventListener | undefined;
   allowInsecureHttp: boolean;
   production: boolean;

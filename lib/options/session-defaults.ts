@@ -30,6 +30,9 @@ export const SESSION_DEFAULTS = {
     pendingEnrollmentMaxAge: 10 * 60_000,
     endOtherSessionsOnChange: true,
   },
+  passkeys: {
+    challengeTtl: 5 * 60_000,
+  },
   allowInsecureHttp: false,
   maxSessionsPerUser: 100,
   sessionLimitPolicy: 'evict-oldest' as SessionLimitPolicy,
@@ -46,4 +49,5 @@ export const SESSION_OPTION_LIMITS = {
   maxStoreTimeout: 30_000,
   maxMfaAttempts: 100,
   maxMfaPastSteps: 2,
+  maxPasskeyChallengeTtl: 5 * 60_000,
 } as const;

@@ -4,6 +4,7 @@ import type { SessionEventListener } from '../events/session-events.js';
 import type { MfaSecretStore } from '../mfa/mfa-secret-store.interface.js';
 import type { MfaStateStore } from '../mfa/mfa-state-store.interface.js';
 import type { MfaEncryptionKey } from '../mfa/secret-cipher.js';
+import type { PasskeyStore } from '../passkeys/passkey-store.interface.js';
 import type { RedisStoreOptions } from '../store/redis-session.store.js';
 import type { SessionStore } from '../store/session-store.interface.js';
 
@@ -59,6 +60,34 @@ export interface ClientBindingOptions {
    * @default 'prefix'
    */
   ipMatch?: 'prefix' | 'exact';
+}
+
+/**
+ * Passkeys (WebAuthn). They need `mfa` too: a passkey is a second factor of the same MFA model
+ * (attempt budget, lock, step-up), and a user-verifying passkey signs in alone (both factors).
+ */
+export interface PasskeyOptions {
+  /**
+   * The relying party ID: your site's registrable domain or a parent of it (`example.com`), no
+   * scheme, port or path. Passkeys are bound to it for good: changing it orphans every passkey.
+   * WebAuthn refuses IP addresses; use `localhost` in development.
+   */
+  rpID: string;
+  /** The name authenticators show ("Example Inc."). */
+  rpName: string;
+  /**
+   * The exact origins your pages run on (`https://example.com`, `https://www.example.com`); an
+   * assertion made on any other origin is refused. `https:` only, except `http://localhost[:port]`.
+   */
+  origins: string[];
+  /** Where credentials live: you implement `PasskeyStore`. */
+  store: PasskeyStore;
+  /**
+   * How long a challenge waits in the session for its answer (milliseconds, 1 s to 5 min);
+   * it is single-use either way.
+   * @default 300_000 (5 minutes)
+   */
+  challengeTtl?: number;
 }
 
 export interface MfaOptions {
@@ -186,6 +215,8 @@ export interface SessionModuleOptions {
   storeTimeout?: number;
   /** TOTP multi-factor authentication. Without it, no user is asked for MFA. */
   mfa?: MfaOptions;
+  /** Passkeys (WebAuthn): second factor, step-up and passwordless login. Needs `mfa`. Without it, no PasskeyService. */
+  passkeys?: PasskeyOptions;
   /**
    * Receives every security event (MFA outcomes, client-binding mismatches, ID rotations,
    * revoked sessions): for audit logs and notifying users. Subscribe through `SessionEvents`

@@ -11,3 +11,4 @@ export {
   type ConformanceRunner,
   type SessionStoreConformanceOptions,
 } from './session-store-conformance.js';
+export { MemoryPasskeyStore } from './memory-passkey.store.js';

@@ -1,4 +1,5 @@
-import type { MfaSecretStore, SessionEventListener, SessionModuleOptions } from '../../lib/index.js';
+import type { MfaSecretStore, PasskeyStore, SessionEventListener, SessionModuleOptions } from '../../lib/index.js';
+import { passkeyRelyingParty } from '../passkeys/passkey-relying-party.js';
 import type { SampleConfig } from './sample.config.js';
 
 export const MFA_ISSUER = 'nest-secure-session sample';
@@ -22,8 +23,10 @@ export function sessionOptionsFor(
   config: SampleConfig,
   secretStore: MfaSecretStore,
   onEvent?: SessionEventListener,
+  passkeyStore?: PasskeyStore,
 ): SessionModuleOptions {
   const { store } = config;
+  const relyingParty = passkeyRelyingParty(config.appOrigin);
   return {
     secret: config.secrets,
     store: moduleStore(store),
@@ -38,6 +41,8 @@ export function sessionOptionsFor(
       // The contract keeps other sessions on an MFA change; the module warns that this loosens its default.
       endOtherSessionsOnChange: config.mfaEndOtherSessions,
     },
+    // Passkeys on APP_ORIGIN's host (WebAuthn refuses IP addresses and plain http except on localhost).
+    ...(relyingParty && passkeyStore ? { passkeys: { ...relyingParty, rpName: MFA_ISSUER, store: passkeyStore } } : {}),
     onEvent,
     // State changes must come from the public origin, whatever Host a proxy passes on.
     csrf: { allowedOrigins: [config.appOrigin] },

@@ -14,6 +14,8 @@ const ASSET_TYPES: Record<string, string> = {
   'dashboard.js': 'text/javascript; charset=utf-8',
   'enroll.js': 'text/javascript; charset=utf-8',
   'devices.js': 'text/javascript; charset=utf-8',
+  'passkeys.js': 'text/javascript; charset=utf-8',
+  'dashboard-passkeys.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
 };
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { MfaEnrollment, MfaSecretStore } from '../../lib/index.js';
+import { MemoryPasskeyStore } from '../../lib/testing/memory-passkey.store.js';
 import { hashPassword, verifyPassword, type PasswordHash } from './password-hasher.js';
 
 /** What the API shows of a user. */
@@ -24,6 +25,9 @@ const DEMO_USERS = [
  * belong with the user record, as they would in a real user table.
  */
 export class UserRepository implements MfaSecretStore {
+  /** The users' passkeys (the module's PasskeyStore), in memory like the users themselves. */
+  readonly passkeys = new MemoryPasskeyStore();
+
   private constructor(
     private readonly byUsername: Map<string, StoredUser>,
     /** Checked when the username is unknown, so that a miss costs the same scrypt as a hit. */
@@ -45,6 +49,12 @@ export class UserRepository implements MfaSecretStore {
     const user = this.byUsername.get(username);
     const matches = await verifyPassword(password, user?.password ?? this.decoy);
     return user && matches ? { id: user.id, username: user.username } : null;
+  }
+
+  /** The user a passkey belongs to, for a passwordless login; null when there is none. */
+  async publicUser(userId: string): Promise<PublicUser | null> {
+    const user = this.byId(userId);
+    return user ? { id: user.id, username: user.username } : null;
   }
 
   async find(userId: string): Promise<MfaEnrollment | null> {

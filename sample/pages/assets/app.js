@@ -143,7 +143,7 @@ export async function withStepUp(host, call, onAsk = () => {}) {
   return confirmed ? call() : null;
 }
 
-/** The step-up form; resolves true once a code was accepted, false on cancel. */
+/** The step-up form; resolves true once a code (or a passkey) was accepted, false on cancel. */
 function askForStepUp(host, reason) {
   const error = element('p', { class: 'error', role: 'alert', hidden: true });
   const input = element('input', {
@@ -155,13 +155,15 @@ function askForStepUp(host, reason) {
     required: true,
   });
   const cancel = element('button', { type: 'button', class: 'secondary' }, 'Cancel');
+  // Passkeys count as a step-up too (sample/pages/assets/passkeys.js; only where the browser has them).
+  const passkey = element('button', { type: 'button', class: 'secondary', hidden: !window.PublicKeyCredential }, 'Use a passkey');
   const form = element(
     'form',
     { class: 'step-up', method: 'post', 'aria-labelledby': 'step-up-title' },
     element('h2', { id: 'step-up-title' }, 'Confirm it’s you'),
     element('p', {}, `${reason} Enter the 6-digit code from your authenticator app.`),
     element('label', {}, 'Authenticator code', input),
-    element('p', { class: 'actions' }, element('button', { type: 'submit' }, 'Continue'), cancel),
+    element('p', { class: 'actions' }, element('button', { type: 'submit' }, 'Continue'), passkey, cancel),
     error,
   );
   host.append(form);
@@ -173,6 +175,16 @@ function askForStepUp(host, reason) {
       resolve(confirmed);
     };
     cancel.addEventListener('click', () => finish(false));
+    passkey.addEventListener('click', async () => {
+      hideError(error);
+      passkey.disabled = true;
+      const { usePasskey } = await import('./passkeys.js');
+      const result = await usePasskey('/api/auth/mfa/step-up/passkey/options', '/api/auth/mfa/step-up/passkey');
+      passkey.disabled = false;
+      if (result.ok) return finish(true);
+      if (redirectForAuth(result)) return;
+      showError(error, result, passkey);
+    });
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       hideError(error);

@@ -1,4 +1,5 @@
 import { api, hideError, logout, onPage, showError, submitting } from './app.js';
+import { passkeysSupported, usePasskey } from './passkeys.js';
 
 onPage(() => {
   const error = document.getElementById('error');
@@ -15,6 +16,19 @@ onPage(() => {
   };
   document.getElementById('use-recovery').addEventListener('click', () => show(recoveryForm, codeForm));
   document.getElementById('use-app').addEventListener('click', () => show(codeForm, recoveryForm));
+
+  // A third way: one of the user's passkeys (it shares the attempt count with codes).
+  const passkeyButton = document.getElementById('use-passkey');
+  passkeyButton.hidden = !passkeysSupported();
+  passkeyButton.addEventListener('click', async () => {
+    hideError(error);
+    passkeyButton.disabled = true;
+    const result = await usePasskey('/api/auth/mfa/passkey/options', '/api/auth/mfa/passkey');
+    passkeyButton.disabled = false;
+    if (result.status === 401 && result.data?.error === 'unauthenticated') return location.assign('/login');
+    if (result.ok || result.data?.error === 'mfa_not_pending') return location.assign('/dashboard');
+    showError(error, result, passkeyButton);
+  });
 
   submitCode(codeForm, '/api/auth/mfa/verify', error);
   submitCode(recoveryForm, '/api/auth/mfa/recovery', error);
