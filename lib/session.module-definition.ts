@@ -1,6 +1,7 @@
 import { ConfigurableModuleBuilder, type DynamicModule } from '@nestjs/common';
 import { mfaModuleParts } from './mfa/mfa.providers.js';
 import type { SessionModuleOptions } from './options/session-module-options.interface.js';
+import { tokensModuleParts } from './tokens/tokens.providers.js';
 
 export const {
   ConfigurableModuleClass: ConfigurableSessionModule,
@@ -14,11 +15,12 @@ export const {
   .build();
 
 /**
- * forRootAsync's options. `mfa: true` registers MfaService (and its state store): the options
- * are not known while Nest builds the module graph, so the app says whether they will have `mfa`.
+ * forRootAsync's options. `mfa: true` registers MfaService (and its state store), `tokens: true`
+ * SessionTokens (and the JWKS route): the options are not known while Nest builds the module
+ * graph, so the app says whether they will have `mfa` and `tokens`.
  * Bootstrap fails if the factory's options disagree.
  */
-export type SessionModuleAsyncOptions = typeof SESSION_MODULE_ASYNC_OPTIONS_TYPE & { mfa?: boolean };
+export type SessionModuleAsyncOptions = typeof SESSION_MODULE_ASYNC_OPTIONS_TYPE & { mfa?: boolean; tokens?: boolean };
 
 /** What a `useClass` / `useExisting` options provider implements for forRootAsync. */
 export interface SessionOptionsFactory {
@@ -31,10 +33,12 @@ export interface SessionOptionsFactory {
  */
 function withMfaWhenAsked(definition: DynamicModule, extras: { isGlobal: boolean }): DynamicModule {
   const { providers, exports } = mfaModuleParts(Boolean((extras as { mfa?: unknown }).mfa));
+  const tokens = tokensModuleParts(Boolean((extras as { tokens?: unknown }).tokens));
   return {
     ...definition,
     global: extras.isGlobal,
-    providers: [...(definition.providers ?? []), ...providers],
-    exports: [...(definition.exports ?? []), ...exports],
+    providers: [...(definition.providers ?? []), ...providers, ...tokens.providers],
+    exports: [...(definition.exports ?? []), ...exports, ...tokens.exports],
+    controllers: [...(definition.controllers ?? []), ...tokens.controllers],
   };
 }

@@ -33,6 +33,7 @@ import type { SessionModuleOptions } from './options/session-module-options.inte
 import { SessionService } from './session.service.js';
 import { ExpressStoreAdapter } from './http/express-store.adapter.js';
 import { SessionIdHasher } from './store/session-id-hasher.js';
+import { TOKENS_REGISTERED } from './tokens/tokens.internal-constants.js';
 import { createSessionStore, type OwnedStore } from './store/session-store.factory.js';
 import type { SessionStore } from './store/session-store.interface.js';
 
@@ -42,10 +43,10 @@ const OWNED_STORE = 'SESSION:OWNED_STORE';
 const providers: Provider[] = [
   {
     provide: RESOLVED_SESSION_OPTIONS,
-    inject: [SESSION_MODULE_OPTIONS, MFA_REGISTERED],
-    useFactory: (options: SessionModuleOptions, mfaRegistered: boolean) => {
+    inject: [SESSION_MODULE_OPTIONS, MFA_REGISTERED, { token: TOKENS_REGISTERED, optional: true }],
+    useFactory: (options: SessionModuleOptions, mfaRegistered: boolean, tokensRegistered: boolean | undefined) => {
       const logger = new Logger('SessionModule');
-      return resolveSessionOptions(options, { warn: (message) => logger.warn(message) }, { mfaRegistered });
+      return resolveSessionOptions(options, { warn: (message) => logger.warn(message) }, { mfaRegistered, tokensRegistered });
     },
   },
   {
@@ -119,7 +120,8 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
 
   /**
    * The options come from a provider. Pass `mfa: true` when they will hold `mfa`, so that
-   * MfaService is registered; bootstrap fails with a SessionOptionsError if they disagree.
+   * MfaService is registered, and `tokens: true` when they will hold `tokens`; bootstrap fails
+   * with a SessionOptionsError if they disagree.
    */
   static override forRootAsync(options: SessionModuleAsyncOptions): DynamicModule {
     return super.forRootAsync(options);

@@ -9,6 +9,7 @@ import { isSessionStore } from '../store/is-session-store.js';
 import { MemorySessionStore } from '../store/memory-session.store.js';
 import { redisConnectionProblems } from '../store/redis-connection.js';
 import { RedisSessionStore } from '../store/redis-session.store.js';
+import { resolveTokenOptions } from '../tokens/token-options.js';
 import { optionValueText } from '../util/option-value-text.js';
 import { OptionProblems } from './option-problems.js';
 import type { OptionWarnings, ResolvedMfaOptions, ResolvedSessionOptions } from './resolved-session-options.js';
@@ -36,6 +37,10 @@ export function resolveSessionOptions(
   const problems = new OptionProblems();
   const resolved = resolveAll(options, warnings, problems);
   if (registration) checkMfaRegistration(resolved.mfa !== undefined, registration.mfaRegistered, problems);
+  if (registration?.tokensRegistered !== undefined) checkTokensRegistration(options.tokens !== undefined, registration.tokensRegistered, problems);
+  if (options.tokens !== undefined && options.sessionIndex === false) {
+    problems.add('tokens need the session index (each token is checked against its live session): sessionIndex must not be false.');
+  }
   problems.throwIfAny();
   return resolved;
 }
@@ -44,6 +49,17 @@ export function resolveSessionOptions(
 export interface ModuleRegistration {
   /** forRoot: `mfa` was given; forRootAsync: `mfa: true` was. */
   mfaRegistered: boolean;
+  /** forRoot: `tokens` was given; forRootAsync: `tokens: true` was. */
+  tokensRegistered?: boolean;
+}
+
+/** Like MFA: SessionTokens is registered before forRootAsync's options exist. */
+function checkTokensRegistration(configured: boolean, registered: boolean, problems: OptionProblems): void {
+  if (configured && !registered) {
+    problems.add('tokens is configured but SessionTokens is not registered: pass tokens: true to SessionModule.forRootAsync({ tokens: true, useFactory, ... }).');
+  } else if (registered && !configured) {
+    problems.add('SessionModule.forRootAsync was given tokens: true but its options have no tokens: return tokens options, or drop tokens: true.');
+  }
 }
 
 /** forRootAsync decides on MfaService before its options exist: they must agree with `mfa: true`. */
@@ -111,6 +127,7 @@ function resolveAll(options: SessionModuleOptions, warnings: OptionWarnings, pro
     production,
     ...resolveDevices(options, warnings, problems),
     csrf: problems.collect(() => resolveCsrfOptions(options.csrf, warnings)) ?? false,
+    tokens: options.tokens === undefined ? undefined : problems.collect(() => resolveTokenOptions(options.tokens!, warnings)),
   };
 }
 
