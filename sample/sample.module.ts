@@ -14,6 +14,7 @@ import { SessionsController } from './devices/sessions.controller.js';
 import { MeController } from './me/me.controller.js';
 import { MfaController } from './mfa/mfa.controller.js';
 import { PagesController } from './pages/pages.controller.js';
+import { TokensController } from './tokens/tokens.controller.js';
 import { UserRepository } from './users/user.repository.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -36,12 +37,14 @@ export class SampleModule {
         // mfa: true because the options it builds configure MFA (MfaService gets registered).
         SessionModule.forRootAsync({
           mfa: true,
+          // The options configure `tokens` too: SessionTokens and the JWKS route get registered.
+          tokens: true,
           imports: [UsersModule],
           inject: [UserRepository],
           useFactory: (users: UserRepository) => sessionOptionsFor(config, users, logSecurityEvent),
         }),
       ],
-      controllers: [AuthController, MfaController, MeController, SessionsController, PagesController],
+      controllers: [AuthController, MfaController, MeController, SessionsController, TokensController, PagesController],
       providers: [
         { provide: SAMPLE_CONFIG, useValue: config },
         { provide: THROTTLE_COUNTERS, inject: [SESSION_STORE], useFactory: throttleCountersFor },

@@ -47,6 +47,12 @@ export class UserRepository implements MfaSecretStore {
     return user && matches ? { id: user.id, username: user.username } : null;
   }
 
+  /** The user with this ID as the API shows it, or null. */
+  publicUser(userId: string): PublicUser | null {
+    const user = this.byId(userId);
+    return user ? { id: user.id, username: user.username } : null;
+  }
+
   async find(userId: string): Promise<MfaEnrollment | null> {
     return this.byId(userId)?.mfa ?? null;
   }
