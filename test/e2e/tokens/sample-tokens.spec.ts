@@ -1,38 +1,16 @@
 import { createPublicKey, verify as verifySignature, type JsonWebKey } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import request, { type Response } from 'supertest';
+import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BrowserClient } from '../../support/http-client.js';
 import { STORES } from '../../support/stores.js';
 import { ALICE, APP_ORIGIN, BOB, expectError, login, perTestHarness, type SampleHarness } from '../sample/sample-harness.js';
 import { decode } from './token-forgery.js';
+import { bearerGet, expectSessionEnded, tokenFor } from './sample-token-client.js';
 
 const HANDLE = /^[A-Za-z0-9_-]{22}$/;
 const CROSS_SITE = { 'Sec-Fetch-Site': 'cross-site', Origin: 'https://evil.example' };
-
-/** A bearer request without any cookie, as an API client sends it. */
-export function bearerGet(app: NestExpressApplication, path: string, token: string): Promise<Response> {
-  return request(app.getHttpServer()).get(path).set('X-Forwarded-Proto', 'https').set('Authorization', `Bearer ${token}`);
-}
-
-/** 401 `invalid_token` with RFC 6750's challenge. */
-export function expectInvalidToken(res: Response): void {
-  expectError(res, 401, 'invalid_token');
-  expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
-}
-
-export function expectSessionEnded(res: Response): void {
-  expectError(res, 401, 'session_ended');
-  expect(res.headers['www-authenticate']).toMatch(/^Bearer error="invalid_token"/);
-}
-
-export async function tokenFor(client: BrowserClient): Promise<string> {
-  const res = await client.post('/api/tokens');
-  expect(res.status).toBe(200);
-  return res.body.accessToken as string;
-}
 
 async function currentHandle(client: BrowserClient): Promise<string> {
   const rows = (await client.get('/api/sessions')).body as Array<{ id: string; current: boolean }>;
