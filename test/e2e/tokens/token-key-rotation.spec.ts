@@ -197,3 +197,34 @@ describe('tokens registration', () => {
     }
   });
 });
+
+/** The memory index, with reads that fail while `failing` is set (a store outage, as the guard sees it). */
+class FlakyIndex extends MemorySessionIndex {
+  failing = false;
+
+  override async get(...args: Parameters<MemorySessionIndex['get']>) {
+    if (this.failing) throw new Error('index unavailable');
+    return super.get(...args);
+  }
+}
+
+describe('SessionTokenGuard when the session index fails', () => {
+  it('answers 503 session_store_unavailable (never a pass, never a 500), and works again once the index is back', async () => {
+    const index = new FlakyIndex();
+    const store = new MemorySessionStore();
+    const app = await createTokensApp({ secret: SECRET, store, sessionIndex: index, tokens: { keys: [{ key: newEd25519Jwk() }], issuer: ISSUER } });
+    try {
+      const { token } = await loginAndToken(app);
+      index.failing = true;
+      const res = await bearer(app, token);
+      expect(res.status).toBe(503);
+      expect(res.body.error).toBe('session_store_unavailable');
+      index.failing = false;
+      expect((await bearer(app, token)).status).toBe(200);
+    } finally {
+      await app.close();
+      await index.close();
+      await store.close();
+    }
+  });
+});
