@@ -1,4 +1,6 @@
-import { createHash, createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject as NodeKeyObject } from 'node:crypto';
+// jose's key types, not node:crypto's: the published declarations then need no @types/node.
+import type { JWK, KeyObject } from 'jose';
 import { optionValueText } from '../util/option-value-text.js';
 
 /** The signing algorithms access tokens may use: asymmetric only (no `none`, no HS*). */
@@ -15,7 +17,7 @@ export interface AccessTokenKey {
    * The key: a JWK object, or a PEM string (PKCS#8 private key, or SPKI public key for a
    * verify-only entry). A private key's public part is derived from it.
    */
-  key: JsonWebKey | string;
+  key: JWK | string;
   /**
    * Key ID, sent in each token's header and in the JWKS.
    * @default the JWK's own `kid`, else its RFC 7638 thumbprint
@@ -128,8 +130,8 @@ function resolveKey(entry: unknown, index: number, problems: string[]): Resolved
 }
 
 interface ParsedKey {
-  privateKey: KeyObject | undefined;
-  publicKey: KeyObject;
+  privateKey: NodeKeyObject | undefined;
+  publicKey: NodeKeyObject;
   jwkKid: unknown;
 }
 
@@ -155,7 +157,7 @@ function parseKeyMaterial(material: unknown): ParsedKey | undefined {
   }
 }
 
-function keyTypeOf(publicKey: KeyObject): AccessTokenAlgorithm | undefined {
+function keyTypeOf(publicKey: NodeKeyObject): AccessTokenAlgorithm | undefined {
   if (publicKey.asymmetricKeyType === 'ed25519') return 'EdDSA';
   if (publicKey.asymmetricKeyType === 'ec' && publicKey.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
   return undefined;
