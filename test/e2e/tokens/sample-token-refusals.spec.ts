@@ -1,4 +1,4 @@
-import type { JsonWebKey } from 'node:crypto';
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidTokenException, SessionTokens } from '../../../lib/index.js';
@@ -44,6 +44,8 @@ const CASES: Array<[string, (m: Material) => string]> = [
     hmacToken({ ...m.header, alg: 'HS256' }, m.claims, Buffer.from(publicJwkOf(m.privateJwk).x!, 'base64url'))],
   ['HS256 signed with the public JWK as JSON text', (m) =>
     hmacToken({ ...m.header, alg: 'HS256' }, m.claims, JSON.stringify({ ...publicJwkOf(m.privateJwk), kid: m.header['kid'], alg: 'EdDSA', use: 'sig' }))],
+  ['HS256 signed with the public key as SPKI PEM text', (m) =>
+    hmacToken({ ...m.header, alg: 'HS256' }, m.claims, createPublicKey({ key: m.privateJwk, format: 'jwk' }).export({ format: 'pem', type: 'spki' }) as string)],
   ['ES256 header on the Ed25519 key id (signed with the Ed25519 key)', (m) => signJson({ ...m.header, alg: 'ES256' }, m.claims, m.privateJwk)],
   ['signed by another Ed25519 key under the same kid', (m) => signJson(m.header, m.claims, newEd25519Jwk())],
   ['signed by a P-256 key under the same kid, alg ES256', (m) => signJson({ ...m.header, alg: 'ES256' }, m.claims, newP256Jwk())],
@@ -188,5 +190,29 @@ describe.each(STORES)('sample: session_ended after the idle timeout (test clock)
     clock.advance(10_000);
     expectInvalidToken(await bearerGet(sample.app, '/api/token/me', token));
     expect((await alice.get('/api/me')).status).toBe(401);
+  });
+});
+
+describe.each(STORES)('sample: session_ended after the absolute timeout (test clock) on $name', (store) => {
+  const harness = perTestHarness(store, 'sample-token-absolute');
+  let clock: SessionTestClock | undefined;
+  afterEach(() => clock?.restore());
+
+  it('an active session reaches its absolute deadline: its token is refused with session_ended', async () => {
+    clock = useSessionTestClock(vi);
+    const sample = harness();
+    await sample.start({ SESSION_IDLE_TIMEOUT: '100', SESSION_ABSOLUTE_TIMEOUT: '120', TOKEN_TTL: '600' });
+    const alice = sample.client();
+    expect((await login(alice, ALICE)).status).toBe(200);
+    clock.advance(90_000);
+    // Active through the cookie: the idle deadline moves on, the absolute one (login + 120 s) does not.
+    expect((await alice.get('/api/me')).status).toBe(200);
+    const minted = await alice.post('/api/tokens');
+    expect(minted.status).toBe(200);
+    expect(minted.body.expiresIn).toBeLessThanOrEqual(30);
+    const token = minted.body.accessToken as string;
+    expect((await bearerGet(sample.app, '/api/token/me', token)).status).toBe(200);
+    clock.advance(31_000);
+    expectSessionEnded(await bearerGet(sample.app, '/api/token/me', token));
   });
 });
