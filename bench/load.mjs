@@ -14,7 +14,7 @@ const HTTPS_MARK = { 'x-forwarded-proto': 'https', 'user-agent': BROWSER_USER_AG
 const JSON_BODY = { 'content-type': 'application/json' };
 
 /** One plain request, outside any measurement: returns status, body and the session cookie pair. */
-function request(port, method, path, { cookie, body } = {}) {
+function request(port, method, path, { cookie, body, authorization } = {}) {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = http.request(
@@ -23,7 +23,12 @@ function request(port, method, path, { cookie, body } = {}) {
         port,
         method,
         path,
-        headers: { ...HTTPS_MARK, ...(payload ? JSON_BODY : {}), ...(cookie ? { cookie } : {}) },
+        headers: {
+          ...HTTPS_MARK,
+          ...(payload ? JSON_BODY : {}),
+          ...(cookie ? { cookie } : {}),
+          ...(authorization ? { authorization } : {}),
+        },
       },
       (res) => {
         let text = '';
@@ -106,17 +111,21 @@ const jobs = {
     return request(port, 'POST', '/login', { body: { user } });
   },
 
-  async get({ port, path, cookie }) {
-    return request(port, 'GET', path, { cookie });
+  async get({ port, path, cookie, authorization }) {
+    return request(port, 'GET', path, { cookie, authorization });
   },
 
-  /** Steady state: the authenticated GET with one logged-in cookie. */
-  async read({ port, path, cookie, seconds, connections }) {
+  async post({ port, path, cookie }) {
+    return request(port, 'POST', path, { cookie });
+  },
+
+  /** Steady state: the authenticated GET with one logged-in cookie, or one access token (`authorization`). */
+  async read({ port, path, cookie, authorization, seconds, connections }) {
     return cannon({
       url: `http://127.0.0.1:${port}${path}`,
       duration: seconds,
       connections,
-      headers: { ...HTTPS_MARK, cookie },
+      headers: { ...HTTPS_MARK, ...(cookie ? { cookie } : {}), ...(authorization ? { authorization } : {}) },
     });
   },
 

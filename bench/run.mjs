@@ -32,7 +32,7 @@ const root = path.resolve(here, '..');
 
 const VARIANTS = [
   { key: 'a', label: 'express-session + connect-redis', server: 'plain', db: 1, logins: true },
-  { key: 'b', label: 'SessionModule, Redis', server: 'module', db: 2, logins: true, totp: true },
+  { key: 'b', label: 'SessionModule, Redis', server: 'module', db: 2, logins: true, totp: true, tokens: true },
   { key: 'b+csc', label: 'SessionModule, Redis + client-side cache', server: 'module-csc', db: 3 },
   { key: 'c', label: 'no sessions (ceiling)', server: 'none', db: 0 },
 ];
@@ -211,7 +211,18 @@ async function prepare(variant, redis, load) {
   const check = await load.run('get', { port: server.port, path: '/me', cookie });
   if (check.status !== 200) throw new Error(`${variant.key}: GET /me with the login cookie answered ${check.status} ${check.body}`);
   const session = variant.db ? await sessionBytes(redis, variant.db) : undefined;
-  return { variant, server, cookie, session };
+  const authorization = variant.tokens ? await accessToken(variant, server, load, cookie) : undefined;
+  return { variant, server, cookie, session, authorization };
+}
+
+/** `Bearer <token>` minted with the login cookie, checked once on the bearer route. */
+async function accessToken(variant, server, load, cookie) {
+  const minted = await load.run('post', { port: server.port, path: '/tokens', cookie });
+  if (minted.status !== 200) throw new Error(`${variant.key}: POST /tokens answered ${minted.status} ${minted.body}`);
+  const authorization = `Bearer ${JSON.parse(minted.body).token}`;
+  const check = await load.run('get', { port: server.port, path: '/token/me', authorization });
+  if (check.status !== 200) throw new Error(`${variant.key}: GET /token/me with the token answered ${check.status} ${check.body}`);
+  return authorization;
 }
 
 /** One measured slice of reads against one running variant. */
@@ -271,6 +282,17 @@ async function runBench() {
           .map(({ variant }) => `${variant.key} ${rounds[r][variant.key].read.rps.toFixed(0)}/s ${rounds[r][variant.key].read.cpuPerRequestUs.toFixed(0)}µs`)
           .join('  ')}`,
       );
+    }
+
+    // Tokens verified per second: the bearer guard's whole path (signature, claims, one index read).
+    const tokenRuns = runs.filter((run) => run.authorization);
+    for (let r = 0; r < options.rounds; r++) {
+      for (const run of tokenRuns) {
+        const args = { port: run.server.port, path: '/token/me', authorization: run.authorization, connections: options.connections, seconds: options.seconds };
+        const bearer = await measured(run.server, redis, () => load.run('read', args));
+        if (bearer.non2xx || bearer.errors) throw new Error(`${run.variant.key}: ${bearer.non2xx} non-2xx and ${bearer.errors} errors on bearer reads`);
+        rounds[r][run.variant.key].bearer = bearer;
+      }
     }
 
     const loginRuns = runs.filter((run) => run.variant.logins);

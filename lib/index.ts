@@ -48,6 +48,19 @@ export { SkipMfa } from './decorators/skip-mfa.decorator.js';
 export { InjectSessionStore } from './decorators/inject-session-store.decorator.js';
 export { RequireMfa, type RequireMfaOptions } from './decorators/require-mfa.decorator.js';
 
+export {
+  SessionTokens,
+  ACCESS_TOKEN_TYPE,
+  type AccessTokenClaims,
+  type IssuedAccessToken,
+  type JsonWebKeySet,
+} from './tokens/session-tokens.service.js';
+export { SessionTokenGuard } from './tokens/session-token.guard.js';
+export type { BearerSessionInfo } from './tokens/bearer-session.js';
+export type { TokenOptions } from './tokens/token-options.js';
+export type { AccessTokenAlgorithm, AccessTokenKey } from './tokens/token-keys.js';
+export { BearerTokenException, InvalidTokenException, SessionEndedException } from './errors/token.exceptions.js';
+
 export { MfaService, type EnrollmentStart, type RecoveryCodeSet } from './mfa/mfa.service.js';
 export type { MfaEnrollment, MfaSecretStore } from './mfa/mfa-secret-store.interface.js';
 export type { MfaEncryptionKey } from './mfa/secret-cipher.js';

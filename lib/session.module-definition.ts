@@ -2,6 +2,8 @@ import { ConfigurableModuleBuilder, type DynamicModule } from '@nestjs/common';
 import { mfaModuleParts } from './mfa/mfa.providers.js';
 import type { SessionModuleOptions } from './options/session-module-options.interface.js';
 import { passkeyModuleParts } from './passkeys/passkey.providers.js';
+import type { OptionalModulePart } from './optional-module-part.js';
+import { tokensModuleParts } from './tokens/tokens.providers.js';
 
 export const {
   ConfigurableModuleClass: ConfigurableSessionModule,
@@ -11,15 +13,16 @@ export const {
 } = new ConfigurableModuleBuilder<SessionModuleOptions>({ moduleName: 'Session' })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createSessionOptions')
-  .setExtras({ isGlobal: false }, withMfaWhenAsked)
+  .setExtras({ isGlobal: false }, withOptionalParts)
   .build();
 
 /**
- * forRootAsync's options. `mfa: true` registers MfaService (and its state store): the options
- * are not known while Nest builds the module graph, so the app says whether they will have `mfa`.
- * `passkeys: true` likewise registers PasskeyService. Bootstrap fails if the factory's options disagree.
+ * forRootAsync's options. `mfa: true` registers MfaService (and its state store), `passkeys: true`
+ * PasskeyService, `tokens: true` SessionTokens (and the JWKS route): the options are not known
+ * while Nest builds the module graph, so the app says which parts they will have.
+ * Bootstrap fails if the factory's options disagree.
  */
-export type SessionModuleAsyncOptions = typeof SESSION_MODULE_ASYNC_OPTIONS_TYPE & { mfa?: boolean; passkeys?: boolean };
+export type SessionModuleAsyncOptions = typeof SESSION_MODULE_ASYNC_OPTIONS_TYPE & { mfa?: boolean; passkeys?: boolean; tokens?: boolean };
 
 /** What a `useClass` / `useExisting` options provider implements for forRootAsync. */
 export interface SessionOptionsFactory {
@@ -28,16 +31,17 @@ export interface SessionOptionsFactory {
 
 /**
  * The builder hands this the extras merged with forRoot's options (so `mfa` is the MFA options
- * object) or with forRootAsync's (so `mfa` is the `mfa: true` flag): MFA is registered when set.
+ * object) or with forRootAsync's (so `mfa` is the `mfa: true` flag): each optional part (MFA,
+ * passkeys, tokens) is registered when set.
  */
-function withMfaWhenAsked(definition: DynamicModule, extras: { isGlobal: boolean }): DynamicModule {
-  const asked = extras as { mfa?: unknown; passkeys?: unknown };
-  const mfa = mfaModuleParts(Boolean(asked.mfa));
-  const passkeys = passkeyModuleParts(Boolean(asked.passkeys));
+function withOptionalParts(definition: DynamicModule, extras: { isGlobal: boolean }): DynamicModule {
+  const asked = extras as { mfa?: unknown; passkeys?: unknown; tokens?: unknown };
+  const parts: OptionalModulePart[] = [mfaModuleParts(Boolean(asked.mfa)), passkeyModuleParts(Boolean(asked.passkeys)), tokensModuleParts(Boolean(asked.tokens))];
   return {
     ...definition,
     global: extras.isGlobal,
-    providers: [...(definition.providers ?? []), ...mfa.providers, ...passkeys.providers],
-    exports: [...(definition.exports ?? []), ...mfa.exports, ...passkeys.exports],
+    providers: [...(definition.providers ?? []), ...parts.flatMap((part) => part.providers)],
+    exports: [...(definition.exports ?? []), ...parts.flatMap((part) => part.exports)],
+    controllers: [...(definition.controllers ?? []), ...parts.flatMap((part) => part.controllers ?? [])],
   };
 }

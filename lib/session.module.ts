@@ -32,6 +32,7 @@ import type { SessionModuleOptions } from './options/session-module-options.inte
 import { SessionService } from './session.service.js';
 import { SessionRepository } from './store/session-repository.js';
 import { SessionIdHasher } from './store/session-id-hasher.js';
+import { TOKENS_REGISTERED } from './tokens/tokens.internal-constants.js';
 import type { SessionStore } from './store/session-store.interface.js';
 import { createSessionBackend } from './backend/create-session-backend.js';
 import type { SessionBackend } from './backend/session-backend.js';
@@ -39,10 +40,10 @@ import type { SessionBackend } from './backend/session-backend.js';
 const providers: Provider[] = [
   {
     provide: RESOLVED_SESSION_OPTIONS,
-    inject: [SESSION_MODULE_OPTIONS, MFA_REGISTERED, PASSKEYS_REGISTERED],
-    useFactory: (options: SessionModuleOptions, mfaRegistered: boolean, passkeysRegistered: boolean) => {
+    inject: [SESSION_MODULE_OPTIONS, MFA_REGISTERED, PASSKEYS_REGISTERED, { token: TOKENS_REGISTERED, optional: true }],
+    useFactory: (options: SessionModuleOptions, mfaRegistered: boolean, passkeysRegistered: boolean, tokensRegistered: boolean | undefined) => {
       const logger = new Logger('SessionModule');
-      return resolveSessionOptions(options, { warn: (message) => logger.warn(message) }, { mfaRegistered, passkeysRegistered });
+      return resolveSessionOptions(options, { warn: (message) => logger.warn(message) }, { mfaRegistered, passkeysRegistered, tokensRegistered });
     },
   },
   {
@@ -128,7 +129,8 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
 
   /**
    * The options come from a provider. Pass `mfa: true` when they will hold `mfa`, so that
-   * MfaService is registered; bootstrap fails with a SessionOptionsError if they disagree.
+   * MfaService is registered, and `tokens: true` when they will hold `tokens`; bootstrap fails
+   * with a SessionOptionsError if they disagree.
    */
   static override forRootAsync(options: SessionModuleAsyncOptions): DynamicModule {
     return super.forRootAsync(options);

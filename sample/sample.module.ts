@@ -17,6 +17,7 @@ import { PagesController } from './pages/pages.controller.js';
 import { PasskeyAuthController } from './passkeys/passkey-auth.controller.js';
 import { passkeyRelyingParty } from './passkeys/passkey-relying-party.js';
 import { PasskeysController } from './passkeys/passkeys.controller.js';
+import { TokensController } from './tokens/tokens.controller.js';
 import { UserRepository } from './users/user.repository.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -41,6 +42,8 @@ export class SampleModule {
         SessionModule.forRootAsync({
           mfa: true,
           passkeys,
+          // The options configure `tokens` too: SessionTokens and the JWKS route get registered.
+          tokens: true,
           imports: [UsersModule],
           inject: [UserRepository],
           useFactory: (users: UserRepository) => sessionOptionsFor(config, users, logSecurityEvent, users.passkeys),
@@ -51,6 +54,7 @@ export class SampleModule {
         MfaController,
         MeController,
         SessionsController,
+        TokensController,
         PagesController,
         ...(passkeys ? [PasskeyAuthController, PasskeysController] : []),
       ],

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Module, Post, Req, UseGuards, UseInterceptors, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -9,6 +10,8 @@ import {
   MfaGuard,
   MfaService,
   SessionModule,
+  SessionTokenGuard,
+  SessionTokens,
   type MfaEnrollment,
   type MfaSecretStore,
   type SessionModuleOptions,
@@ -42,7 +45,10 @@ class BenchMfaSecrets implements MfaSecretStore {
 /** (b): SessionModule on Redis with every protection at its default. */
 @Controller()
 class ModuleController {
-  constructor(private readonly mfa: MfaService) {}
+  constructor(
+    private readonly mfa: MfaService,
+    private readonly tokens: SessionTokens,
+  ) {}
 
   @Post('login')
   @HttpCode(200)
@@ -54,6 +60,20 @@ class ModuleController {
   @Get('me')
   @UseGuards(MfaGuard)
   me(@CurrentSession('userId') userId: string) {
+    return { userId };
+  }
+
+  @Post('tokens')
+  @HttpCode(200)
+  @UseGuards(MfaGuard)
+  issue(@Req() req: Request) {
+    return this.tokens.issue(req);
+  }
+
+  /** The bearer read: signature and claims, then one session-index read. */
+  @Get('token/me')
+  @UseGuards(SessionTokenGuard)
+  tokenMe(@CurrentSession('userId') userId: string) {
     return { userId };
   }
 
@@ -76,6 +96,12 @@ export async function createModuleSessionApp(
         secret: BENCH_SECRET,
         ...(redis ? { store: { redis } } : {}),
         mfa: { secretStore: new BenchMfaSecrets(), encryptionKeys: [{ id: 'bench', key: BENCH_MFA_KEY }] },
+        // Access tokens (EdDSA, the default); 15 minutes so one token lasts the whole run.
+        tokens: {
+          keys: [{ key: generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) }],
+          issuer: 'https://bench.example',
+          ttl: 15 * 60_000,
+        },
       }),
     ],
     controllers: [ModuleController],

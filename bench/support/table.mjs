@@ -34,6 +34,7 @@ export function printTable(result, variants) {
       fmt(result.sessions[v.key]?.bytes),
       fmt(r((x) => x.logins?.rps)),
       fmt(r((x) => x.totp?.rps)),
+      fmt(r((x) => x.bearer?.rps)),
     ];
   });
   console.log(
@@ -41,7 +42,7 @@ export function printTable(result, variants) {
   );
   console.log(
     markdownTable(
-      ['variant', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'Redis cmds/req', 'session bytes', 'logins/s', 'TOTP verify/s'],
+      ['variant', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'Redis cmds/req', 'session bytes', 'logins/s', 'TOTP verify/s', 'tokens verified/s'],
       rows,
     ),
   );
@@ -68,6 +69,12 @@ export function printTable(result, variants) {
       const parts = [`per read ${perOperation(first.read)}`];
       if (first.logins) parts.push(`per login ${perOperation(first.logins)}`);
       if (first.totp) parts.push(`per TOTP verify (login excluded) ${perOperation(first.totp)}`);
+      if (first.bearer) {
+        const bearer = (pick) => med(rounds, v.key, (x) => pick(x.bearer));
+        parts.push(
+          `per bearer request ${perOperation(first.bearer)} (${fmt(bearer((x) => x.cpuPerRequestUs))} µs server CPU, p50 ${fmt(bearer((x) => x.p50), 2)} ms, p99 ${fmt(bearer((x) => x.p99), 2)} ms)`,
+        );
+      }
       const session = result.sessions[v.key];
       if (session) parts.push(`session key ${session.keyBytes} B + value ${session.valueBytes} B`);
       if (session?.indexKeys) parts.push(`device index of its user ${session.indexBytes} B in ${session.indexKeys} keys`);

@@ -113,6 +113,17 @@ export class SessionDevicesService implements SessionActivityListener {
   }
 
   /**
+   * The live index entry of one session, by its user and public handle: one index read (the
+   * bearer-token check). Null once the session ended (logout, revocation, expiry) or for a
+   * handle of the wrong shape; a failing store rejects with 503.
+   */
+  async find(userId: string, handle: string): Promise<SessionIndexEntry | null> {
+    const index = this.requireIndex();
+    if (typeof userId !== 'string' || userId.length === 0 || typeof handle !== 'string' || !HANDLE_SHAPE.test(handle)) return null;
+    return this.available(() => index.get(userId, handle, Date.now()));
+  }
+
+  /**
    * The request's authenticated session as the index knows it; undefined when anonymous. A
    * request with an ID rotated moments ago (grace) is served the new ID's record: its key.
    */

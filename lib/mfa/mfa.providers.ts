@@ -1,3 +1,4 @@
+import type { OptionalModulePart } from '../optional-module-part.js';
 import type { Provider } from '@nestjs/common';
 import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
 import type { SessionBackend } from '../backend/session-backend.js';
@@ -12,7 +13,7 @@ import type { MfaStateStore } from './mfa-state-store.interface.js';
  * `mfa` there is no MfaService to inject (bootstrap says so), rather than one that fails later.
  * `MFA_REGISTERED` tells the option resolver, which refuses `mfa` options without MfaService.
  */
-export function mfaModuleParts(registered: boolean): { providers: Provider[]; exports: Array<string | typeof MfaService> } {
+export function mfaModuleParts(registered: boolean): OptionalModulePart {
   const flag: Provider = { provide: MFA_REGISTERED, useValue: registered };
   if (!registered) return { providers: [flag], exports: [] };
   return {

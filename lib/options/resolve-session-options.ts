@@ -8,6 +8,7 @@ import { decodeEncryptionKey, KEY_ID_SHAPE, type MfaEncryptionKey, type Resolved
 import type { PasskeyStore } from '../passkeys/passkey-store.interface.js';
 import { isSessionStore } from '../store/is-session-store.js';
 import { redisConnectionProblems } from '../store/redis-connection.js';
+import { resolveTokenOptions } from '../tokens/token-options.js';
 import { optionValueText } from '../util/option-value-text.js';
 import { OptionProblems } from './option-problems.js';
 import type { OptionWarnings, ResolvedMfaOptions, ResolvedPasskeyOptions, ResolvedSessionOptions } from './resolved-session-options.js';
@@ -36,8 +37,14 @@ export function resolveSessionOptions(
   const problems = new OptionProblems();
   const resolved = resolveAll(options, warnings, problems);
   if (registration) {
-    checkMfaRegistration(resolved.mfa !== undefined, registration.mfaRegistered, problems);
-    checkPasskeyRegistration(resolved.passkeys !== undefined, registration.passkeysRegistered ?? false, problems);
+    checkRegistration('mfa', 'MfaService', resolved.mfa !== undefined, registration.mfaRegistered, problems);
+    checkRegistration('passkeys', 'PasskeyService', resolved.passkeys !== undefined, registration.passkeysRegistered ?? false, problems);
+    if (registration.tokensRegistered !== undefined) {
+      checkRegistration('tokens', 'SessionTokens', options.tokens !== undefined, registration.tokensRegistered, problems);
+    }
+  }
+  if (options.tokens !== undefined && options.sessionIndex === false) {
+    problems.add('tokens need the session index (each token is checked against its live session): sessionIndex must not be false.');
   }
   problems.throwIfAny();
   return resolved;
@@ -49,30 +56,23 @@ export interface ModuleRegistration {
   mfaRegistered: boolean;
   /** forRoot: `passkeys` was given; forRootAsync: `passkeys: true` was. */
   passkeysRegistered?: boolean;
+  /** forRoot: `tokens` was given; forRootAsync: `tokens: true` was. */
+  tokensRegistered?: boolean;
 }
 
-/** Like {@link checkMfaRegistration}, for PasskeyService and `passkeys: true`. */
-function checkPasskeyRegistration(configured: boolean, registered: boolean, problems: OptionProblems): void {
+/**
+ * forRootAsync registers an optional part's service (MfaService, PasskeyService, SessionTokens)
+ * before its options exist: the options must agree with the `mfa: true` / `passkeys: true` /
+ * `tokens: true` the app passed.
+ */
+function checkRegistration(name: string, service: string, configured: boolean, registered: boolean, problems: OptionProblems): void {
   if (configured && !registered) {
     problems.add(
-      'passkeys is configured but PasskeyService is not registered: pass passkeys: true to SessionModule.forRootAsync({ passkeys: true, useFactory, ... }).',
+      `${name} is configured but ${service} is not registered: pass ${name}: true to SessionModule.forRootAsync({ ${name}: true, useFactory, ... }).`,
     );
   } else if (registered && !configured) {
     problems.add(
-      'SessionModule.forRootAsync was given passkeys: true but its options have no passkeys: return passkeys options, or drop passkeys: true.',
-    );
-  }
-}
-
-/** forRootAsync decides on MfaService before its options exist: they must agree with `mfa: true`. */
-function checkMfaRegistration(configured: boolean, registered: boolean, problems: OptionProblems): void {
-  if (configured && !registered) {
-    problems.add(
-      'mfa is configured but MfaService is not registered: pass mfa: true to SessionModule.forRootAsync({ mfa: true, useFactory, ... }).',
-    );
-  } else if (registered && !configured) {
-    problems.add(
-      'SessionModule.forRootAsync was given mfa: true but its options have no mfa: return mfa options, or drop mfa: true.',
+      `SessionModule.forRootAsync was given ${name}: true but its options have no ${name}: return ${name} options, or drop ${name}: true.`,
     );
   }
 }
@@ -130,6 +130,7 @@ function resolveAll(options: SessionModuleOptions, warnings: OptionWarnings, pro
     production,
     ...resolveDevices(options, warnings, problems),
     csrf: problems.collect(() => resolveCsrfOptions(options.csrf, warnings)) ?? false,
+    tokens: options.tokens === undefined ? undefined : problems.collect(() => resolveTokenOptions(options.tokens!, warnings)),
   };
 }
 

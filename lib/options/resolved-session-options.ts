@@ -5,6 +5,7 @@ import type { MfaSecretStore } from '../mfa/mfa-secret-store.interface.js';
 import type { MfaStateStore } from '../mfa/mfa-state-store.interface.js';
 import type { ResolvedEncryptionKey } from '../mfa/secret-cipher.js';
 import type { PasskeyStore } from '../passkeys/passkey-store.interface.js';
+import type { ResolvedTokenOptions } from '../tokens/token-options.js';
 import type {
   ClientBindingOptions,
   SessionCookieOptions,
@@ -60,6 +61,8 @@ export interface ResolvedSessionOptions {
   /** An app-supplied index, `false` (opted out), or undefined (the module builds the store's own). */
   sessionIndex: SessionIndex | false | undefined;
   csrf: ResolvedCsrfOptions;
+  /** Session-bound access tokens; undefined when not configured. */
+  tokens: ResolvedTokenOptions | undefined;
 }
 
 /** Where the resolver reports each default an option loosens. */

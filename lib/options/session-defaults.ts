@@ -36,6 +36,11 @@ export const SESSION_DEFAULTS = {
   allowInsecureHttp: false,
   maxSessionsPerUser: 100,
   sessionLimitPolicy: 'evict-oldest' as SessionLimitPolicy,
+  tokens: {
+    ttl: 5 * 60_000,
+    clockTolerance: 5_000,
+    serveJwks: true,
+  },
 } as const;
 
 /** Bounds and fallbacks the resolver enforces; not options themselves. */
@@ -50,4 +55,7 @@ export const SESSION_OPTION_LIMITS = {
   maxMfaAttempts: 100,
   maxMfaPastSteps: 2,
   maxPasskeyChallengeTtl: 5 * 60_000,
+  minTokenTtl: 10_000,
+  maxTokenTtl: 60 * 60_000,
+  maxTokenClockTolerance: 60_000,
 } as const;

@@ -7,6 +7,7 @@ import type { MfaEncryptionKey } from '../mfa/secret-cipher.js';
 import type { PasskeyStore } from '../passkeys/passkey-store.interface.js';
 import type { RedisStoreOptions } from '../store/redis-session.store.js';
 import type { SessionStore } from '../store/session-store.interface.js';
+import type { TokenOptions } from '../tokens/token-options.js';
 
 // What an app passes to SessionModule.forRoot / forRootAsync. Types and documentation only: the
 // defaults live in session-defaults.ts, the checks in resolve-session-options.ts.
@@ -264,5 +265,11 @@ export interface SessionModuleOptions {
    * @default {} (on; allowed origin: the request's own)
    */
   csrf?: CsrfOptions | false;
+  /**
+   * Session-bound JWT access tokens (docs/tokens.md): `SessionTokens.issue(req)` mints one for
+   * the request's fully authenticated session, `SessionTokenGuard` accepts it as
+   * `Authorization: Bearer` while that session lives. Without it, neither is registered.
+   * With forRootAsync pass `tokens: true` too.
+   */
+  tokens?: TokenOptions;
 }
-

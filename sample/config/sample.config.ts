@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import type { MfaEncryptionKey } from '../../lib/index.js';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import type { AccessTokenKey, MfaEncryptionKey } from '../../lib/index.js';
 
 /** Where the sample keeps sessions. */
 export type SampleStoreConfig =
@@ -45,6 +45,13 @@ export interface SampleConfig {
    */
   mfaEndOtherSessions: boolean;
   loginThrottle: LoginThrottleConfig;
+  /** How long an access token lives (ms); undefined = the module's default (5 minutes). */
+  tokenTtl: number | undefined;
+  /**
+   * The key that signs access tokens: an Ed25519 key made at start-up (instances started from
+   * one configuration share it, like the tests' two instances do).
+   */
+  tokenKeys: AccessTokenKey[];
 }
 
 /** Failed password logins allowed per account and per client network in one window. */
@@ -88,6 +95,8 @@ export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     mfaMaxAttempts: readCount('MFA_MAX_ATTEMPTS', env['MFA_MAX_ATTEMPTS'], 100),
     mfaEncryptionKeys: readEncryptionKeys(env['MFA_ENCRYPTION_KEY'], production),
     mfaEndOtherSessions: readFlag('MFA_END_OTHER_SESSIONS', env['MFA_END_OTHER_SESSIONS']) ?? false,
+    tokenTtl: readSeconds('TOKEN_TTL', env['TOKEN_TTL']),
+    tokenKeys: [{ key: generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) }],
     loginThrottle: {
       maxPerAccount:
         readCount('LOGIN_MAX_FAILURES_PER_ACCOUNT', env['LOGIN_MAX_FAILURES_PER_ACCOUNT']) ??

@@ -47,6 +47,12 @@ export function sessionOptionsFor(
     // State changes must come from the public origin, whatever Host a proxy passes on.
     csrf: { allowedOrigins: [config.appOrigin] },
     production: config.production,
+    // Access tokens for APIs (docs/tokens.md): signed for this origin, dead with their session.
+    tokens: {
+      keys: config.tokenKeys,
+      issuer: config.appOrigin,
+      ...(config.tokenTtl === undefined ? {} : { ttl: config.tokenTtl }),
+    },
     // So `npm run sample` works over http://localhost: the cookie is then `sid` without Secure
     // (the module logs a warning). Production keeps the strict Secure `__Host-sid` cookie.
     allowInsecureHttp: !config.production,

@@ -29,7 +29,7 @@ export class PasskeyAuthController {
   @HttpCode(200)
   async login(@Req() req: Request, @JsonBody() body: JsonObject): Promise<{ user: PublicUser; mfa: 'verified' }> {
     const session = await this.passkeys.login(req, field(body, 'credential'), async (userId) => {
-      const user = await this.users.publicUser(userId);
+      const user = this.users.publicUser(userId);
       return user ? { id: user.id, username: user.username } : null;
     });
     const username = session.user['username'];

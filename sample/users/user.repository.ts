@@ -51,8 +51,8 @@ export class UserRepository implements MfaSecretStore {
     return user && matches ? { id: user.id, username: user.username } : null;
   }
 
-  /** The user a passkey belongs to, for a passwordless login; null when there is none. */
-  async publicUser(userId: string): Promise<PublicUser | null> {
+  /** The user with this ID as the API shows it, or null. */
+  publicUser(userId: string): PublicUser | null {
     const user = this.byId(userId);
     return user ? { id: user.id, username: user.username } : null;
   }

@@ -304,6 +304,30 @@ describe.skipIf(!chromiumPresent && !chromiumRequired)('sample pages in headless
     expect(pageProblems).toEqual([]);
   }, 30_000);
 
+  it('the dashboard fetches an access token and calls the bearer-only /api/token/me with it, without cookies', async () => {
+    onTestFailed(() => {
+      keepScreenshots = true;
+    });
+    // alice is still signed in, MFA verified (the previous test).
+    await page.goto(`${origin}/dashboard`);
+    const button = page.getByRole('button', { name: 'Try an access token' });
+    await button.waitFor({ state: 'visible' });
+    const minted = nextApiCall('POST', '/api/tokens');
+    const used = nextApiCall('GET', '/api/token/me');
+    await button.click();
+    expect((await minted).status()).toBe(200);
+    const answer = await used;
+    expect(answer.status()).toBe(200);
+    const headers = await answer.request().allHeaders();
+    expect(headers['authorization']).toMatch(/^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(headers['cookie']).toBeUndefined();
+    const result = page.locator('#token-result');
+    await result.waitFor({ state: 'visible' });
+    expect(await result.textContent()).toMatch(/^The API accepted the token as alice \(device [A-Za-z0-9_-]{22}\); it expires in \d+ s\.$/);
+    await shot('09b-dashboard-token');
+    expect(pageProblems).toEqual([]);
+  }, 30_000);
+
   /** Enrols the device's user from Node; confirms with the previous step's code, so the current one stays unused. */
   async function enrolFromNode(device: ApiDevice): Promise<string> {
     const started = await device.call<{ otpauthUrl: string }>('POST', '/api/mfa/enroll');

@@ -20,6 +20,8 @@ onPage(async () => {
   $('info').hidden = false;
   showTwoFactor(user.mfaEnrolled);
   $('two-factor').hidden = false;
+  $('try-token').addEventListener('click', tryAccessToken);
+  $('tokens').hidden = false;
 
   $('regenerate').addEventListener('click', (event) =>
     mfaChange(event.currentTarget, () => api('POST', '/api/mfa/recovery-codes'), (data) => {
@@ -70,4 +72,31 @@ function showCodes(codes) {
 function notice(message) {
   text('notice', message);
   $('notice').hidden = false;
+}
+
+/**
+ * Asks for an access token with the session cookie, then calls the bearer-only route with the
+ * token and without cookies, as an API client would. The token stays in this function: it is
+ * never shown nor stored.
+ */
+async function tryAccessToken() {
+  const button = $('try-token');
+  hideError($('error'));
+  $('token-result').hidden = true;
+  button.disabled = true;
+  try {
+    const minted = await api('POST', '/api/tokens');
+    if (redirectForAuth(minted)) return;
+    if (!minted.ok) return showError($('error'), minted);
+    const response = await fetch('/api/token/me', {
+      headers: { Accept: 'application/json', Authorization: `Bearer ${minted.data.accessToken}` },
+      credentials: 'omit',
+    });
+    const data = await response.json().catch(() => null);
+    if (!response.ok) return showError($('error'), { status: response.status, ok: false, data });
+    text('token-result', `The API accepted the token as ${data.user.username} (device ${data.sid}); it expires in ${minted.data.expiresIn} s.`);
+    $('token-result').hidden = false;
+  } finally {
+    button.disabled = false;
+  }
 }

@@ -61,6 +61,7 @@ describe('sample configuration from the environment', () => {
       LOGIN_MAX_FAILURES_PER_ACCOUNT: '4',
       LOGIN_MAX_FAILURES_PER_IP: '20',
       LOGIN_THROTTLE_WINDOW: '60',
+      TOKEN_TTL: '120',
     });
     expect(config).toEqual({
       port: 8080,
@@ -80,6 +81,9 @@ describe('sample configuration from the environment', () => {
       ],
       mfaEndOtherSessions: true,
       loginThrottle: { maxPerAccount: 4, maxPerIp: 20, window: 60_000 },
+      tokenTtl: 120_000,
+      // A fresh Ed25519 signing key per start.
+      tokenKeys: [{ key: expect.objectContaining({ kty: 'OKP', crv: 'Ed25519', d: expect.any(String) }) }],
     });
   });
 
@@ -127,6 +131,7 @@ describe('sample configuration from the environment', () => {
     [{ SESSION_ABSOLUTE_TIMEOUT: '1.5' }, 'SESSION_ABSOLUTE_TIMEOUT'],
     [{ SESSION_ROTATE_INTERVAL: '0' }, 'SESSION_ROTATE_INTERVAL'],
     [{ SESSION_ROTATE_INTERVAL: '15m' }, 'SESSION_ROTATE_INTERVAL'],
+    [{ TOKEN_TTL: '5m' }, 'TOKEN_TTL'],
     [{ SESSION_ROTATE_INTERVAL: ' 60' }, 'SESSION_ROTATE_INTERVAL'],
     [{ MFA_MAX_ATTEMPTS: '0' }, 'MFA_MAX_ATTEMPTS'],
     [{ MFA_MAX_ATTEMPTS: '101' }, 'MFA_MAX_ATTEMPTS'],

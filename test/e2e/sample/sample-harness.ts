@@ -65,7 +65,8 @@ export class SampleHarness {
   /** Set by `start(env, { clock: true })`. */
   clock: TestClock | undefined;
   private redis: RedisClientType | undefined;
-  private config!: SampleConfig;
+  /** The configuration the app was started with (tests that forge tokens read its signing key). */
+  config!: SampleConfig;
   private options: StartOptions = {};
   private readonly others: NestExpressApplication[] = [];
   readonly prefix: string;

@@ -93,6 +93,7 @@ const ROUTES: RouteUnderTest[] = [
   { method: 'delete', path: '/api/mfa', fields: [], client: enrolledVerified },
   { method: 'post', path: '/api/sessions/revoke-others', fields: [], client: loggedIn },
   { method: 'delete', path: '/api/sessions/not-a-handle', fields: [], client: loggedIn },
+  { method: 'post', path: '/api/tokens', fields: [], client: loggedIn },
   { method: 'post', path: '/api/auth/logout', fields: [], client: loggedIn },
 ];
 
