@@ -8,8 +8,11 @@ import { sessionStateOf, type RequestSessionState } from './request-session-stat
 import type { SessionEngine } from './session-engine.js';
 import { storeOperation } from './store-availability.js';
 
-/** What a session carries from one ID to the next. */
-export type CarriedSessionState = Pick<SessionData, 'auth' | 'meta' | 'data' | 'mfaEnrollment'>;
+/**
+ * What a session carries from one ID to the next: everything it holds (the module's fields and
+ * any an app declared on SessionData), never the cookie, which is rebuilt from the options.
+ */
+export type CarriedSessionState = Omit<SessionData, 'cookie'>;
 
 /**
  * The session-ID operations both the app API (SessionService: login, MFA, logout) and the
@@ -131,10 +134,11 @@ export class SessionIdOperations {
   }
 }
 
-/** What the request's session carries to a new ID. */
-export function carriedState(req: Request): CarriedSessionState {
-  const { auth, meta, data, mfaEnrollment } = req.session;
-  return { auth, meta, data, mfaEnrollment } as CarriedSessionState;
+/** What the request's session carries to a new ID: all of it but the cookie. */
+export function carriedState(req: Request): Partial<CarriedSessionState> {
+  // `id` is express-session's (not enumerable, never copied); named only to keep it out of the type.
+  const { cookie: _cookie, id: _id, ...carried } = req.session;
+  return carried;
 }
 
 /**
