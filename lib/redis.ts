@@ -12,3 +12,4 @@ export type {
 export type { RedisClientSideCacheOptions } from './store/redis-client-side-cache.js';
 export { RedisSessionIndex, type RedisIndexClient } from './devices/redis-session-index.js';
 export { RedisMfaStateStore, type RedisMfaStateClient } from './mfa/redis-mfa-state.store.js';
+export { RedisSecurityActivityStore, type RedisActivityClient } from './monitoring/redis-security-activity.store.js';

@@ -31,6 +31,8 @@ import { resolveSessionOptions } from './options/resolve-session-options.js';
 import type { ResolvedSessionOptions } from './options/resolved-session-options.js';
 import type { SessionModuleOptions } from './options/session-module-options.interface.js';
 import { SessionService } from './session.service.js';
+import { monitoringProviders } from './monitoring/monitoring.providers.js';
+import { SecurityActivity } from './monitoring/security-activity.service.js';
 import { ExpressStoreAdapter } from './http/express-store.adapter.js';
 import { SessionIdHasher } from './store/session-id-hasher.js';
 import { createSessionStore, type OwnedStore } from './store/session-store.factory.js';
@@ -85,6 +87,8 @@ const providers: Provider[] = [
   AuthenticatedGuard,
   MfaGuard,
   LoginInterceptor,
+  // Session monitoring (a no-op without the `monitoring` option).
+  ...monitoringProviders,
 ];
 
 /**
@@ -101,6 +105,7 @@ const providers: Provider[] = [
     LoginInterceptor,
     SESSION_STORE,
     SessionEvents,
+    SecurityActivity,
     MFA_CLOCK,
     // MfaGuard's dependency: guards are built in the module that uses them.
     RecentMfaCheck,

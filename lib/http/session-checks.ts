@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Request } from 'express';
 import { SessionEventEmitter } from '../events/session-event-emitter.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
@@ -9,6 +9,7 @@ import { bindingMismatches, clientOf, type BindingMismatch } from './client-bind
 import { isGraceRequest } from './rotation/rotation-grace.js';
 import { isRotationDue, rotateIfDue } from './rotation/rotation-due.js';
 import { expiryReason } from './session-deadline.js';
+import { SessionMonitor } from '../monitoring/session-monitor.js';
 
 /**
  * The per-request checks, run once after the session is loaded and before any guard:
@@ -21,6 +22,7 @@ export class SessionChecks {
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
     private readonly ids: SessionIdOperations,
     private readonly events: SessionEventEmitter,
+    @Optional() private readonly monitor?: SessionMonitor,
   ) {}
 
   /**
@@ -48,6 +50,14 @@ export class SessionChecks {
     }
     this.reportOnce(req, meta, mismatches);
 
+    // Monitoring: a promise only when the session's IP changed (a lookup, perhaps an action).
+    const monitored = this.monitor?.check(req);
+    if (monitored) return monitored.then(() => (req.session?.auth ? this.afterClientChecks(req, now) : undefined));
+    return this.afterClientChecks(req, now);
+  }
+
+  private afterClientChecks(req: Request, now: number): Promise<void> | undefined {
+    const meta = req.session.meta!;
     if (isGraceRequest(req)) return undefined;
     if (isRotationDue(meta, this.options, now)) return this.rotate(req, now);
     this.recordActivity(req, now);

@@ -5,6 +5,7 @@ import { derivedEncryptionKey } from '../mfa/derived-encryption-key.js';
 import type { MfaSecretStore } from '../mfa/mfa-secret-store.interface.js';
 import type { MfaStateStore } from '../mfa/mfa-state-store.interface.js';
 import { decodeEncryptionKey, KEY_ID_SHAPE, type MfaEncryptionKey, type ResolvedEncryptionKey } from '../mfa/secret-cipher.js';
+import { resolveMonitoringOptions } from '../monitoring/resolve-monitoring-options.js';
 import { isSessionStore } from '../store/is-session-store.js';
 import { MemorySessionStore } from '../store/memory-session.store.js';
 import { redisConnectionProblems } from '../store/redis-connection.js';
@@ -111,6 +112,7 @@ function resolveAll(options: SessionModuleOptions, warnings: OptionWarnings, pro
     production,
     ...resolveDevices(options, warnings, problems),
     csrf: problems.collect(() => resolveCsrfOptions(options.csrf, warnings)) ?? false,
+    monitoring: resolveMonitoringOptions(options.monitoring, isCustomStore(options.store), warnings, problems),
   };
 }
 
@@ -278,6 +280,10 @@ function resolveStore(options: SessionModuleOptions, problems: OptionProblems): 
     'store must be { memory: { maxSessions? } }, { redis: { url | cluster | sentinel | client } }, or a SessionStore instance (get, set, destroy, close).',
   );
   return undefined;
+}
+
+function isCustomStore(store: SessionModuleOptions['store']): boolean {
+  return isSessionStore(store) && !(store instanceof MemorySessionStore) && !(store instanceof RedisSessionStore);
 }
 
 /**

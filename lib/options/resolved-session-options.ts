@@ -1,6 +1,7 @@
 import type { ResolvedCsrfOptions } from '../csrf/csrf-options.js';
 import type { SessionIndex } from '../devices/session-index.interface.js';
 import type { SessionEventListener } from '../events/session-events.js';
+import type { ResolvedMonitoringOptions } from '../monitoring/resolve-monitoring-options.js';
 import type { MfaSecretStore } from '../mfa/mfa-secret-store.interface.js';
 import type { MfaStateStore } from '../mfa/mfa-state-store.interface.js';
 import type { ResolvedEncryptionKey } from '../mfa/secret-cipher.js';
@@ -49,6 +50,8 @@ export interface ResolvedSessionOptions {
   /** An app-supplied index, `false` (opted out), or undefined (the module builds the store's own). */
   sessionIndex: SessionIndex | false | undefined;
   csrf: ResolvedCsrfOptions;
+  /** Undefined when monitoring is off. */
+  monitoring: ResolvedMonitoringOptions | undefined;
 }
 
 /** Where the resolver reports each default an option loosens. */

@@ -1,4 +1,4 @@
-import type { BindingPolicy, SameSitePolicy, SessionLimitPolicy } from './session-module-options.interface.js';
+import type { AnomalyAction, BindingPolicy, SameSitePolicy, SessionLimitPolicy } from './session-module-options.interface.js';
 
 /**
  * The default of every option that has a fixed one, shaped like {@link SessionModuleOptions}:
@@ -33,6 +33,12 @@ export const SESSION_DEFAULTS = {
   allowInsecureHttp: false,
   maxSessionsPerUser: 100,
   sessionLimitPolicy: 'evict-oldest' as SessionLimitPolicy,
+  monitoring: {
+    locationJump: { action: 'report' as AnomalyAction, maxDistanceKm: 1000 },
+    impossibleTravel: { action: 'report' as AnomalyAction, maxSpeedKmh: 1000 },
+    newDevice: { action: 'report' as AnomalyAction, window: 30 * 24 * 60 * 60_000 },
+    activityLog: { maxEntries: 50, ttl: 30 * 24 * 60 * 60_000, fullIp: false },
+  },
 } as const;
 
 /** Bounds and fallbacks the resolver enforces; not options themselves. */

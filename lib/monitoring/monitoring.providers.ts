@@ -1,0 +1,14 @@
+import type { Provider } from '@nestjs/common';
+import { SESSION_STORE } from '../session.constants.js';
+import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
+import { SECURITY_ACTIVITY_STORE } from './monitoring.internal-constants.js';
+import { createSecurityActivityStore } from './security-activity-store.factory.js';
+import { SecurityActivity } from './security-activity.service.js';
+import { SessionMonitor } from './session-monitor.js';
+
+/** Monitoring's providers; each does nothing when the `monitoring` option is absent. */
+export const monitoringProviders: Provider[] = [
+  { provide: SECURITY_ACTIVITY_STORE, inject: [RESOLVED_SESSION_OPTIONS, SESSION_STORE], useFactory: createSecurityActivityStore },
+  SessionMonitor,
+  SecurityActivity,
+];
