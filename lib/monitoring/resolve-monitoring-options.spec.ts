@@ -79,7 +79,7 @@ describe('monitoring options', () => {
 
   it('beside a custom store needs an activity store', () => {
     const store = { get: async () => null, set: async () => undefined, destroy: async () => undefined, close: async () => undefined };
-    const extra = { store, sessionIndex: false as const } as Partial<SessionModuleOptions>;
+    const extra = { store, sessionIndex: false as const } as unknown as Partial<SessionModuleOptions>;
     expect(problems({}, extra).some((p) => p.includes('monitoring.activityStore'))).toBe(true);
     expect(problems({ activityStore: new MemorySecurityActivityStore() }, extra)).toEqual([]);
   });

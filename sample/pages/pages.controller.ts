@@ -14,6 +14,7 @@ const ASSET_TYPES: Record<string, string> = {
   'dashboard.js': 'text/javascript; charset=utf-8',
   'enroll.js': 'text/javascript; charset=utf-8',
   'devices.js': 'text/javascript; charset=utf-8',
+  'security.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
 };
 
@@ -32,7 +33,7 @@ function escapeAttribute(value: string): string {
  */
 @Controller()
 export class PagesController {
-  private readonly pages: Record<'login' | 'mfa' | 'dashboard' | 'enroll' | 'devices', string>;
+  private readonly pages: Record<'login' | 'mfa' | 'dashboard' | 'enroll' | 'devices' | 'security', string>;
   private readonly assets = new Map(Object.keys(ASSET_TYPES).map((name) => [name, read(`./assets/${name}`)]));
 
   constructor(@Inject(SAMPLE_CONFIG) config: SampleConfig) {
@@ -44,6 +45,7 @@ export class PagesController {
       dashboard: page('dashboard.html'),
       enroll: page('enroll.html'),
       devices: page('devices.html'),
+      security: page('security.html'),
     };
   }
 
@@ -82,6 +84,12 @@ export class PagesController {
   @Header('Content-Type', HTML)
   devices(): string {
     return this.pages.devices;
+  }
+
+  @Get('security')
+  @Header('Content-Type', HTML)
+  security(): string {
+    return this.pages.security;
   }
 
   @Get('assets/:name')
