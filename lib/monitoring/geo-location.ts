@@ -1,5 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
-
 /**
  * Where an IP address is, as a GeoIP database or a CDN says: a point and how far off it may be.
  * Country-level records (no city) sit at the country's centre with a large radius. A source
@@ -28,7 +26,8 @@ export function hasPoint(location: GeoLocation | undefined): location is GeoPoin
 
 /** What a resolver may read besides the address: the request's headers (for CDN geo headers). */
 export interface GeoLookupContext {
-  headers?: IncomingHttpHeaders;
+  /** As Node gives them: lower-case names; a repeated header as a list. */
+  headers?: Readonly<Record<string, string | string[] | undefined>>;
   /** The TCP peer's address: a CDN header counts only when this peer is a trusted proxy. */
   peerTrusted?: boolean;
 }
