@@ -1,4 +1,5 @@
 import UAParser from 'ua-parser-js';
+import { BoundedMemo } from '../util/bounded-memo.js';
 
 /** What a device list shows of a User-Agent: browser and OS families, for people, never for decisions. */
 export interface UserAgentSummary {
@@ -31,7 +32,19 @@ const MAX_PARSED_LENGTH = 512;
  */
 export function summarizeUserAgent(userAgent: string | undefined): UserAgentSummary {
   if (!userAgent) return {};
-  const { browser, os, device } = new UAParser(userAgent.slice(0, MAX_PARSED_LENGTH)).getResult();
+  const text = userAgent.slice(0, MAX_PARSED_LENGTH);
+  // A parse costs tens of µs and a user's devices repeat: device lists and the activity log reuse them.
+  const known = parsed.get(text);
+  if (known) return { ...known };
+  const summary = parse(text);
+  parsed.set(text, summary);
+  return { ...summary };
+}
+
+const parsed = new BoundedMemo<string, UserAgentSummary>(1_000);
+
+function parse(userAgent: string): UserAgentSummary {
+  const { browser, os, device } = new UAParser(userAgent).getResult();
   const summary: UserAgentSummary = {};
   if (browser.name) {
     const name = BROWSER_NAMES[browser.name] ?? browser.name;
