@@ -248,6 +248,30 @@ describe.each(STORES)('sample: session monitoring on $name', (store) => {
     });
   });
 
+  describe('two app instances, an enrolled user', () => {
+    beforeEach(() => start('step-up'));
+
+    it.runIf(store.name === 'redis')('a step-up demanded by one instance is enforced by the other, and lifted everywhere by one code', async () => {
+      const second = await sample.startAnother({ sharedUsers: true });
+      const { secret } = await sample.enrol(await loggedIn(ALICE, LONDON));
+      const client = sample.client();
+      await client.post('/api/auth/login', { username: ALICE.username, password: ALICE.password }, from(LONDON));
+      expect((await client.post('/api/auth/mfa/verify', { code: await sample.code(secret) }, from(LONDON))).status).toBe(200);
+      sample.clock!.advance(30_000);
+      const onSecond = sample.client(second);
+      const share = (a: BrowserClient, b: BrowserClient) => {
+        for (const [name, value] of a.jar) b.jar.set(name, value);
+      };
+      share(client, onSecond);
+      expectError(await onSecond.get('/api/me', from(CHANGCHUN)), 403, 'step_up_required');
+      expectError(await client.get('/api/me', from(CHANGCHUN)), 403, 'step_up_required');
+      expect((await onSecond.post('/api/auth/mfa/step-up', { code: await sample.code(secret) }, from(CHANGCHUN))).status).toBe(200);
+      share(onSecond, client);
+      expect((await client.get('/api/me', from(CHANGCHUN))).status).toBe(200);
+      expect((await onSecond.get('/api/me', from(CHANGCHUN))).status).toBe(200);
+    });
+  });
+
   describe('forged and malformed input', () => {
     it('without TRUST_PROXY a forged X-Forwarded-For places nobody and raises nothing', async () => {
       sample = harness();
