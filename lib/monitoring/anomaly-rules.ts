@@ -39,8 +39,7 @@ export function locationJump(
 }
 
 /**
- * `impossible_travel`: the speed needed between two logins exceeds `maxSpeedKmh`. Two logins in
- * the same millisecond from places that cannot be the same count as infinitely fast.
+ * `impossible_travel`: the speed needed between two logins exceeds `maxSpeedKmh`, radii subtracted.
  */
 export function impossibleTravel(
   previous: Sighting | undefined,
@@ -51,7 +50,8 @@ export function impossibleTravel(
   const travel = minimumTravelKm(previous.location, current.location);
   if (!travel || travel.travelledKm === 0) return undefined;
   const elapsedMs = Math.max(0, current.at - previous.at);
-  const speedKmh = elapsedMs === 0 ? Infinity : travel.travelledKm / (elapsedMs / 3_600_000);
+  // Two logins in one millisecond (or a clock that went back) count as one millisecond apart.
+  const speedKmh = travel.travelledKm / (Math.max(1, elapsedMs) / 3_600_000);
   if (speedKmh <= options.impossibleTravel.maxSpeedKmh) return undefined;
   return {
     type: 'anomaly.impossible_travel',

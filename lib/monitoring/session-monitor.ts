@@ -223,7 +223,7 @@ export class SessionMonitor implements OnApplicationShutdown {
       event.distanceKm = Math.round(finding.distanceKm);
       event.precision = finding.from?.city && finding.to?.city ? 'city' : 'country';
     }
-    if (finding.speedKmh !== undefined) event.speedKmh = Number.isFinite(finding.speedKmh) ? Math.round(finding.speedKmh) : -1;
+    if (finding.speedKmh !== undefined) event.speedKmh = Math.round(finding.speedKmh);
     if (finding.elapsedMs !== undefined) event.elapsedMs = finding.elapsedMs;
     if (finding.device !== undefined) event.device = finding.device;
     return event;

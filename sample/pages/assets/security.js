@@ -43,7 +43,7 @@ function detailText(event) {
   const parts = [];
   if (detail.from && detail.to) parts.push(`${placeName(detail.from)} → ${placeName(detail.to)}`);
   if (typeof detail.distanceKm === 'number') parts.push(`${detail.distanceKm} km`);
-  if (typeof detail.speedKmh === 'number' && detail.speedKmh >= 0) parts.push(`${detail.speedKmh} km/h`);
+  if (typeof detail.speedKmh === 'number') parts.push(`${detail.speedKmh} km/h`);
   if (typeof detail.device === 'string') parts.push(detail.device);
   if (typeof detail.reason === 'string') parts.push(detail.reason.replaceAll('_', ' '));
   if (typeof detail.action === 'string') parts.push(ACTIONS[detail.action] ?? detail.action);
