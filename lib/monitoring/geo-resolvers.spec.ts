@@ -1,7 +1,8 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Logger } from '@nestjs/common';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { MaxMindGeoResolver } from './maxmind-geo-resolver.js';
 import { publicAddress } from './public-address.js';
 import { TrustedHeaderGeoResolver } from './trusted-header-geo-resolver.js';
@@ -50,17 +51,26 @@ describe('MaxMindGeoResolver on MaxMind test database', () => {
   it('reloads the file when it changes, and keeps the old database when the new one is broken', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'geoip-'));
     const path = join(dir, 'db.mmdb');
+    const reloaded = vi.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const refused = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     writeFileSync(path, 'not a database, but long enough to count as a file'.repeat(10));
     expect(() => new MaxMindGeoResolver({ path, watchInterval: 0 })).toThrow();
     copyFileSync(TEST_DB, path);
     const watched = new MaxMindGeoResolver({ path, watchInterval: 20 });
+    // The file is polled: wait (at most 5 s on a loaded machine) for the poll to see each change.
+    const eventually = (check: () => void) => vi.waitFor(check, { timeout: 5_000, interval: 20 });
     try {
       expect(watched.lookup('81.2.69.142')?.city).toBe('London');
       writeFileSync(path, 'garbage'.repeat(100));
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await eventually(() => expect(refused).toHaveBeenCalledWith(expect.stringMatching(/could not be read; keeping the previous one/)));
       expect(watched.lookup('81.2.69.142')?.city).toBe('London');
+      copyFileSync(TEST_DB, path);
+      await eventually(() => expect(reloaded).toHaveBeenCalledWith(expect.stringMatching(/^GeoIP database reloaded/)));
+      expect(watched.lookup('175.16.199.5')?.city).toBe('Changchun');
     } finally {
       watched.close();
+      reloaded.mockRestore();
+      refused.mockRestore();
       rmSync(dir, { recursive: true, force: true });
     }
   });
