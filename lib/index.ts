@@ -11,10 +11,12 @@ export {
 } from './session.module-definition.js';
 export { SessionOptionsError } from './errors/session-options.error.js';
 export type {
+  AnomalyAction,
   BindingPolicy,
   ClientBindingOptions,
   MfaOptions,
   PasskeyOptions,
+  MonitoringOptions,
   SameSitePolicy,
   SessionCookieOptions,
   SessionLimitPolicy,
@@ -130,6 +132,22 @@ export type { ActiveSession } from './devices/active-session.interface.js';
 export type { SessionIndex, SessionIndexEntry, SessionIndexTarget } from './devices/session-index.interface.js';
 export { MemorySessionIndex } from './devices/memory-session-index.js';
 export { summarizeUserAgent, type UserAgentSummary } from './devices/user-agent.js';
+
+export { SecurityActivity } from './monitoring/security-activity.service.js';
+export type { GeoLocation, GeoLookupContext, GeoResolver, Place } from './monitoring/geo-location.js';
+export { MaxMindGeoResolver, type MaxMindGeoResolverOptions } from './monitoring/maxmind-geo-resolver.js';
+export { TrustedHeaderGeoResolver, type TrustedHeaderGeoResolverOptions } from './monitoring/trusted-header-geo-resolver.js';
+export { greatCircleKm } from './monitoring/great-circle.js';
+export type { AnomalyEvent, AnomalyType } from './monitoring/anomaly.event.js';
+export type { AnomalyFinding, RiskAssessment, RiskAssessor } from './monitoring/risk-assessment.js';
+export type {
+  ActivityLimits,
+  LoginHistory,
+  LoginSighting,
+  SecurityActivityEntry,
+  SecurityActivityStore,
+} from './monitoring/security-activity.store.js';
+export { MemorySecurityActivityStore } from './monitoring/memory-security-activity.store.js';
 
 export {
   MfaBusyException,

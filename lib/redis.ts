@@ -14,3 +14,4 @@ export { RedisSessionIndex, type RedisIndexClient } from './devices/redis-sessio
 export { RedisMfaStateStore, type RedisMfaStateClient } from './mfa/redis-mfa-state.store.js';
 export { SESSION_REDIS } from './session.constants.js';
 export type { RedisPlace } from './backend/session-backend.js';
+export { RedisSecurityActivityStore, type RedisActivityClient } from './monitoring/redis-security-activity.store.js';

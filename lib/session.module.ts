@@ -31,6 +31,8 @@ import type { ResolvedSessionOptions } from './options/resolved-session-options.
 import type { SessionModuleOptions } from './options/session-module-options.interface.js';
 import { SessionService } from './session.service.js';
 import { SessionRepository } from './store/session-repository.js';
+import { monitoringProviders } from './monitoring/monitoring.providers.js';
+import { SecurityActivity } from './monitoring/security-activity.service.js';
 import { SessionIdHasher } from './store/session-id-hasher.js';
 import { TOKENS_REGISTERED } from './tokens/tokens.internal-constants.js';
 import type { SessionStore } from './store/session-store.interface.js';
@@ -94,6 +96,8 @@ const providers: Provider[] = [
   AuthenticatedGuard,
   MfaGuard,
   LoginInterceptor,
+  // Session monitoring (a no-op without the `monitoring` option).
+  ...monitoringProviders,
 ];
 
 /**
@@ -111,6 +115,7 @@ const providers: Provider[] = [
     SESSION_STORE,
     SESSION_REDIS,
     SessionEvents,
+    SecurityActivity,
     MFA_CLOCK,
     // MfaGuard's dependency: guards are built in the module that uses them.
     RecentMfaCheck,

@@ -12,6 +12,7 @@ import { describeSession } from './http/current-session-info.js';
 import { isStoreUnavailable } from './http/store-availability.js';
 import { hasSecondFactor } from './mfa/second-factors.js';
 import { RESOLVED_SESSION_OPTIONS } from './session.internal-constants.js';
+import { SessionMonitor } from './monitoring/session-monitor.js';
 import type { ResolvedSessionOptions } from './options/resolved-session-options.js';
 import type { CurrentSessionInfo, JsonValue, SessionAuthState, SessionMeta, SessionUser } from './session.types.js';
 import {
@@ -73,6 +74,7 @@ export class SessionService {
     private readonly ids: SessionIdOperations,
     @Optional() private readonly devices?: SessionDevicesService,
     @Optional() private readonly events?: SessionEventEmitter,
+    @Optional() private readonly monitor?: SessionMonitor,
   ) {}
 
   /** The authenticated session, or undefined when anonymous. */
@@ -122,6 +124,8 @@ export class SessionService {
     });
     const mfa = mfaRequired ? 'required' : 'none';
     this.events?.emitFor(req, { type: 'login', mfa });
+    // Monitoring (when configured): login history, location and device rules; may refuse the login.
+    await this.monitor?.afterLogin(req);
     return { session: describeSession(req)!, mfa };
   }
 

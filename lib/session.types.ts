@@ -1,3 +1,5 @@
+import type { SessionGeoState } from './monitoring/session-geo-state.js';
+
 /** A JSON value, what a session can hold. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -50,6 +52,8 @@ export interface SessionMeta {
    * @internal
    */
   reported?: { ip?: string; userAgent?: string };
+  /** With `monitoring`: the last client IP and location, and a step-up an anomaly demanded. @internal */
+  geo?: SessionGeoState;
 }
 
 /** What `@CurrentSession()` gives a handler. */

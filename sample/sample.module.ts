@@ -11,6 +11,7 @@ import type { SampleConfig } from './config/sample.config.js';
 import { SAMPLE_CONFIG } from './config/sample-config.token.js';
 import { sessionOptionsFor } from './config/session-options.js';
 import { SessionsController } from './devices/sessions.controller.js';
+import { SecurityEventsController } from './security/security-events.controller.js';
 import { MeController } from './me/me.controller.js';
 import { MfaController } from './mfa/mfa.controller.js';
 import { PagesController } from './pages/pages.controller.js';
@@ -55,6 +56,7 @@ export class SampleModule {
         MeController,
         SessionsController,
         TokensController,
+        SecurityEventsController,
         PagesController,
         ...(passkeys ? [PasskeyAuthController, PasskeysController] : []),
       ],

@@ -20,5 +20,9 @@ export class AppStoreBackend implements SessionBackend {
     return undefined;
   }
 
+  securityActivity(): undefined {
+    return undefined;
+  }
+
   async close(): Promise<void> {}
 }

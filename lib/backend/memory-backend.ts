@@ -1,6 +1,7 @@
 import { MemorySessionIndex } from '../devices/memory-session-index.js';
 import { MemoryMfaStateStore } from '../mfa/memory-mfa-state.store.js';
 import { MemorySessionStore, type MemoryStoreOptions } from '../store/memory-session.store.js';
+import { MemorySecurityActivityStore } from '../monitoring/memory-security-activity.store.js';
 import { Lazy, type SessionBackend } from './session-backend.js';
 
 /** Everything in this process's memory: one instance, nothing shared, nothing to connect. */
@@ -11,6 +12,7 @@ export class MemoryBackend implements SessionBackend {
   readonly redis = undefined;
   private readonly index = new Lazy(() => new MemorySessionIndex());
   private readonly mfa = new Lazy(() => new MemoryMfaStateStore());
+  private readonly activity = new Lazy(() => new MemorySecurityActivityStore());
 
   constructor(options: MemoryStoreOptions = {}) {
     this.sessions = new MemorySessionStore(options);
@@ -22,6 +24,10 @@ export class MemoryBackend implements SessionBackend {
 
   mfaState(): MemoryMfaStateStore {
     return this.mfa.get();
+  }
+
+  securityActivity(): MemorySecurityActivityStore {
+    return this.activity.get();
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@ import { RedisSessionIndex } from '../devices/redis-session-index.js';
 import { RedisMfaStateStore } from '../mfa/redis-mfa-state.store.js';
 import { describeError } from '../errors/describe-error.js';
 import { RedisSessionStore, type RedisStoreOptions } from '../store/redis-session.store.js';
+import { RedisSecurityActivityStore } from '../monitoring/redis-security-activity.store.js';
 import { Lazy, type RedisPlace, type SessionBackend } from './session-backend.js';
 
 /** How long bootstrap waits for Redis before starting anyway (requests then answer 503 until it is up). */
@@ -18,6 +19,7 @@ export class RedisBackend implements SessionBackend {
   readonly redis: RedisPlace;
   private readonly index = new Lazy(() => new RedisSessionIndex(this.redis.client, this.redis.prefix));
   private readonly mfa = new Lazy(() => new RedisMfaStateStore(this.redis.client, this.redis.prefix));
+  private readonly activity = new Lazy(() => new RedisSecurityActivityStore(this.redis.client, this.redis.prefix));
 
   constructor(options: RedisStoreOptions, storeTimeout: number) {
     this.sessions = new RedisSessionStore(options, storeTimeout);
@@ -31,6 +33,10 @@ export class RedisBackend implements SessionBackend {
 
   mfaState(): RedisMfaStateStore {
     return this.mfa.get();
+  }
+
+  securityActivity(): RedisSecurityActivityStore {
+    return this.activity.get();
   }
 
   /** Connects, waiting at most CONNECT_WAIT_MS: an app starts even while Redis is down. */

@@ -1,5 +1,6 @@
 import type { SessionIndex } from '../devices/session-index.interface.js';
 import type { MfaStateStore } from '../mfa/mfa-state-store.interface.js';
+import type { SecurityActivityStore } from '../monitoring/security-activity.store.js';
 import type { RedisStoreClient } from '../store/redis-connection.js';
 import type { SessionStore } from '../store/session-store.interface.js';
 
@@ -28,6 +29,8 @@ export interface SessionBackend {
   sessionIndex(): SessionIndex | undefined;
   /** The MFA state beside the sessions, built on first use; undefined where only the app knows. */
   mfaState(): MfaStateStore | undefined;
+  /** The per-user security activity log beside the sessions (monitoring), built on first use; undefined where only the app knows. */
+  securityActivity(): SecurityActivityStore | undefined;
   /** Closes what the module opened itself (never an app's store or client). */
   close(): Promise<void>;
 }

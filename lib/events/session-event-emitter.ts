@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
 import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
+import type { AnomalyEvent } from '../monitoring/anomaly.event.js';
 import type { MfaEvent } from './mfa.event.js';
 import type { PasskeyEvent } from './passkey.event.js';
 import type { SessionEventSubject, SessionLifecycleEvent } from './session.event.js';
@@ -10,11 +11,12 @@ import { describeError } from '../errors/describe-error.js';
 /**
  * Every security event the module reports: a union keyed by `type` (`login`, `login_failed`,
  * `logout`, `mfa`, `passkey.*`, `session.expired`, `session.binding_mismatch`, `session.rotated`,
- * `session.revoked`), so more kinds join
+ * `session.revoked`, and with `monitoring` `anomaly.location_jump`, `anomaly.impossible_travel`,
+ * `anomaly.new_device`, `anomaly.risk`), so more kinds join
  * without breaking listeners that switch on `type`. Each has `userId`, `ip` and `timestamp`
  * (epoch ms); none holds a code, a secret, a session ID or a cookie value.
  */
-export type SessionEvent = MfaEvent | PasskeyEvent | SessionLifecycleEvent;
+export type SessionEvent = MfaEvent | PasskeyEvent | SessionLifecycleEvent | AnomalyEvent;
 
 /** Receives events; may be async. Its errors are logged, never thrown into the request. */
 export type SessionEventListener = (event: SessionEvent) => void | Promise<void>;
@@ -80,7 +82,7 @@ export class SessionEventEmitter {
 function isWarning(event: SessionEvent): boolean {
   if (event.type === 'passkey.failed') return true;
   if (event.type === 'mfa') return ['failed', 'replay_refused', 'locked', 'refused_locked'].includes(event.outcome);
-  return event.type === 'session.binding_mismatch' || event.type === 'login_failed';
+  return event.type === 'session.binding_mismatch' || event.type === 'login_failed' || event.type.startsWith('anomaly.');
 }
 
 function subjectOf(req: Request): SessionEventSubject {

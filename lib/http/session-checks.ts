@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Request } from 'express';
 import { SessionEventEmitter } from '../events/session-event-emitter.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.internal-constants.js';
@@ -12,6 +12,7 @@ import type { SessionRepository } from '../store/session-repository.js';
 import { sessionStateOf, type RequestSessionState } from './request-session-state.js';
 import type { SessionEngine } from './session-engine.js';
 import { expiryReason } from './session-deadline.js';
+import { SessionMonitor } from '../monitoring/session-monitor.js';
 
 /**
  * The per-request checks, run once after the session is loaded and before any guard:
@@ -27,6 +28,7 @@ export class SessionChecks {
     @Inject(SESSION_ENGINE) engine: SessionEngine,
     private readonly ids: SessionIdOperations,
     private readonly events: SessionEventEmitter,
+    @Optional() private readonly monitor?: SessionMonitor,
   ) {
     this.repository = engine.repository;
   }
@@ -57,6 +59,15 @@ export class SessionChecks {
     }
     this.reportOnce(req, meta, mismatches);
 
+    // Monitoring: a promise only when the session's IP changed (a lookup, perhaps an action).
+    const monitored = this.monitor?.check(req);
+    if (monitored) return monitored.then(() => (req.session?.auth ? this.afterClientChecks(req, state, now) : undefined));
+    return this.afterClientChecks(req, state, now);
+  }
+
+  /** Rotation when due, else the activity timestamp; neither on a grace request. */
+  private afterClientChecks(req: Request, state: RequestSessionState, now: number): Promise<void> | undefined {
+    const meta = req.session.meta!;
     if (state.isGrace) return undefined;
     if (isRotationDue(meta, this.options, now)) return this.rotate(req, state, now);
     this.recordActivity(req, now);

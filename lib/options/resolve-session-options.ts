@@ -6,6 +6,7 @@ import type { MfaSecretStore } from '../mfa/mfa-secret-store.interface.js';
 import type { MfaStateStore } from '../mfa/mfa-state-store.interface.js';
 import { decodeEncryptionKey, KEY_ID_SHAPE, type MfaEncryptionKey, type ResolvedEncryptionKey } from '../mfa/secret-cipher.js';
 import type { PasskeyStore } from '../passkeys/passkey-store.interface.js';
+import { resolveMonitoringOptions } from '../monitoring/resolve-monitoring-options.js';
 import { isSessionStore } from '../store/is-session-store.js';
 import { redisConnectionProblems } from '../store/redis-connection.js';
 import { resolveTokenOptions } from '../tokens/token-options.js';
@@ -131,6 +132,7 @@ function resolveAll(options: SessionModuleOptions, warnings: OptionWarnings, pro
     ...resolveDevices(options, warnings, problems),
     csrf: problems.collect(() => resolveCsrfOptions(options.csrf, warnings)) ?? false,
     tokens: options.tokens === undefined ? undefined : problems.collect(() => resolveTokenOptions(options.tokens!, warnings)),
+    monitoring: resolveMonitoringOptions(options.monitoring, isSessionStore(options.store), warnings, problems),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { ResolvedCsrfOptions } from '../csrf/csrf-options.js';
 import type { SessionIndex } from '../devices/session-index.interface.js';
 import type { SessionEventListener } from '../events/session-events.js';
+import type { ResolvedMonitoringOptions } from '../monitoring/resolve-monitoring-options.js';
 import type { MfaSecretStore } from '../mfa/mfa-secret-store.interface.js';
 import type { MfaStateStore } from '../mfa/mfa-state-store.interface.js';
 import type { ResolvedEncryptionKey } from '../mfa/secret-cipher.js';
@@ -63,6 +64,8 @@ export interface ResolvedSessionOptions {
   csrf: ResolvedCsrfOptions;
   /** Session-bound access tokens; undefined when not configured. */
   tokens: ResolvedTokenOptions | undefined;
+  /** Undefined when monitoring is off. */
+  monitoring: ResolvedMonitoringOptions | undefined;
 }
 
 /** Where the resolver reports each default an option loosens. */

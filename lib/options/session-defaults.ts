@@ -1,4 +1,4 @@
-import type { BindingPolicy, SameSitePolicy, SessionLimitPolicy } from './session-module-options.interface.js';
+import type { AnomalyAction, BindingPolicy, SameSitePolicy, SessionLimitPolicy } from './session-module-options.interface.js';
 
 /**
  * The default of every option that has a fixed one, shaped like {@link SessionModuleOptions}:
@@ -40,6 +40,12 @@ export const SESSION_DEFAULTS = {
     ttl: 5 * 60_000,
     clockTolerance: 5_000,
     serveJwks: true,
+  },
+  monitoring: {
+    locationJump: { action: 'report' as AnomalyAction, maxDistanceKm: 1000 },
+    impossibleTravel: { action: 'report' as AnomalyAction, maxSpeedKmh: 1000 },
+    newDevice: { action: 'report' as AnomalyAction, window: 30 * 24 * 60 * 60_000 },
+    activityLog: { maxEntries: 50, ttl: 30 * 24 * 60 * 60_000, fullIp: false },
   },
 } as const;
 

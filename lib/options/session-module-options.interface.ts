@@ -1,6 +1,9 @@
 import type { CsrfOptions } from '../csrf/csrf-options.js';
 import type { SessionIndex } from '../devices/session-index.interface.js';
 import type { SessionEventListener } from '../events/session-events.js';
+import type { GeoResolver } from '../monitoring/geo-location.js';
+import type { RiskAssessor } from '../monitoring/risk-assessment.js';
+import type { SecurityActivityStore } from '../monitoring/security-activity.store.js';
 import type { MfaSecretStore } from '../mfa/mfa-secret-store.interface.js';
 import type { MfaStateStore } from '../mfa/mfa-state-store.interface.js';
 import type { MfaEncryptionKey } from '../mfa/secret-cipher.js';
@@ -161,6 +164,66 @@ export interface MfaOptions {
   stateStore?: MfaStateStore;
 }
 
+/**
+ * What an anomaly does: `report` emits its event (and logs it in the user's security activity)
+ * only; `step-up` also makes the session verify MFA again before any route MfaGuard guards
+ * (403 `step_up_required`), and ends it when the user has no MFA; `end` ends the session (at
+ * login: the login is refused with 401).
+ */
+export type AnomalyAction = 'report' | 'step-up' | 'end';
+
+export interface MonitoringOptions {
+  /**
+   * Where client IPs are located: `new MaxMindGeoResolver({ path })`, `new
+   * TrustedHeaderGeoResolver()` (CDN headers, trusted from a `trust proxy` peer only) or your
+   * own. Without it no address is looked up and the location rules do not run.
+   */
+  geo?: GeoResolver;
+  /**
+   * Two consecutive requests of a session, or two consecutive logins of a user, farther apart
+   * than `maxDistanceKm` once both accuracy radii are subtracted: `anomaly.location_jump`.
+   * @default { action: 'report', maxDistanceKm: 1000 }
+   */
+  locationJump?: { action?: AnomalyAction; maxDistanceKm?: number };
+  /**
+   * A login whose distance from the user's previous login, over the time between them, needs
+   * more than `maxSpeedKmh` (radii subtracted): `anomaly.impossible_travel`.
+   * @default { action: 'report', maxSpeedKmh: 1000 }
+   */
+  impossibleTravel?: { action?: AnomalyAction; maxSpeedKmh?: number };
+  /**
+   * A login from a browser and OS family (e.g. `Firefox on Android`) the user has not logged in
+   * with for `window` ms: `anomaly.new_device`. A user's very first login raises nothing.
+   * @default { action: 'report', window: 2_592_000_000 (30 days) }
+   */
+  newDevice?: { action?: AnomalyAction; window?: number };
+  /** The per-user security activity log (in the session store's backend). */
+  activityLog?: {
+    /** @default 50 */
+    maxEntries?: number;
+    /** How long a user's log (and login history) is kept after its last entry (ms). @default 2_592_000_000 (30 days) */
+    ttl?: number;
+    /**
+     * Store whole client IPs. By default they are cut to their /24 (IPv4) or /48 (IPv6)
+     * network: enough to recognise a place, not a household. Turning it on logs a warning.
+     * @default false
+     */
+    fullIp?: boolean;
+  };
+  /**
+   * Your own risk scoring (rules, a model, a deny list): called on each login and each
+   * location change of a session, with what the module found; the action it returns applies
+   * if it is stronger than the rules' own (raised as `anomaly.risk`). Errors are logged and
+   * ignored.
+   */
+  assessRisk?: RiskAssessor;
+  /**
+   * Where the activity log and login history live. Built by the module beside the memory and
+   * Redis stores; required beside a custom `store`.
+   */
+  activityStore?: SecurityActivityStore;
+}
+
 export interface SessionModuleOptions {
   /**
    * Secret(s) that sign the session cookie. A list rotates secrets: the first signs, all
@@ -272,4 +335,11 @@ export interface SessionModuleOptions {
    * With forRootAsync pass `tokens: true` too.
    */
   tokens?: TokenOptions;
+
+  /**
+   * Session monitoring: locations, location jumps, impossible travel, new devices, and a
+   * per-user security activity log (docs/monitoring.md). Off unless given.
+   * @default undefined (off)
+   */
+  monitoring?: MonitoringOptions;
 }

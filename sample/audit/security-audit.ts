@@ -41,6 +41,16 @@ export function describeEvent(event: SessionEvent): string {
     case 'logout':
       parts.push('logout', `user ${JSON.stringify(event.userId)}`, `device ${event.handle}`);
       break;
+    case 'anomaly.location_jump':
+    case 'anomaly.impossible_travel':
+    case 'anomaly.new_device':
+    case 'anomaly.risk':
+      parts.push(`${event.type} (${event.code}, ${event.action})`, `user ${JSON.stringify(event.userId)}`);
+      if (event.from && event.to) parts.push(`from ${JSON.stringify(event.from)}`, `to ${JSON.stringify(event.to)}`);
+      if (event.distanceKm !== undefined) parts.push(`${event.distanceKm} km`);
+      if (event.speedKmh !== undefined) parts.push(`${event.speedKmh} km/h`);
+      if (event.device !== undefined) parts.push(`device ${JSON.stringify(event.device)}`);
+      break;
     case 'session.expired':
       parts.push(`session expired (${event.reason})`, `user ${JSON.stringify(event.userId)}`, `device ${event.handle}`);
       break;
@@ -54,7 +64,8 @@ export function logSecurityEvent(event: SessionEvent): void {
   const suspicious =
     (event.type === 'mfa' && WARNINGS.has(event.outcome)) ||
     event.type === 'session.binding_mismatch' ||
-    event.type === 'login_failed';
+    event.type === 'login_failed' ||
+    event.type.startsWith('anomaly.');
   if (suspicious) logger.warn(describeEvent(event));
   else logger.log(describeEvent(event));
 }

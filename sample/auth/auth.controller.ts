@@ -43,7 +43,9 @@ export class AuthController {
       await attempt.succeeded();
     } else {
       await attempt.failed();
-      this.sessions.recordLoginFailure(req, { username, reason: 'invalid_credentials' });
+      // With the account's ID the failure reaches that user's security activity log.
+      const userId = this.users.idOf(username);
+      this.sessions.recordLoginFailure(req, { username, reason: 'invalid_credentials', ...(userId ? { userId } : {}) });
     }
     return user;
   }
@@ -82,6 +84,8 @@ export class AuthController {
   @Post('mfa/step-up')
   @HttpCode(200)
   @UseGuards(MfaGuard)
+  // Reachable while an anomaly demands a step-up (MfaService still refuses a session whose MFA is pending).
+  @SkipMfa()
   async stepUp(@Req() req: Request, @JsonBody() body: JsonObject): Promise<{ mfa: 'verified' }> {
     await this.mfa.stepUp(req, codeField(body));
     return { mfa: 'verified' };

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import type { AccessTokenKey, MfaEncryptionKey } from '../../lib/index.js';
+import type { AccessTokenKey, AnomalyAction, MfaEncryptionKey } from '../../lib/index.js';
 
 /** Where the sample keeps sessions. */
 export type SampleStoreConfig =
@@ -52,6 +52,10 @@ export interface SampleConfig {
    * one configuration share it, like the tests' two instances do).
    */
   tokenKeys: AccessTokenKey[];
+  /** GEOIP_DB: a MaxMind City or Country `.mmdb`; undefined = no locations. */
+  geoipDb: string | undefined;
+  /** ANOMALY_LOCATION_ACTION: what a location jump or an impossible travel does. */
+  anomalyLocationAction: AnomalyAction;
 }
 
 /** Failed password logins allowed per account and per client network in one window. */
@@ -105,7 +109,15 @@ export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
         readCount('LOGIN_MAX_FAILURES_PER_IP', env['LOGIN_MAX_FAILURES_PER_IP']) ?? LOGIN_THROTTLE_DEFAULTS.maxPerIp,
       window: readSeconds('LOGIN_THROTTLE_WINDOW', env['LOGIN_THROTTLE_WINDOW']) ?? LOGIN_THROTTLE_DEFAULTS.window,
     },
+    geoipDb: env['GEOIP_DB'] === '' ? undefined : env['GEOIP_DB'],
+    anomalyLocationAction: readAnomalyAction(env['ANOMALY_LOCATION_ACTION']),
   };
+}
+
+function readAnomalyAction(value: string | undefined): AnomalyAction {
+  if (value === undefined || value === '') return 'report';
+  if (value === 'report' || value === 'step-up' || value === 'end') return value;
+  throw new SampleConfigError(`ANOMALY_LOCATION_ACTION must be "report", "step-up" or "end", not ${JSON.stringify(value)}.`);
 }
 
 function readPort(value: string | undefined): number {

@@ -1,4 +1,11 @@
-import type { MfaSecretStore, PasskeyStore, SessionEventListener, SessionModuleOptions } from '../../lib/index.js';
+import {
+  MaxMindGeoResolver,
+  type MfaSecretStore,
+  type MonitoringOptions,
+  type PasskeyStore,
+  type SessionEventListener,
+  type SessionModuleOptions,
+} from '../../lib/index.js';
 import { passkeyRelyingParty } from '../passkeys/passkey-relying-party.js';
 import type { SampleConfig } from './sample.config.js';
 
@@ -16,6 +23,19 @@ function moduleStore(store: SampleConfig['store']): SessionModuleOptions['store'
     case 'redis-sentinel':
       return { redis: { sentinel: { sentinels: store.sentinels, name: store.name } } };
   }
+}
+
+/**
+ * Monitoring is always on in the sample (the security activity log); locations and the
+ * location rules only with GEOIP_DB. ANOMALY_LOCATION_ACTION applies to both location rules.
+ */
+function monitoringFor(config: SampleConfig): MonitoringOptions {
+  const action = config.anomalyLocationAction;
+  return {
+    ...(config.geoipDb === undefined ? {} : { geo: new MaxMindGeoResolver({ path: config.geoipDb }) }),
+    locationJump: { action },
+    impossibleTravel: { action },
+  };
 }
 
 /** The SessionModule options the sample's configuration stands for. */
@@ -56,5 +76,6 @@ export function sessionOptionsFor(
     // So `npm run sample` works over http://localhost: the cookie is then `sid` without Secure
     // (the module logs a warning). Production keeps the strict Secure `__Host-sid` cookie.
     allowInsecureHttp: !config.production,
+    monitoring: monitoringFor(config),
   };
 }

@@ -1,6 +1,14 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { CurrentSession, MfaGuard, SessionService, type ActiveSession, type CurrentSessionInfo } from '../../lib/index.js';
+import {
+  CurrentSession,
+  MfaGuard,
+  SecurityActivity,
+  SessionService,
+  type ActiveSession,
+  type CurrentSessionInfo,
+  type Place,
+} from '../../lib/index.js';
 
 /** One row of GET /api/sessions (docs/SAMPLE-HTTP.md), plus the parsed browser and OS a devices page shows. */
 export interface SessionJson {
@@ -15,9 +23,11 @@ export interface SessionJson {
   os: string | null;
   /** False while the session waits for its MFA code. */
   mfa: boolean;
+  /** Where the session signed in from (GEOIP_DB), null when unknown. */
+  location: Place | null;
 }
 
-export function toSessionJson(session: ActiveSession): SessionJson {
+export function toSessionJson(session: ActiveSession, location: Place | null = null): SessionJson {
   return {
     id: session.handle,
     current: session.current,
@@ -28,6 +38,7 @@ export function toSessionJson(session: ActiveSession): SessionJson {
     browser: session.browser ?? null,
     os: session.os ?? null,
     mfa: session.mfa === 'verified',
+    location,
   };
 }
 
@@ -39,12 +50,16 @@ export function toSessionJson(session: ActiveSession): SessionJson {
 @Controller('api/sessions')
 @UseGuards(MfaGuard)
 export class SessionsController {
-  constructor(private readonly sessions: SessionService) {}
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly activity: SecurityActivity,
+  ) {}
 
   /** Every live session of the user, MFA-pending ones included, most recently active first. */
   @Get()
   async list(@Req() req: Request, @CurrentSession('userId') userId: string): Promise<SessionJson[]> {
-    return (await this.sessions.listSessions(userId, req)).map(toSessionJson);
+    const sessions = await this.sessions.listSessions(userId, req);
+    return Promise.all(sessions.map(async (session) => toSessionJson(session, await this.activity.locate(session.ip))));
   }
 
   /** Revoking the current session's own handle is a logout: record gone, cookie expired, site data cleared. */

@@ -16,6 +16,7 @@ const ASSET_TYPES: Record<string, string> = {
   'devices.js': 'text/javascript; charset=utf-8',
   'passkeys.js': 'text/javascript; charset=utf-8',
   'dashboard-passkeys.js': 'text/javascript; charset=utf-8',
+  'security.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
 };
 
@@ -34,7 +35,7 @@ function escapeAttribute(value: string): string {
  */
 @Controller()
 export class PagesController {
-  private readonly pages: Record<'login' | 'mfa' | 'dashboard' | 'enroll' | 'devices', string>;
+  private readonly pages: Record<'login' | 'mfa' | 'dashboard' | 'enroll' | 'devices' | 'security', string>;
   private readonly assets = new Map(Object.keys(ASSET_TYPES).map((name) => [name, read(`./assets/${name}`)]));
 
   constructor(@Inject(SAMPLE_CONFIG) config: SampleConfig) {
@@ -46,6 +47,7 @@ export class PagesController {
       dashboard: page('dashboard.html'),
       enroll: page('enroll.html'),
       devices: page('devices.html'),
+      security: page('security.html'),
     };
   }
 
@@ -84,6 +86,12 @@ export class PagesController {
   @Header('Content-Type', HTML)
   devices(): string {
     return this.pages.devices;
+  }
+
+  @Get('security')
+  @Header('Content-Type', HTML)
+  security(): string {
+    return this.pages.security;
   }
 
   @Get('assets/:name')

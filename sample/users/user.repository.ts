@@ -57,6 +57,11 @@ export class UserRepository implements MfaSecretStore {
     return user ? { id: user.id, username: user.username } : null;
   }
 
+  /** The ID of the account a username names, for audit events only (the API answers alike for unknown users). */
+  idOf(username: string): string | undefined {
+    return this.byUsername.get(username)?.id;
+  }
+
   async find(userId: string): Promise<MfaEnrollment | null> {
     return this.byId(userId)?.mfa ?? null;
   }

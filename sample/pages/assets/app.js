@@ -213,3 +213,8 @@ export function relativeTime(date) {
 export function dateTime(date) {
   return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+/** "London, GB", or the country alone when the database knows no city. */
+export function placeName(location) {
+  return location.city ? `${location.city}, ${location.country}` : location.country;
+}

@@ -1,4 +1,4 @@
-import { api, dateTime, hideError, onPage, redirectForAuth, relativeTime, showError } from './app.js';
+import { api, dateTime, hideError, onPage, placeName, redirectForAuth, relativeTime, showError } from './app.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -75,6 +75,11 @@ function deviceRow(row) {
     part('.device-agent').hidden = false;
   }
   part('.ip').textContent = row.ip ?? 'unknown IP';
+  if (row.location) {
+    part('.place').textContent = placeName(row.location);
+    part('.place').hidden = false;
+    part('.place-sep').hidden = false;
+  }
   part('.last-seen').textContent = row.current ? 'Active now' : `Last active ${relativeTime(new Date(row.lastSeenAt))}`;
   part('.created').dateTime = row.createdAt;
   part('.created').textContent = dateTime(new Date(row.createdAt));

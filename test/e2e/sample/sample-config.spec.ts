@@ -62,6 +62,8 @@ describe('sample configuration from the environment', () => {
       LOGIN_MAX_FAILURES_PER_IP: '20',
       LOGIN_THROTTLE_WINDOW: '60',
       TOKEN_TTL: '120',
+      GEOIP_DB: '/data/GeoLite2-City.mmdb',
+      ANOMALY_LOCATION_ACTION: 'step-up',
     });
     expect(config).toEqual({
       port: 8080,
@@ -84,7 +86,17 @@ describe('sample configuration from the environment', () => {
       tokenTtl: 120_000,
       // A fresh Ed25519 signing key per start.
       tokenKeys: [{ key: expect.objectContaining({ kty: 'OKP', crv: 'Ed25519', d: expect.any(String) }) }],
+      geoipDb: '/data/GeoLite2-City.mmdb',
+      anomalyLocationAction: 'step-up',
     });
+  });
+
+  it('ANOMALY_LOCATION_ACTION: report by default; anything but report, step-up or end is refused by name', () => {
+    expect(readSampleConfig({}).anomalyLocationAction).toBe('report');
+    expect(readSampleConfig({}).geoipDb).toBeUndefined();
+    for (const value of ['block', 'END', 'step_up', '__proto__', '\u0000']) {
+      expect(() => readSampleConfig({ ANOMALY_LOCATION_ACTION: value })).toThrow(/ANOMALY_LOCATION_ACTION/);
+    }
   });
 
   it('MFA_ENCRYPTION_KEY: one key is the key "k1"; required in production, with a message saying how to make one', () => {

@@ -18,7 +18,8 @@ const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gec
 const SAFARI_IPHONE =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
-const ROW_KEYS = ['browser', 'createdAt', 'current', 'id', 'ip', 'lastSeenAt', 'mfa', 'os', 'userAgent'];
+// `location`: the contract's next addition (monitoring); null here, without GEOIP_DB.
+const ROW_KEYS = ['browser', 'createdAt', 'current', 'id', 'ip', 'lastSeenAt', 'location', 'mfa', 'os', 'userAgent'];
 const HANDLE = /^[A-Za-z0-9_-]{22}$/;
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const CROSS_SITE = { 'Sec-Fetch-Site': 'cross-site', Origin: 'https://evil.example' };

@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { STORES } from '../../support/stores.js';
 import { ALICE, APP_ORIGIN, enrolMfa, expectError, login, SampleHarness } from './sample-harness.js';
 
-const PAGES = ['/login', '/mfa', '/dashboard', '/mfa/enroll', '/devices'];
-const ASSETS = ['app.js', 'login.js', 'mfa.js', 'dashboard.js', 'enroll.js', 'devices.js', 'style.css'];
+const PAGES = ['/login', '/mfa', '/dashboard', '/mfa/enroll', '/devices', '/security'];
+const ASSETS = ['app.js', 'login.js', 'mfa.js', 'dashboard.js', 'enroll.js', 'devices.js', 'security.js', 'style.css'];
 
 describe.each(STORES)('sample pages on $name', (store) => {
   const sample = new SampleHarness(store, 'sample-pages');
