@@ -36,15 +36,11 @@ export function lowestOf(range: string): string {
 }
 
 /**
- * Releases that our peer ranges allow but npm cannot install: @nestjs/core 12.0.0 and
- * @nestjs/platform-express 12.0.0 were published declaring peers `@nestjs/common@^11`, so npm
- * refuses the tree (ERESOLVE). The test takes the next patch; raising our floor to ^12.0.1
- * would make this list unnecessary (a package.json change left to the lead).
+ * Releases that our peer ranges allow but npm cannot install (none today: the floor is
+ * ^12.0.1 because @nestjs/core and @nestjs/platform-express 12.0.0 were published declaring
+ * peers `@nestjs/common@^11`, which npm refuses with ERESOLVE).
  */
-const UNINSTALLABLE_FLOORS: Record<string, string> = {
-  '@nestjs/core@12.0.0': '12.0.1',
-  '@nestjs/platform-express@12.0.0': '12.0.1',
-};
+const UNINSTALLABLE_FLOORS: Record<string, string> = {};
 
 /** The version the consumer installs for a peer: the lowest its range allows, past an uninstallable release. */
 function lowestInstallable(name: string, range: string): string {
