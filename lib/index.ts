@@ -47,6 +47,17 @@ export { SkipMfa } from './decorators/skip-mfa.decorator.js';
 export { InjectSessionStore } from './decorators/inject-session-store.decorator.js';
 export { RequireMfa, type RequireMfaOptions } from './decorators/require-mfa.decorator.js';
 
+export { OidcService, type OidcClaims, type OidcLoginResult, type OidcUserResolver } from './oidc/oidc.service.js';
+export type { OidcMfaPolicy, OidcOptions } from './oidc/oidc-options.js';
+export type { LinkedSession, LogoutSubject, OidcLinkStore, OidcSessionLink } from './oidc/oidc-link-store.interface.js';
+export { BACKCHANNEL_LOGOUT_EVENT } from './oidc/logout-token.js';
+export {
+  OidcCallbackException,
+  OidcProviderUnavailableException,
+  OidcSessionEndedException,
+  OidcUserRefusedException,
+} from './errors/oidc.exceptions.js';
+
 export { MfaService, type EnrollmentStart, type RecoveryCodeSet } from './mfa/mfa.service.js';
 export type { MfaEnrollment, MfaSecretStore } from './mfa/mfa-secret-store.interface.js';
 export type { MfaEncryptionKey } from './mfa/secret-cipher.js';

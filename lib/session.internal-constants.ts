@@ -14,3 +14,6 @@ export const RESOLVED_MFA_OPTIONS = 'SESSION:RESOLVED_MFA_OPTIONS';
 
 /** Whether SessionModule registered MfaService (forRoot: `mfa` given; forRootAsync: `mfa: true`). */
 export const MFA_REGISTERED = 'SESSION:MFA_REGISTERED';
+
+/** Whether SessionModule registered OidcService (forRoot: `oidc` given; forRootAsync: `oidc: true`). */
+export const OIDC_REGISTERED = 'SESSION:OIDC_REGISTERED';

@@ -1,5 +1,6 @@
 import { ConfigurableModuleBuilder, type DynamicModule } from '@nestjs/common';
 import { mfaModuleParts } from './mfa/mfa.providers.js';
+import { oidcModuleParts } from './oidc/oidc.providers.js';
 import type { SessionModuleOptions } from './options/session-module-options.interface.js';
 
 export const {
@@ -10,7 +11,7 @@ export const {
 } = new ConfigurableModuleBuilder<SessionModuleOptions>({ moduleName: 'Session' })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createSessionOptions')
-  .setExtras({ isGlobal: false }, withMfaWhenAsked)
+  .setExtras({ isGlobal: false }, withOptionalParts)
   .build();
 
 /**
@@ -18,7 +19,7 @@ export const {
  * are not known while Nest builds the module graph, so the app says whether they will have `mfa`.
  * Bootstrap fails if the factory's options disagree.
  */
-export type SessionModuleAsyncOptions = typeof SESSION_MODULE_ASYNC_OPTIONS_TYPE & { mfa?: boolean };
+export type SessionModuleAsyncOptions = typeof SESSION_MODULE_ASYNC_OPTIONS_TYPE & { mfa?: boolean; oidc?: boolean };
 
 /** What a `useClass` / `useExisting` options provider implements for forRootAsync. */
 export interface SessionOptionsFactory {
@@ -28,13 +29,15 @@ export interface SessionOptionsFactory {
 /**
  * The builder hands this the extras merged with forRoot's options (so `mfa` is the MFA options
  * object) or with forRootAsync's (so `mfa` is the `mfa: true` flag): MFA is registered when set.
+ * Single sign-on (`oidc`) the same way.
  */
-function withMfaWhenAsked(definition: DynamicModule, extras: { isGlobal: boolean }): DynamicModule {
-  const { providers, exports } = mfaModuleParts(Boolean((extras as { mfa?: unknown }).mfa));
+function withOptionalParts(definition: DynamicModule, extras: { isGlobal: boolean }): DynamicModule {
+  const mfa = mfaModuleParts(Boolean((extras as { mfa?: unknown }).mfa));
+  const oidc = oidcModuleParts(Boolean((extras as { oidc?: unknown }).oidc));
   return {
     ...definition,
     global: extras.isGlobal,
-    providers: [...(definition.providers ?? []), ...providers],
-    exports: [...(definition.exports ?? []), ...exports],
+    providers: [...(definition.providers ?? []), ...mfa.providers, ...oidc.providers],
+    exports: [...(definition.exports ?? []), ...mfa.exports, ...oidc.exports],
   };
 }

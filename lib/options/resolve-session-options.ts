@@ -10,6 +10,7 @@ import { MemorySessionStore } from '../store/memory-session.store.js';
 import { redisConnectionProblems } from '../store/redis-connection.js';
 import { RedisSessionStore } from '../store/redis-session.store.js';
 import { optionValueText } from '../util/option-value-text.js';
+import { resolveOidcOptions } from '../oidc/oidc-options.js';
 import { OptionProblems } from './option-problems.js';
 import type { OptionWarnings, ResolvedMfaOptions, ResolvedSessionOptions } from './resolved-session-options.js';
 import { SESSION_DEFAULTS, SESSION_OPTION_LIMITS as LIMITS } from './session-defaults.js';
@@ -36,6 +37,7 @@ export function resolveSessionOptions(
   const problems = new OptionProblems();
   const resolved = resolveAll(options, warnings, problems);
   if (registration) checkMfaRegistration(resolved.mfa !== undefined, registration.mfaRegistered, problems);
+  if (registration) checkOidcRegistration(resolved, registration.oidcRegistered ?? false, problems);
   problems.throwIfAny();
   return resolved;
 }
@@ -44,6 +46,21 @@ export function resolveSessionOptions(
 export interface ModuleRegistration {
   /** forRoot: `mfa` was given; forRootAsync: `mfa: true` was. */
   mfaRegistered: boolean;
+  /** forRoot: `oidc` was given; forRootAsync: `oidc: true` was. */
+  oidcRegistered?: boolean;
+}
+
+/** Like MFA: OidcService exists only when registered, and single sign-out needs the session index. */
+function checkOidcRegistration(resolved: ResolvedSessionOptions, registered: boolean, problems: OptionProblems): void {
+  const configured = resolved.oidc !== undefined;
+  if (configured && !registered) {
+    problems.add('oidc is configured but OidcService is not registered: pass oidc: true to SessionModule.forRootAsync({ oidc: true, useFactory, ... }).');
+  } else if (registered && !configured) {
+    problems.add('SessionModule.forRootAsync was given oidc: true but its options have no oidc: return oidc options, or drop oidc: true.');
+  }
+  if (configured && resolved.sessionIndex === false) {
+    problems.add('oidc needs the session index (single sign-out ends sessions through it); sessionIndex is false.');
+  }
 }
 
 /** forRootAsync decides on MfaService before its options exist: they must agree with `mfa: true`. */
@@ -111,6 +128,7 @@ function resolveAll(options: SessionModuleOptions, warnings: OptionWarnings, pro
     production,
     ...resolveDevices(options, warnings, problems),
     csrf: problems.collect(() => resolveCsrfOptions(options.csrf, warnings)) ?? false,
+    oidc: problems.collect(() => resolveOidcOptions(options.oidc, { production, warnings })),
   };
 }
 

@@ -4,6 +4,7 @@ import type { SessionEventListener } from '../events/session-events.js';
 import type { MfaSecretStore } from '../mfa/mfa-secret-store.interface.js';
 import type { MfaStateStore } from '../mfa/mfa-state-store.interface.js';
 import type { ResolvedEncryptionKey } from '../mfa/secret-cipher.js';
+import type { ResolvedOidcOptions } from '../oidc/oidc-options.js';
 import type {
   ClientBindingOptions,
   SessionCookieOptions,
@@ -49,6 +50,8 @@ export interface ResolvedSessionOptions {
   /** An app-supplied index, `false` (opted out), or undefined (the module builds the store's own). */
   sessionIndex: SessionIndex | false | undefined;
   csrf: ResolvedCsrfOptions;
+  /** Single sign-on; undefined without `oidc`. */
+  oidc: ResolvedOidcOptions | undefined;
 }
 
 /** Where the resolver reports each default an option loosens. */
