@@ -13,6 +13,7 @@ import { sessionOptionsFor } from './config/session-options.js';
 import { SessionsController } from './devices/sessions.controller.js';
 import { MeController } from './me/me.controller.js';
 import { MfaController } from './mfa/mfa.controller.js';
+import { OidcController } from './oidc/oidc.controller.js';
 import { PagesController } from './pages/pages.controller.js';
 import { UserRepository } from './users/user.repository.js';
 import { UsersModule } from './users/users.module.js';
@@ -36,12 +37,22 @@ export class SampleModule {
         // mfa: true because the options it builds configure MFA (MfaService gets registered).
         SessionModule.forRootAsync({
           mfa: true,
+          // Single sign-on only when OIDC_ISSUER is set: OidcService and the back-channel route exist then.
+          oidc: config.oidc !== undefined,
           imports: [UsersModule],
           inject: [UserRepository],
           useFactory: (users: UserRepository) => sessionOptionsFor(config, users, logSecurityEvent),
         }),
       ],
-      controllers: [AuthController, MfaController, MeController, SessionsController, PagesController],
+      controllers: [
+        AuthController,
+        MfaController,
+        MeController,
+        SessionsController,
+        PagesController,
+        // Without OIDC_ISSUER its routes are 404.
+        ...(config.oidc ? [OidcController] : []),
+      ],
       providers: [
         { provide: SAMPLE_CONFIG, useValue: config },
         { provide: THROTTLE_COUNTERS, inject: [SESSION_STORE], useFactory: throttleCountersFor },

@@ -45,6 +45,15 @@ export interface SampleConfig {
    */
   mfaEndOtherSessions: boolean;
   loginThrottle: LoginThrottleConfig;
+  /** Single sign-on with an OpenID Provider (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET); undefined: none. */
+  oidc: SampleOidcConfig | undefined;
+}
+
+/** The OpenID Provider the sample signs in with; its redirect and logout URIs hang off APP_ORIGIN. */
+export interface SampleOidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | undefined;
 }
 
 /** Failed password logins allowed per account and per client network in one window. */
@@ -96,7 +105,21 @@ export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
         readCount('LOGIN_MAX_FAILURES_PER_IP', env['LOGIN_MAX_FAILURES_PER_IP']) ?? LOGIN_THROTTLE_DEFAULTS.maxPerIp,
       window: readSeconds('LOGIN_THROTTLE_WINDOW', env['LOGIN_THROTTLE_WINDOW']) ?? LOGIN_THROTTLE_DEFAULTS.window,
     },
+    oidc: readOidc(env),
   };
+}
+
+/** OIDC_ISSUER and OIDC_CLIENT_ID together turn single sign-on on; OIDC_CLIENT_SECRET is optional (public client). */
+function readOidc(env: Record<string, string | undefined>): SampleOidcConfig | undefined {
+  const issuer = env['OIDC_ISSUER'] ?? '';
+  const clientId = env['OIDC_CLIENT_ID'] ?? '';
+  const clientSecret = env['OIDC_CLIENT_SECRET'];
+  if (issuer === '' && clientId === '') return undefined;
+  if (issuer === '' || clientId === '') {
+    throw new SampleConfigError('Single sign-on needs both OIDC_ISSUER and OIDC_CLIENT_ID (and OIDC_CLIENT_SECRET for a confidential client).');
+  }
+  if (!/^https?:\/\//i.test(issuer)) throw new SampleConfigError(`OIDC_ISSUER must be an http(s) URL, not ${JSON.stringify(issuer)}.`);
+  return { issuer, clientId, clientSecret: clientSecret === '' ? undefined : clientSecret };
 }
 
 function readPort(value: string | undefined): number {
