@@ -1,0 +1,92 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isCi } from '../support/ci.js';
+import { STORES } from '../support/stores.js';
+import { chromiumPresent, confirmProviderLogout, signInWithSso, SsoBrowser } from '../support/oidc/sso-browser.js';
+import { meStatus, SsoWorld, type SsoApp } from '../support/oidc/sso-apps.js';
+
+/**
+ * Single sign-on and single sign-out through a real OpenID Provider (oidc-provider in process)
+ * with two sample apps as its clients, driven by headless Chromium: signed in to both, a
+ * logout in app 1 or at the provider leaves both apps' sessions dead on the very next request,
+ * on every instance (Redis: two instances per app, the logout token reaching the other one).
+ */
+describe.skipIf(!chromiumPresent && !isCi())('single sign-on and sign-out with OpenID Connect (Chromium)', () => {
+  const browser = new SsoBrowser();
+
+  beforeAll(async () => {
+    if (!chromiumPresent) throw new Error('CI=true and /usr/bin/chromium is missing: apt-get install -y chromium');
+    await browser.open();
+  }, 30_000);
+  afterAll(async () => {
+    await browser.close();
+  });
+
+  const variants = STORES.map((store) => ({ store, instances: store.name === 'redis' ? (2 as const) : (1 as const) }));
+
+  describe.each(variants)('on $store.name, $instances instance(s) per app', ({ store, instances }) => {
+    const world = new SsoWorld(store, instances);
+    beforeAll(() => world.start(), 30_000);
+    afterAll(() => world.close());
+
+    /** The app's session cookie in the browser, as a Cookie header. */
+    const cookieOf = async (app: SsoApp): Promise<string | undefined> => {
+      const cookie = (await browser.context.cookies(app.origin)).find((c) => c.name === 'sid');
+      return cookie ? `sid=${cookie.value}` : undefined;
+    };
+
+    /** /api/me of every instance of both apps, with the cookie each app gave the browser. */
+    const statuses = async (page: Page): Promise<number[]> => {
+      const userAgent = await browser.userAgent(page);
+      const out: number[] = [];
+      for (const app of world.apps) {
+        const cookie = await cookieOf(app);
+        for (const base of app.instances) out.push(await meStatus(base, cookie, userAgent));
+      }
+      return out;
+    };
+
+    const signInToBoth = async (): Promise<Page> => {
+      const page = await browser.reset();
+      await signInWithSso(page, world.apps[0]!.origin);
+      // The provider already knows the browser: only app 2's consent is asked.
+      await signInWithSso(page, world.apps[1]!.origin);
+      expect(await statuses(page)).toEqual(Array(2 * instances).fill(200));
+      return page;
+    };
+
+    it('signs in to both apps through the provider, each session a new cookie linked to its own provider sid', async () => {
+      const page = await signInToBoth();
+      const [rp1, rp2] = [world.op.lastSid.get('rp1'), world.op.lastSid.get('rp2')];
+      expect(rp1).toEqual(expect.any(String));
+      expect(rp2).toEqual(expect.any(String));
+      // oidc-provider gives each client its own sid: the apps key on their own ID token's.
+      expect(rp1).not.toBe(rp2);
+      expect(await page.textContent('#username')).toBe('alice');
+    });
+
+    it('logging out in app 1 sends the browser to the provider, and both apps are signed out on the very next request', async () => {
+      const page = await signInToBoth();
+      world.op.backchannel.length = 0;
+      await page.goto(`${world.apps[0]!.origin}/dashboard`);
+      await page.waitForSelector('#username:not(:empty)');
+      await Promise.all([page.waitForURL((url) => url.toString().startsWith(world.op.issuer)), page.click('#logout')]);
+      // RP-initiated logout: the provider's end-session endpoint got id_token_hint and client_id.
+      const url = new URL(page.url());
+      expect(url.pathname).toBe('/session/end');
+      await confirmProviderLogout(page);
+      await page.waitForURL(`${world.apps[0]!.origin}/login`);
+      expect(world.op.backchannel.sort()).toEqual(['ok rp1', 'ok rp2']);
+      expect(await statuses(page)).toEqual(Array(2 * instances).fill(401));
+    });
+
+    it('logging out at the provider signs both apps out on the very next request', async () => {
+      const page = await signInToBoth();
+      world.op.backchannel.length = 0;
+      await page.goto(`${world.op.issuer}/session/end`);
+      await confirmProviderLogout(page);
+      expect(world.op.backchannel.sort()).toEqual(['ok rp1', 'ok rp2']);
+      expect(await statuses(page)).toEqual(Array(2 * instances).fill(401));
+    });
+  });
+});
