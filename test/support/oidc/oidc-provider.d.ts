@@ -6,5 +6,6 @@ declare module 'oidc-provider' {
     constructor(issuer: string, configuration: object);
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     on(event: string, listener: (...args: never[]) => void): this;
+    use(middleware: (ctx: never, next: () => Promise<void>) => Promise<void>): this;
   }
 }

@@ -63,9 +63,16 @@ export class SsoBrowser {
 export async function signInWithSso(page: Page, appOrigin: string, login = 'alice'): Promise<void> {
   await page.goto(`${appOrigin}/login`);
   await page.click('#sso');
+  await passProviderPages(page, `${appOrigin}/dashboard`, login);
+  await page.waitForURL(`${appOrigin}/dashboard`);
+  expect(page.url()).toBe(`${appOrigin}/dashboard`);
+}
+
+/** Fills the provider's login and consent pages until the browser is at a URL starting with `until`. */
+export async function passProviderPages(page: Page, until: string, login = 'alice'): Promise<void> {
   for (let step = 0; step < 4; step++) {
     await page.waitForLoadState('domcontentloaded');
-    if (page.url().startsWith(`${appOrigin}/dashboard`)) break;
+    if (page.url().startsWith(until)) break;
     if (await page.locator('input[name="login"]').count()) {
       await page.fill('input[name="login"]', login);
       await page.fill('input[name="password"]', 'any-password');
@@ -76,8 +83,6 @@ export async function signInWithSso(page: Page, appOrigin: string, login = 'alic
       throw new Error(`unexpected page during sign-in: ${page.url()} ${(await page.content()).slice(0, 500)}`);
     }
   }
-  await page.waitForURL(`${appOrigin}/dashboard`);
-  expect(page.url()).toBe(`${appOrigin}/dashboard`);
 }
 
 /** Confirms "Yes, sign me out" on the provider's logout page. */

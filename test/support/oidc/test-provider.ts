@@ -32,6 +32,10 @@ export class TestProvider {
   readonly backchannel: BackchannelLog = [];
   /** The `sid` each client got in its last ID token, by client ID. */
   readonly lastSid = new Map<string, string>();
+  /** The `sid` each client's last authorization response was issued under (known before the code is exchanged). */
+  readonly authorizedSid = new Map<string, string>();
+  /** Runs once, when the next token request arrives, before the provider answers it. */
+  beforeNextTokenRequest: (() => Promise<void>) | undefined;
   private server!: Server;
   issuer!: string;
   provider!: Provider;
@@ -64,6 +68,7 @@ export class TestProvider {
         rpInitiatedLogout: { enabled: true },
       },
       pkce: { required: () => true },
+      ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
       claims: { openid: ['sub'], profile: ['preferred_username'] },
       findAccount: (_ctx: unknown, id: string) => ({
         accountId: id,
@@ -86,6 +91,19 @@ export class TestProvider {
         const { sid } = decodeJwt(idToken);
         if (typeof sid === 'string') this.lastSid.set(clientId, sid);
       }
+    });
+    this.provider.on('authorization.success', (ctx: { oidc: { client?: { clientId: string }; session?: { sidFor(id: string): string | undefined } } }) => {
+      const clientId = ctx.oidc.client?.clientId;
+      const sid = clientId ? ctx.oidc.session?.sidFor(clientId) : undefined;
+      if (clientId && sid) this.authorizedSid.set(clientId, sid);
+    });
+    this.provider.use(async (ctx: { path: string }, next: () => Promise<void>) => {
+      const hook = ctx.path === '/token' ? this.beforeNextTokenRequest : undefined;
+      if (hook) {
+        this.beforeNextTokenRequest = undefined;
+        await hook();
+      }
+      await next();
     });
     this.server.on('request', this.provider.callback());
   }
