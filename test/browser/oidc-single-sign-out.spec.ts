@@ -70,10 +70,19 @@ describe.skipIf(!chromiumPresent && !isCi())('single sign-on and sign-out with O
       world.op.backchannel.length = 0;
       await page.goto(`${world.apps[0]!.origin}/dashboard`);
       await page.waitForSelector('#username:not(:empty)');
+      const logout = page.waitForResponse((res) => res.url() === `${world.apps[0]!.origin}/api/auth/logout`);
       await Promise.all([page.waitForURL((url) => url.toString().startsWith(world.op.issuer)), page.click('#logout')]);
-      // RP-initiated logout: the provider's end-session endpoint got id_token_hint and client_id.
-      const url = new URL(page.url());
-      expect(url.pathname).toBe('/session/end');
+      // RP-initiated logout: 200 { redirect } to the provider's end-session endpoint with id_token_hint, client_id, post_logout_redirect_uri.
+      const answer = await logout;
+      expect(answer.status()).toBe(200);
+      // The page followed `redirect` at once (its body is gone with the navigation): the URL it went to is the redirect.
+      const redirect = new URL(page.url());
+      expect(`${redirect.origin}${redirect.pathname}`).toBe(`${world.op.issuer}/session/end`);
+      expect(redirect.searchParams.get('client_id')).toBe('rp1');
+      expect(redirect.searchParams.get('post_logout_redirect_uri')).toBe(`${world.apps[0]!.origin}/login`);
+      expect(redirect.searchParams.get('id_token_hint')?.split('.')).toHaveLength(3);
+      // The app 1 session is already gone here, before the provider is even asked.
+      expect((await statuses(page))[0]).toBe(401);
       await confirmProviderLogout(page);
       await page.waitForURL(`${world.apps[0]!.origin}/login`);
       expect(world.op.backchannel.sort()).toEqual(['ok rp1', 'ok rp2']);
