@@ -24,5 +24,7 @@ export function readFormBody(req: Request): Promise<string | undefined> {
     });
     req.on('end', () => resolve(size <= MAX_FORM_BODY ? Buffer.concat(chunks).toString('utf8') : undefined));
     req.on('error', reject);
+    // An aborted or destroyed request never ends: settle so nothing waits on it.
+    req.on('close', () => resolve(undefined));
   });
 }
