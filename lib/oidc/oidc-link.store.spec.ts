@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RedisClientType } from 'redis';
+import { createCluster, type RedisClientType, type RedisClusterType } from 'redis';
+import { RedisClusterHarness } from '../../test/support/redis-cluster.js';
+import { requireRedisServers } from '../../test/support/redis-processes.js';
 import { connectTestRedis, deleteKeys, redisAvailable, uniquePrefix } from '../../test/support/stores.js';
 import { MemoryOidcLinkStore } from './memory-oidc-link.store.js';
 import type { OidcLinkStore, OidcSessionLink } from './oidc-link-store.interface.js';
@@ -34,7 +36,26 @@ const stores: Array<[string, () => OidcLinkStore]> = [
   ...(redisAvailable ? [['redis', () => new RedisOidcLinkStore(redis as unknown as RedisOidcLinkClient, `${prefix}${Math.random()}:`)] as [string, () => OidcLinkStore]] : []),
 ];
 
-describe.each(stores)('OIDC link store on %s', (_name, make) => {
+describe.each(stores)('OIDC link store on %s', (_name, make) => linkStoreCases(make));
+
+// Every lookup reads one key of its own hash tag: no CROSSSLOT error on a real Cluster.
+describe.runIf(requireRedisServers('the OIDC links on Redis Cluster'))('OIDC link store on Redis Cluster (3 masters, 3 replicas)', () => {
+  let cluster: RedisClusterHarness;
+  let client: RedisClusterType;
+  beforeAll(async () => {
+    cluster = await RedisClusterHarness.start();
+    client = createCluster({ rootNodes: cluster.rootNodes.map((url) => ({ url })) }) as RedisClusterType;
+    client.on('error', () => undefined);
+    await client.connect();
+  }, 60_000);
+  afterAll(async () => {
+    await client?.close();
+    await cluster?.stop();
+  });
+  linkStoreCases(() => new RedisOidcLinkStore(client as unknown as RedisOidcLinkClient, `cluster${Math.random()}:`));
+});
+
+function linkStoreCases(make: () => OidcLinkStore): void {
   it('finds sessions by (iss, sid) and by (iss, sub), and the link by handle, until it expires', async () => {
     const store = make();
     await store.link(link('h1'), 1_000);
@@ -72,7 +93,7 @@ describe.each(stores)('OIDC link store on %s', (_name, make) => {
       expect(await store.linked(ISS, { sid }, 2_000)).toHaveLength(1);
     }
   });
-});
+}
 
 describe.runIf(redisAvailable)('OIDC link keys in Redis', () => {
   it('each key is its own hash tag (one slot per lookup on Redis Cluster) and every key expires', async () => {
