@@ -204,5 +204,17 @@ describe.skipIf(!chromiumPresent && !isCi())('T20 back-channel logout: valid tok
       await signInWithSso(page, app1.origin);
       expect(await alive(app1)).toBe(true);
     });
+
+    it('a valid token naming only sub ends every session of that subject in app 1 (app 2 has its own endpoint)', async () => {
+      // The test before cleared the browser's cookies: sign in to app 2 again.
+      await signInWithSso(page, app2.origin);
+      expect(await alive(app1)).toBe(true);
+      expect(await alive(app2)).toBe(true);
+      const res = await post(form(await sign(claims({ sid: undefined }))));
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(await alive(app1)).toBe(false);
+      expect(await alive(app2)).toBe(true);
+    });
   });
 });
