@@ -56,6 +56,10 @@ export class MemoryOidcLinkStore implements OidcLinkStore {
     return true;
   }
 
+  async releaseJti(iss: string, jti: string): Promise<void> {
+    this.entries.delete(OidcLinkKeys.jti(iss, jti));
+  }
+
   private addTo(key: string, linked: LinkedSession, expiresAt: number, now: number): void {
     const current = this.read<Map<string, Expiring<LinkedSession>>>(key, now) ?? new Map<string, Expiring<LinkedSession>>();
     current.set(linked.handle, { value: linked, expiresAt });

@@ -49,4 +49,6 @@ export interface OidcLinkStore {
   isLoggedOut(iss: string, sid: string | undefined, sub: string, issuedAt: number, now: number): Promise<boolean>;
   /** Records a logout token's `jti` until `until`; false when it was already seen (a replay). */
   claimJti(iss: string, jti: string, until: number, now: number): Promise<boolean>;
+  /** Forgets a claimed `jti` whose logout could not be carried out, so the provider's retry is not taken for a replay. */
+  releaseJti(iss: string, jti: string): Promise<void>;
 }

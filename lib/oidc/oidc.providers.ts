@@ -9,6 +9,7 @@ import { createOidcLinkStore } from './oidc-link-store.factory.js';
 import type { ResolvedOidcOptions } from './oidc-options.js';
 import { OidcProviderClient } from './oidc-provider-client.js';
 import { OidcService } from './oidc.service.js';
+import { TimeBoundOidcLinkStore } from './time-bound-oidc-link.store.js';
 
 /**
  * The providers and exports single sign-on adds to SessionModule, only when `oidc` is set (so
@@ -22,7 +23,11 @@ export function oidcModuleParts(registered: boolean): { providers: Provider[]; e
       flag,
       // Defined whenever OIDC is registered: the resolver refuses registration without `oidc`.
       { provide: RESOLVED_OIDC_OPTIONS, inject: [RESOLVED_SESSION_OPTIONS], useFactory: (options: ResolvedSessionOptions) => options.oidc },
-      { provide: OIDC_LINK_STORE, inject: [SESSION_STORE], useFactory: (store: SessionStore) => createOidcLinkStore(store) },
+      {
+        provide: OIDC_LINK_STORE,
+        inject: [SESSION_STORE, RESOLVED_SESSION_OPTIONS],
+        useFactory: (store: SessionStore, options: ResolvedSessionOptions) => new TimeBoundOidcLinkStore(createOidcLinkStore(store), options.storeTimeout),
+      },
       { provide: OIDC_PROVIDER_CLIENT, inject: [RESOLVED_OIDC_OPTIONS], useFactory: (options: ResolvedOidcOptions) => new OidcProviderClient(options) },
       OidcService,
       BackchannelLogoutMiddleware,

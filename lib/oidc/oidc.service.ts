@@ -186,10 +186,19 @@ export class OidcService {
     if (!(await this.links.claimJti(verified.iss, verified.jti, verified.replayableUntil, now))) {
       throw new InvalidLogoutTokenError('logout_token jti was already used');
     }
-    // With sid the token names one provider session; without, every session of the subject.
-    const subject = verified.sid !== undefined ? { sid: verified.sid } : { sub: verified.sub! };
-    await this.links.markLoggedOut(verified.iss, subject, now, now + this.options.loginTimeout);
-    const linked = await this.links.linked(verified.iss, subject, now);
+    try {
+      return await this.endLinkedSessions(verified.iss, verified.sid !== undefined ? { sid: verified.sid } : { sub: verified.sub! }, now);
+    } catch (err) {
+      // The logout did not happen (store down): the provider's retry of this token must not count as a replay.
+      await this.links.releaseJti(verified.iss, verified.jti).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** With sid the token names one provider session; without, every session of the subject. */
+  private async endLinkedSessions(iss: string, subject: { sid: string } | { sub: string }, now: number): Promise<number> {
+    await this.links.markLoggedOut(iss, subject, now, now + this.options.loginTimeout);
+    const linked = await this.links.linked(iss, subject, now);
     let ended = 0;
     for (const { userId, handle } of linked) {
       try {

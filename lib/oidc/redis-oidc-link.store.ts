@@ -100,6 +100,10 @@ export class RedisOidcLinkStore implements OidcLinkStore {
     return reply === 'OK';
   }
 
+  async releaseJti(iss: string, jti: string): Promise<void> {
+    await this.client.del(this.key(OidcLinkKeys.jti(iss, jti)));
+  }
+
   private key(name: string): string {
     return this.prefix + name;
   }
