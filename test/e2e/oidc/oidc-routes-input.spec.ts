@@ -1,9 +1,13 @@
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKCHANNEL_LOGOUT_EVENT } from '../../../lib/index.js';
 import { TestBrowser } from '../../../lib/testing/index.js';
 import { readSampleConfig } from '../../../sample/config/sample.config.js';
 import { createSampleApp } from '../../../sample/sample.app.js';
 import { STORES } from '../../support/stores.js';
+import { freePort } from '../../support/free-port.js';
 import { BACKCHANNEL_PATH, SSO_SECRET, SsoWorld } from '../../support/oidc/sso-apps.js';
+import { rsaKey, TestProvider } from '../../support/oidc/test-provider.js';
 
 const CALLBACK = '/api/auth/oidc/callback';
 
@@ -107,6 +111,52 @@ describe('the sample without OIDC_ISSUER', () => {
       expect((await client.get('/login')).text).not.toContain('single sign-on');
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('the back-channel route with its store down', () => {
+  it('answers 503 session_store_unavailable (no 500, no hang)', async () => {
+    const key = await rsaKey('op-key-1');
+    const op = new TestProvider(key.privateJwk);
+    const port = await freePort();
+    const deadRedis = await freePort();
+    await op.start([{ clientId: 'rp1', clientSecret: 'rp1-secret', origin: `http://localhost:${port}`, backchannelLogoutUri: `http://127.0.0.1:${port}${BACKCHANNEL_PATH}` }]);
+    const config = readSampleConfig({
+      SESSION_SECRET: SSO_SECRET,
+      APP_ORIGIN: `http://localhost:${port}`,
+      SESSION_STORE: 'redis',
+      REDIS_URL: `redis://127.0.0.1:${deadRedis}`,
+      OIDC_ISSUER: op.issuer,
+      OIDC_CLIENT_ID: 'rp1',
+      OIDC_CLIENT_SECRET: 'rp1-secret',
+    });
+    const app = await createSampleApp(config, { logger: false });
+    try {
+      await app.listen(port, '127.0.0.1');
+      const now = Math.floor(Date.now() / 1000);
+      const token = await new SignJWT({
+        iss: op.issuer,
+        aud: 'rp1',
+        iat: now,
+        exp: now + 120,
+        jti: 'jti-store-down',
+        events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
+        sub: 'alice',
+      })
+        .setProtectedHeader({ alg: 'RS256', kid: 'op-key-1', typ: 'logout+jwt' })
+        .sign(key.privateKey);
+      const res = await fetch(`http://127.0.0.1:${port}${BACKCHANNEL_PATH}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: `logout_token=${token}`,
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(await res.json()).toMatchObject({ error: 'session_store_unavailable' });
+    } finally {
+      await app.close();
+      await op.close();
     }
   });
 });
