@@ -4,6 +4,8 @@ import { isCi } from '../support/ci.js';
 import { STORES } from '../support/stores.js';
 import { chromiumPresent, confirmProviderLogout, signInWithSso, SsoBrowser } from '../support/oidc/sso-browser.js';
 import { meStatus, SsoWorld, type SsoApp } from '../support/oidc/sso-apps.js';
+import { passProviderPages } from '../support/oidc/sso-browser.js';
+import { codeAt, secretOf } from '../e2e/sample/sample-harness.js';
 
 /**
  * Single sign-on and single sign-out through a real OpenID Provider (oidc-provider in process)
@@ -96,6 +98,34 @@ describe.skipIf(!chromiumPresent && !isCi())('single sign-on and sign-out with O
       await confirmProviderLogout(page);
       expect(world.op.backchannel.sort()).toEqual(['ok rp1', 'ok rp2']);
       expect(await statuses(page)).toEqual(Array(2 * instances).fill(401));
+    });
+
+    it('an MFA-enrolled user whose provider did not report MFA is asked for the TOTP step after single sign-on', async () => {
+      const page = await browser.reset();
+      const app1 = world.apps[0]!;
+      await signInWithSso(page, app1.origin, 'carol');
+      const userAgent = await browser.userAgent(page);
+      let cookie = await cookieOf(app1);
+      const call = async (path: string, body: object) => {
+        const res = await fetch(`${app1.instances[0]}${path}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'User-Agent': userAgent, Cookie: cookie! },
+          body: JSON.stringify(body),
+        });
+        const fresh = res.headers.getSetCookie().find((line) => line.startsWith('sid='));
+        if (fresh) cookie = fresh.split(';')[0];
+        return { status: res.status, body: (await res.json()) as Record<string, string> };
+      };
+      const enrol = await call('/api/mfa/enroll', {});
+      expect(enrol.status).toBe(200);
+      expect((await call('/api/mfa/enroll/confirm', { code: await codeAt(secretOf(enrol.body['otpauthUrl']!)) })).status).toBe(200);
+      // Signing in again through the provider (which says nothing of MFA in amr/acr): the TOTP step is asked.
+      await browser.context.clearCookies();
+      await page.goto(`${app1.origin}/login`);
+      await page.click('#sso');
+      await passProviderPages(page, `${app1.origin}/mfa`, 'carol');
+      await page.waitForURL(`${app1.origin}/mfa`);
+      expect(await meStatus(app1.instances[0]!, await cookieOf(app1), userAgent)).toBe(403);
     });
   });
 });
