@@ -100,10 +100,11 @@ describe.skipIf(!chromiumPresent && !isCi())('single sign-on and sign-out with O
       expect(await statuses(page)).toEqual(Array(2 * instances).fill(401));
     });
 
-    it('an MFA-enrolled user whose provider did not report MFA is asked for the TOTP step after single sign-on', async () => {
+    /** Signs `login` in to app 1 through the provider and enrols TOTP through the API; then clears the browser. */
+    const enrolledThroughSso = async (login: string): Promise<{ page: Page; userAgent: string }> => {
       const page = await browser.reset();
       const app1 = world.apps[0]!;
-      await signInWithSso(page, app1.origin, 'carol');
+      await signInWithSso(page, app1.origin, login);
       const userAgent = await browser.userAgent(page);
       let cookie = await cookieOf(app1);
       const call = async (path: string, body: object) => {
@@ -119,13 +120,19 @@ describe.skipIf(!chromiumPresent && !isCi())('single sign-on and sign-out with O
       const enrol = await call('/api/mfa/enroll', {});
       expect(enrol.status).toBe(200);
       expect((await call('/api/mfa/enroll/confirm', { code: await codeAt(secretOf(enrol.body['otpauthUrl']!)) })).status).toBe(200);
-      // Signing in again through the provider (which says nothing of MFA in amr/acr): the TOTP step is asked.
       await browser.context.clearCookies();
+      return { page, userAgent };
+    };
+
+    it('an MFA-enrolled user whose provider did not report MFA is asked for the TOTP step after single sign-on', async () => {
+      const app1 = world.apps[0]!;
+      const { page, userAgent } = await enrolledThroughSso('carol');
       await page.goto(`${app1.origin}/login`);
       await page.click('#sso');
       await passProviderPages(page, `${app1.origin}/mfa`, 'carol');
       await page.waitForURL(`${app1.origin}/mfa`);
       expect(await meStatus(app1.instances[0]!, await cookieOf(app1), userAgent)).toBe(403);
     });
+
   });
 });
