@@ -62,6 +62,16 @@ export type { BearerSessionInfo } from './tokens/bearer-session.js';
 export type { TokenOptions } from './tokens/token-options.js';
 export type { AccessTokenAlgorithm, AccessTokenKey } from './tokens/token-keys.js';
 export { BearerTokenException, InvalidTokenException, SessionEndedException } from './errors/token.exceptions.js';
+export { OidcService, type OidcClaims, type OidcLoginResult, type OidcUserResolver } from './oidc/oidc.service.js';
+export type { OidcMfaPolicy, OidcOptions } from './oidc/oidc-options.js';
+export type { LinkedSession, LogoutSubject, OidcLinkStore, OidcSessionLink } from './oidc/oidc-link-store.interface.js';
+export { BACKCHANNEL_LOGOUT_EVENT } from './oidc/logout-token.js';
+export {
+  OidcCallbackException,
+  OidcProviderUnavailableException,
+  OidcSessionEndedException,
+  OidcUserRefusedException,
+} from './errors/oidc.exceptions.js';
 
 export { MfaService, type EnrollmentStart, type RecoveryCodeSet } from './mfa/mfa.service.js';
 export type { MfaEnrollment, MfaSecretStore } from './mfa/mfa-secret-store.interface.js';

@@ -19,3 +19,5 @@ export const MFA_REGISTERED = 'SESSION:MFA_REGISTERED';
 
 /** Whether SessionModule registered PasskeyService (forRoot: `passkeys` given; forRootAsync: `passkeys: true`). */
 export const PASSKEYS_REGISTERED = 'SESSION:PASSKEYS_REGISTERED';
+/** Whether SessionModule registered OidcService (forRoot: `oidc` given; forRootAsync: `oidc: true`). */
+export const OIDC_REGISTERED = 'SESSION:OIDC_REGISTERED';

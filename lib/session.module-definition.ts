@@ -1,5 +1,6 @@
 import { ConfigurableModuleBuilder, type DynamicModule } from '@nestjs/common';
 import { mfaModuleParts } from './mfa/mfa.providers.js';
+import { oidcModuleParts } from './oidc/oidc.providers.js';
 import type { SessionModuleOptions } from './options/session-module-options.interface.js';
 import { passkeyModuleParts } from './passkeys/passkey.providers.js';
 import type { OptionalModulePart } from './optional-module-part.js';
@@ -22,7 +23,7 @@ export const {
  * while Nest builds the module graph, so the app says which parts they will have.
  * Bootstrap fails if the factory's options disagree.
  */
-export type SessionModuleAsyncOptions = typeof SESSION_MODULE_ASYNC_OPTIONS_TYPE & { mfa?: boolean; passkeys?: boolean; tokens?: boolean };
+export type SessionModuleAsyncOptions = typeof SESSION_MODULE_ASYNC_OPTIONS_TYPE & { mfa?: boolean; passkeys?: boolean; tokens?: boolean; oidc?: boolean };
 
 /** What a `useClass` / `useExisting` options provider implements for forRootAsync. */
 export interface SessionOptionsFactory {
@@ -32,11 +33,16 @@ export interface SessionOptionsFactory {
 /**
  * The builder hands this the extras merged with forRoot's options (so `mfa` is the MFA options
  * object) or with forRootAsync's (so `mfa` is the `mfa: true` flag): each optional part (MFA,
- * passkeys, tokens) is registered when set.
+ * passkeys, tokens, single sign-on) is registered when set.
  */
 function withOptionalParts(definition: DynamicModule, extras: { isGlobal: boolean }): DynamicModule {
-  const asked = extras as { mfa?: unknown; passkeys?: unknown; tokens?: unknown };
-  const parts: OptionalModulePart[] = [mfaModuleParts(Boolean(asked.mfa)), passkeyModuleParts(Boolean(asked.passkeys)), tokensModuleParts(Boolean(asked.tokens))];
+  const asked = extras as { mfa?: unknown; passkeys?: unknown; tokens?: unknown; oidc?: unknown };
+  const parts: OptionalModulePart[] = [
+    mfaModuleParts(Boolean(asked.mfa)),
+    passkeyModuleParts(Boolean(asked.passkeys)),
+    tokensModuleParts(Boolean(asked.tokens)),
+    oidcModuleParts(Boolean(asked.oidc)),
+  ];
   return {
     ...definition,
     global: extras.isGlobal,

@@ -5,6 +5,7 @@ import {
   Module,
   type NestModule,
   type OnApplicationShutdown,
+  Optional,
   type Provider,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -24,7 +25,8 @@ import { LoginInterceptor } from './login/login.interceptor.js';
 import { MFA_CLOCK } from './mfa/mfa.constants.js';
 import { RecentMfaCheck } from './mfa/recent-mfa-check.js';
 import { SESSION_REDIS, SESSION_STORE } from './session.constants.js';
-import { MFA_REGISTERED, PASSKEYS_REGISTERED, RESOLVED_SESSION_OPTIONS, SESSION_BACKEND, SESSION_ENGINE } from './session.internal-constants.js';
+import { MFA_REGISTERED, OIDC_REGISTERED, PASSKEYS_REGISTERED, RESOLVED_SESSION_OPTIONS, SESSION_BACKEND, SESSION_ENGINE } from './session.internal-constants.js';
+import { BackchannelLogoutMiddleware } from './oidc/backchannel-logout.middleware.js';
 import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS, type SessionModuleAsyncOptions } from './session.module-definition.js';
 import { resolveSessionOptions } from './options/resolve-session-options.js';
 import type { ResolvedSessionOptions } from './options/resolved-session-options.js';
@@ -42,10 +44,10 @@ import type { SessionBackend } from './backend/session-backend.js';
 const providers: Provider[] = [
   {
     provide: RESOLVED_SESSION_OPTIONS,
-    inject: [SESSION_MODULE_OPTIONS, MFA_REGISTERED, PASSKEYS_REGISTERED, { token: TOKENS_REGISTERED, optional: true }],
-    useFactory: (options: SessionModuleOptions, mfaRegistered: boolean, passkeysRegistered: boolean, tokensRegistered: boolean | undefined) => {
+    inject: [SESSION_MODULE_OPTIONS, MFA_REGISTERED, PASSKEYS_REGISTERED, OIDC_REGISTERED, { token: TOKENS_REGISTERED, optional: true }],
+    useFactory: (options: SessionModuleOptions, mfaRegistered: boolean, passkeysRegistered: boolean, oidcRegistered: boolean, tokensRegistered: boolean | undefined) => {
       const logger = new Logger('SessionModule');
-      return resolveSessionOptions(options, { warn: (message) => logger.warn(message) }, { mfaRegistered, passkeysRegistered, tokensRegistered });
+      return resolveSessionOptions(options, { warn: (message) => logger.warn(message) }, { mfaRegistered, passkeysRegistered, oidcRegistered, tokensRegistered });
     },
   },
   {
@@ -128,14 +130,15 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
     private readonly middleware: SessionMiddleware,
     @Inject(SESSION_ENGINE) private readonly engine: SessionEngine,
     private readonly adapterHost: HttpAdapterHost,
+    @Optional() private readonly backchannelLogout?: BackchannelLogoutMiddleware,
   ) {
     super();
   }
 
   /**
    * The options come from a provider. Pass `mfa: true` when they will hold `mfa`, so that
-   * MfaService is registered, and `tokens: true` when they will hold `tokens`; bootstrap fails
-   * with a SessionOptionsError if they disagree.
+   * MfaService is registered, `tokens: true` when they will hold `tokens`, `oidc: true` for
+   * `oidc` and OidcService; bootstrap fails with a SessionOptionsError if they disagree.
    */
   static override forRootAsync(options: SessionModuleAsyncOptions): DynamicModule {
     return super.forRootAsync(options);
@@ -155,6 +158,10 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
       throw new Error(`SessionModule needs @nestjs/platform-express; this app runs on '${platform}'.`);
     }
     this.engine.prepare(httpAdapter.getInstance() as { request: object; response: object });
+    // With `oidc`: the back-channel logout route, the provider's server-to-server POST (no
+    // cookie, no Origin), is answered before the CSRF check and the session. The one exemption.
+    const backchannel = this.backchannelLogout;
+    if (backchannel) httpAdapter.use((req: Request, res: Response, next: NextFunction) => backchannel.use(req, res, next));
     // CSRF first: a refused request never loads, rotates or writes a session.
     httpAdapter.use((req: Request, res: Response, next: NextFunction) => this.csrf.use(req, res, next));
     httpAdapter.use((req: Request, res: Response, next: NextFunction) => this.middleware.use(req, res, next));

@@ -14,6 +14,7 @@ import { SessionsController } from './devices/sessions.controller.js';
 import { SecurityEventsController } from './security/security-events.controller.js';
 import { MeController } from './me/me.controller.js';
 import { MfaController } from './mfa/mfa.controller.js';
+import { OidcController } from './oidc/oidc.controller.js';
 import { PagesController } from './pages/pages.controller.js';
 import { PasskeyAuthController } from './passkeys/passkey-auth.controller.js';
 import { passkeyRelyingParty } from './passkeys/passkey-relying-party.js';
@@ -45,6 +46,8 @@ export class SampleModule {
           passkeys,
           // The options configure `tokens` too: SessionTokens and the JWKS route get registered.
           tokens: true,
+          // Single sign-on only when OIDC_ISSUER is set: OidcService and the back-channel route exist then.
+          oidc: config.oidc !== undefined,
           imports: [UsersModule],
           inject: [UserRepository],
           useFactory: (users: UserRepository) => sessionOptionsFor(config, users, logSecurityEvent, users.passkeys),
@@ -59,6 +62,8 @@ export class SampleModule {
         SecurityEventsController,
         PagesController,
         ...(passkeys ? [PasskeyAuthController, PasskeysController] : []),
+        // Without OIDC_ISSUER its routes are 404.
+        ...(config.oidc ? [OidcController] : []),
       ],
       providers: [
         { provide: SAMPLE_CONFIG, useValue: config },

@@ -1,3 +1,4 @@
+import { MemoryOidcLinkStore } from '../oidc/memory-oidc-link.store.js';
 import type { SessionStore } from '../store/session-store.interface.js';
 import type { SessionBackend } from './session-backend.js';
 
@@ -22,6 +23,13 @@ export class AppStoreBackend implements SessionBackend {
 
   securityActivity(): undefined {
     return undefined;
+  }
+
+  private links: MemoryOidcLinkStore | undefined;
+
+  /** In this process: one instance only beside an app's own store (documented). */
+  oidcLinks(): MemoryOidcLinkStore {
+    return (this.links ??= new MemoryOidcLinkStore());
   }
 
   async close(): Promise<void> {}

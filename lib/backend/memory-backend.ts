@@ -2,6 +2,7 @@ import { MemorySessionIndex } from '../devices/memory-session-index.js';
 import { MemoryMfaStateStore } from '../mfa/memory-mfa-state.store.js';
 import { MemorySessionStore, type MemoryStoreOptions } from '../store/memory-session.store.js';
 import { MemorySecurityActivityStore } from '../monitoring/memory-security-activity.store.js';
+import { MemoryOidcLinkStore } from '../oidc/memory-oidc-link.store.js';
 import { Lazy, type SessionBackend } from './session-backend.js';
 
 /** Everything in this process's memory: one instance, nothing shared, nothing to connect. */
@@ -13,6 +14,7 @@ export class MemoryBackend implements SessionBackend {
   private readonly index = new Lazy(() => new MemorySessionIndex());
   private readonly mfa = new Lazy(() => new MemoryMfaStateStore());
   private readonly activity = new Lazy(() => new MemorySecurityActivityStore());
+  private readonly links = new Lazy(() => new MemoryOidcLinkStore());
 
   constructor(options: MemoryStoreOptions = {}) {
     this.sessions = new MemorySessionStore(options);
@@ -28,6 +30,10 @@ export class MemoryBackend implements SessionBackend {
 
   securityActivity(): MemorySecurityActivityStore {
     return this.activity.get();
+  }
+
+  oidcLinks(): MemoryOidcLinkStore {
+    return this.links.get();
   }
 
   async close(): Promise<void> {

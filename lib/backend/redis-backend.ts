@@ -4,6 +4,7 @@ import { RedisMfaStateStore } from '../mfa/redis-mfa-state.store.js';
 import { describeError } from '../errors/describe-error.js';
 import { RedisSessionStore, type RedisStoreOptions } from '../store/redis-session.store.js';
 import { RedisSecurityActivityStore } from '../monitoring/redis-security-activity.store.js';
+import { RedisOidcLinkStore } from '../oidc/redis-oidc-link.store.js';
 import { Lazy, type RedisPlace, type SessionBackend } from './session-backend.js';
 
 /** How long bootstrap waits for Redis before starting anyway (requests then answer 503 until it is up). */
@@ -20,6 +21,7 @@ export class RedisBackend implements SessionBackend {
   private readonly index = new Lazy(() => new RedisSessionIndex(this.redis.client, this.redis.prefix));
   private readonly mfa = new Lazy(() => new RedisMfaStateStore(this.redis.client, this.redis.prefix));
   private readonly activity = new Lazy(() => new RedisSecurityActivityStore(this.redis.client, this.redis.prefix));
+  private readonly links = new Lazy(() => new RedisOidcLinkStore(this.redis.client, this.redis.prefix));
 
   constructor(options: RedisStoreOptions, storeTimeout: number) {
     this.sessions = new RedisSessionStore(options, storeTimeout);
@@ -37,6 +39,10 @@ export class RedisBackend implements SessionBackend {
 
   securityActivity(): RedisSecurityActivityStore {
     return this.activity.get();
+  }
+
+  oidcLinks(): RedisOidcLinkStore {
+    return this.links.get();
   }
 
   /** Connects, waiting at most CONNECT_WAIT_MS: an app starts even while Redis is down. */

@@ -1,6 +1,7 @@
 import type { SessionIndex } from '../devices/session-index.interface.js';
 import type { MfaStateStore } from '../mfa/mfa-state-store.interface.js';
 import type { SecurityActivityStore } from '../monitoring/security-activity.store.js';
+import type { OidcLinkStore } from '../oidc/oidc-link-store.interface.js';
 import type { RedisStoreClient } from '../store/redis-connection.js';
 import type { SessionStore } from '../store/session-store.interface.js';
 
@@ -31,6 +32,12 @@ export interface SessionBackend {
   mfaState(): MfaStateStore | undefined;
   /** The per-user security activity log beside the sessions (monitoring), built on first use; undefined where only the app knows. */
   securityActivity(): SecurityActivityStore | undefined;
+  /**
+   * Single sign-on's session links, logout marks and used logout-token IDs, built on first use:
+   * in Redis beside Redis sessions (shared by instances), in this process otherwise (an app's own
+   * store too: one instance only, see docs/single-sign-on.md).
+   */
+  oidcLinks(): OidcLinkStore;
   /** Closes what the module opened itself (never an app's store or client). */
   close(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { isSessionStore } from '../store/is-session-store.js';
 import { redisConnectionProblems } from '../store/redis-connection.js';
 import { resolveTokenOptions } from '../tokens/token-options.js';
 import { optionValueText } from '../util/option-value-text.js';
+import { resolveOidcOptions } from '../oidc/oidc-options.js';
 import { OptionProblems } from './option-problems.js';
 import type { OptionWarnings, ResolvedMfaOptions, ResolvedPasskeyOptions, ResolvedSessionOptions } from './resolved-session-options.js';
 import { SESSION_DEFAULTS, SESSION_OPTION_LIMITS as LIMITS } from './session-defaults.js';
@@ -43,6 +44,10 @@ export function resolveSessionOptions(
     if (registration.tokensRegistered !== undefined) {
       checkRegistration('tokens', 'SessionTokens', options.tokens !== undefined, registration.tokensRegistered, problems);
     }
+    checkRegistration('oidc', 'OidcService', resolved.oidc !== undefined, registration.oidcRegistered ?? false, problems);
+  }
+  if (resolved.oidc !== undefined && resolved.sessionIndex === false) {
+    problems.add('oidc needs the session index (single sign-out ends sessions through it); sessionIndex is false.');
   }
   if (options.tokens !== undefined && options.sessionIndex === false) {
     problems.add('tokens need the session index (each token is checked against its live session): sessionIndex must not be false.');
@@ -59,6 +64,8 @@ export interface ModuleRegistration {
   passkeysRegistered?: boolean;
   /** forRoot: `tokens` was given; forRootAsync: `tokens: true` was. */
   tokensRegistered?: boolean;
+  /** forRoot: `oidc` was given; forRootAsync: `oidc: true` was. */
+  oidcRegistered?: boolean;
 }
 
 /**
@@ -133,6 +140,7 @@ function resolveAll(options: SessionModuleOptions, warnings: OptionWarnings, pro
     csrf: problems.collect(() => resolveCsrfOptions(options.csrf, warnings)) ?? false,
     tokens: options.tokens === undefined ? undefined : problems.collect(() => resolveTokenOptions(options.tokens!, warnings)),
     monitoring: resolveMonitoringOptions(options.monitoring, isSessionStore(options.store), warnings, problems),
+    oidc: problems.collect(() => resolveOidcOptions(options.oidc, { production, warnings })),
   };
 }
 

@@ -7,6 +7,7 @@ import type { MfaStateStore } from '../mfa/mfa-state-store.interface.js';
 import type { ResolvedEncryptionKey } from '../mfa/secret-cipher.js';
 import type { PasskeyStore } from '../passkeys/passkey-store.interface.js';
 import type { ResolvedTokenOptions } from '../tokens/token-options.js';
+import type { ResolvedOidcOptions } from '../oidc/oidc-options.js';
 import type {
   ClientBindingOptions,
   SessionCookieOptions,
@@ -66,6 +67,8 @@ export interface ResolvedSessionOptions {
   tokens: ResolvedTokenOptions | undefined;
   /** Undefined when monitoring is off. */
   monitoring: ResolvedMonitoringOptions | undefined;
+  /** Single sign-on; undefined without `oidc`. */
+  oidc: ResolvedOidcOptions | undefined;
 }
 
 /** Where the resolver reports each default an option loosens. */

@@ -33,6 +33,14 @@ export const SESSION_DEFAULTS = {
   passkeys: {
     challengeTtl: 5 * 60_000,
   },
+  oidc: {
+    scope: 'openid',
+    backchannelLogoutPath: '/oidc/backchannel-logout',
+    logoutTokenMaxAge: 120_000,
+    clockTolerance: 5_000,
+    loginTimeout: 10 * 60_000,
+    mfaAfterLogin: 'trust-provider' as 'trust-provider' | 'always',
+  },
   allowInsecureHttp: false,
   maxSessionsPerUser: 100,
   sessionLimitPolicy: 'evict-oldest' as SessionLimitPolicy,

@@ -8,6 +8,7 @@ import type { MfaSecretStore } from '../mfa/mfa-secret-store.interface.js';
 import type { MfaStateStore } from '../mfa/mfa-state-store.interface.js';
 import type { MfaEncryptionKey } from '../mfa/secret-cipher.js';
 import type { PasskeyStore } from '../passkeys/passkey-store.interface.js';
+import type { OidcOptions } from '../oidc/oidc-options.js';
 import type { RedisStoreOptions } from '../store/redis-session.store.js';
 import type { SessionStore } from '../store/session-store.interface.js';
 import type { TokenOptions } from '../tokens/token-options.js';
@@ -281,6 +282,13 @@ export interface SessionModuleOptions {
   mfa?: MfaOptions;
   /** Passkeys (WebAuthn): second factor, step-up and passwordless login. Needs `mfa`. Without it, no PasskeyService. */
   passkeys?: PasskeyOptions;
+  /**
+   * Single sign-on and single sign-out with an OpenID Provider: code + PKCE login
+   * (OidcService), back-channel logout at `oidc.backchannelLogoutPath`, RP-initiated logout.
+   * Needs the session index and the optional peer `openid-client`. With forRootAsync, pass
+   * `oidc: true` too. See docs/single-sign-on.md.
+   */
+  oidc?: OidcOptions;
   /**
    * Receives every security event (MFA outcomes, client-binding mismatches, ID rotations,
    * revoked sessions): for audit logs and notifying users. Subscribe through `SessionEvents`

@@ -1,10 +1,11 @@
-import { Controller, HttpCode, Post, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Controller, HttpCode, Optional, Post, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import {
   AuthenticatedGuard,
   LoginInterceptor,
   MfaGuard,
   MfaService,
+  OidcService,
   SessionService,
   SkipMfa,
 } from '../../lib/index.js';
@@ -24,6 +25,8 @@ export class AuthController {
     private readonly sessions: SessionService,
     private readonly mfa: MfaService,
     private readonly throttle: LoginThrottle,
+    // Registered only when OIDC_ISSUER is set.
+    @Optional() private readonly oidc?: OidcService,
   ) {}
 
   /**
@@ -92,9 +95,17 @@ export class AuthController {
   }
 
   /** Anyone may log out: the record dies, the cookie expires, the browser drops site data. */
+  /**
+   * 204; for a session signed in through single sign-on, 200 `{ redirect }`: the provider's
+   * end-session URL (with id_token_hint), where the page sends the browser to sign out there too.
+   */
   @Post('logout')
   @HttpCode(204)
-  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
-    await this.sessions.logout(req, res);
+  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ redirect: string } | void> {
+    if (!this.oidc) return this.sessions.logout(req, res);
+    const { endSessionUrl } = await this.oidc.logout(req, res);
+    if (endSessionUrl === undefined) return;
+    res.status(200);
+    return { redirect: endSessionUrl };
   }
 }

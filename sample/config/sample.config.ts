@@ -56,6 +56,15 @@ export interface SampleConfig {
   geoipDb: string | undefined;
   /** ANOMALY_LOCATION_ACTION: what a location jump or an impossible travel does. */
   anomalyLocationAction: AnomalyAction;
+  /** Single sign-on with an OpenID Provider (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET); undefined: none. */
+  oidc: SampleOidcConfig | undefined;
+}
+
+/** The OpenID Provider the sample signs in with; its redirect and logout URIs hang off APP_ORIGIN. */
+export interface SampleOidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | undefined;
 }
 
 /** Failed password logins allowed per account and per client network in one window. */
@@ -111,6 +120,7 @@ export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     },
     geoipDb: env['GEOIP_DB'] === '' ? undefined : env['GEOIP_DB'],
     anomalyLocationAction: readAnomalyAction(env['ANOMALY_LOCATION_ACTION']),
+    oidc: readOidc(env),
   };
 }
 
@@ -118,6 +128,19 @@ function readAnomalyAction(value: string | undefined): AnomalyAction {
   if (value === undefined || value === '') return 'report';
   if (value === 'report' || value === 'step-up' || value === 'end') return value;
   throw new SampleConfigError(`ANOMALY_LOCATION_ACTION must be "report", "step-up" or "end", not ${JSON.stringify(value)}.`);
+}
+
+/** OIDC_ISSUER and OIDC_CLIENT_ID together turn single sign-on on; OIDC_CLIENT_SECRET is optional (public client). */
+function readOidc(env: Record<string, string | undefined>): SampleOidcConfig | undefined {
+  const issuer = env['OIDC_ISSUER'] ?? '';
+  const clientId = env['OIDC_CLIENT_ID'] ?? '';
+  const clientSecret = env['OIDC_CLIENT_SECRET'];
+  if (issuer === '' && clientId === '') return undefined;
+  if (issuer === '' || clientId === '') {
+    throw new SampleConfigError('Single sign-on needs both OIDC_ISSUER and OIDC_CLIENT_ID (and OIDC_CLIENT_SECRET for a confidential client).');
+  }
+  if (!/^https?:\/\//i.test(issuer)) throw new SampleConfigError(`OIDC_ISSUER must be an http(s) URL, not ${JSON.stringify(issuer)}.`);
+  return { issuer, clientId, clientSecret: clientSecret === '' ? undefined : clientSecret };
 }
 
 function readPort(value: string | undefined): number {

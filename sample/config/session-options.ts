@@ -77,5 +77,25 @@ export function sessionOptionsFor(
     // (the module logs a warning). Production keeps the strict Secure `__Host-sid` cookie.
     allowInsecureHttp: !config.production,
     monitoring: monitoringFor(config),
+    ...(config.oidc ? { oidc: oidcOptionsFor(config) } : {}),
+  };
+}
+
+/** Where the sample takes the provider's answers: see docs/SAMPLE-HTTP.md. */
+export const OIDC_CALLBACK_PATH = '/api/auth/oidc/callback';
+export const OIDC_BACKCHANNEL_LOGOUT_PATH = '/api/auth/oidc/backchannel-logout';
+
+function oidcOptionsFor(config: SampleConfig): NonNullable<SessionModuleOptions['oidc']> {
+  const oidc = config.oidc!;
+  return {
+    issuer: oidc.issuer,
+    clientId: oidc.clientId,
+    ...(oidc.clientSecret === undefined ? {} : { clientSecret: oidc.clientSecret }),
+    redirectUri: `${config.appOrigin}${OIDC_CALLBACK_PATH}`,
+    postLogoutRedirectUri: `${config.appOrigin}/login`,
+    scope: 'openid profile email',
+    backchannelLogoutPath: OIDC_BACKCHANNEL_LOGOUT_PATH,
+    // A local http:// provider (development, tests) outside production; the module warns.
+    allowInsecureRequests: !config.production && oidc.issuer.startsWith('http://'),
   };
 }

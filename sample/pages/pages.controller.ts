@@ -42,7 +42,11 @@ export class PagesController {
     // The scripts compare their own origin with APP_ORIGIN (see assets/app.js).
     const page = (file: string) => read(`./${file}`).replace('{{APP_ORIGIN}}', escapeAttribute(config.appOrigin));
     this.pages = {
-      login: page('login.html'),
+      // A plain link: the login starts with a top-level navigation to the provider.
+      login: page('login.html').replace(
+        '{{SSO}}',
+        config.oidc ? '<p><a id="sso" class="button" href="/api/auth/oidc/login">Sign in with single sign-on</a></p>' : '',
+      ),
       mfa: page('mfa.html'),
       dashboard: page('dashboard.html'),
       enroll: page('enroll.html'),

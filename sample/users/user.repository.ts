@@ -27,6 +27,8 @@ const DEMO_USERS = [
 export class UserRepository implements MfaSecretStore {
   /** The users' passkeys (the module's PasskeyStore), in memory like the users themselves. */
   readonly passkeys = new MemoryPasskeyStore();
+  /** Users from single sign-on, by ID (`sso:<sub>`); never found by username. */
+  private readonly external = new Map<string, Pick<StoredUser, 'id' | 'username' | 'mfa'>>();
 
   private constructor(
     private readonly byUsername: Map<string, StoredUser>,
@@ -77,8 +79,19 @@ export class UserRepository implements MfaSecretStore {
     if (user) user.mfa = null;
   }
 
-  private byId(userId: string): StoredUser | undefined {
+  /**
+   * A user who signed in through single sign-on: created on first sign-in (no password, so no
+   * password login), kept like the others so that MFA can be enrolled.
+   */
+  signedInExternally(id: string, username: string): PublicUser {
+    const user = this.external.get(id) ?? { id, username, mfa: null };
+    user.username = username;
+    this.external.set(id, user);
+    return { id, username };
+  }
+
+  private byId(userId: string): Pick<StoredUser, 'id' | 'username' | 'mfa'> | undefined {
     for (const user of this.byUsername.values()) if (user.id === userId) return user;
-    return undefined;
+    return this.external.get(userId);
   }
 }

@@ -113,7 +113,9 @@ export function redirectForAuth(result) {
 }
 
 export async function logout() {
-  await api('POST', '/api/auth/logout');
+  const result = await api('POST', '/api/auth/logout');
+  // A single sign-on session: sign out at the provider too (it comes back to /login).
+  if (result.ok && result.data && typeof result.data.redirect === 'string') return location.assign(result.data.redirect);
   location.assign('/login');
 }
 
