@@ -82,6 +82,12 @@ export class MyStore implements SessionStore {
 }
 export const options = {};
 export const secret = 'x'.repeat(32);
+export const users = new UsersRepository();
+export declare const passkeyStore: import('nest-secure-session').PasskeyStore;
+export const denyList = { has: async (_ip: string | undefined): Promise<boolean> => false };
+export declare const token: string;
+export declare const issuer: string;
+export declare const audience: string;
 export declare const app: import('@nestjs/common').INestApplication;
 `;
 
@@ -101,6 +107,7 @@ const IMPORT_SOURCES: Array<{ module: string; typeOnly?: boolean }> = [
   { module: '@nestjs/core' },
   { module: '@nestjs/testing' },
   { module: 'vitest' },
+  { module: 'jose' },
   { module: './app-stand-ins.js' },
 ];
 
