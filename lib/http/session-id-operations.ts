@@ -3,7 +3,9 @@ import type { Request } from 'express';
 import type { SessionData } from 'express-session';
 import { SessionDevicesService } from '../devices/session-devices.service.js';
 import { SessionStoreUnavailableException, UnauthenticatedException } from '../errors/session.exceptions.js';
-import { SESSION_ENGINE } from '../session.internal-constants.js';
+import { RESOLVED_SESSION_OPTIONS, SESSION_ENGINE } from '../session.internal-constants.js';
+import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
+import { mayHaveRotated } from '../rotation/rotation-due.js';
 import { sessionStateOf, type RequestSessionState } from './request-session-state.js';
 import type { SessionEngine } from './session-engine.js';
 import { storeOperation } from './store-availability.js';
@@ -24,6 +26,7 @@ export type CarriedSessionState = Omit<SessionData, 'cookie'>;
 export class SessionIdOperations {
   constructor(
     @Inject(SESSION_ENGINE) private readonly engine: SessionEngine,
+    @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: Pick<ResolvedSessionOptions, 'rotateInterval'>,
     @Optional() private readonly devices?: SessionDevicesService,
   ) {}
 
@@ -81,6 +84,8 @@ export class SessionIdOperations {
     const indexed = this.devices?.identify(req);
     const previousId = state.sessionID!;
     const removePrevious = previousIdGrace === undefined && state.version.persisted;
+    // Most logins and MFA steps end an ID younger than the rotation interval: a plain delete.
+    const neverRotated = !mayHaveRotated(req.session.meta, state.version.storageKey !== undefined, this.options, Date.now());
     this.engine.startNewSession(req, state);
     Object.assign(req.session, withoutUndefined(carried));
     // Rotation counts from here; meta (and with it the device handle) is otherwise carried as it is.
@@ -88,7 +93,7 @@ export class SessionIdOperations {
     if (previousIdGrace !== undefined) return this.rotate(req, state, previousId, indexed, previousIdGrace);
 
     const outcomes = await Promise.allSettled([
-      removePrevious ? storeOperation(req, this.engine.repository.remove(previousId)) : undefined,
+      removePrevious ? storeOperation(req, this.engine.repository.remove(previousId, neverRotated)) : undefined,
       this.save(req),
       this.devices ? storeOperation(req, this.devices.regenerated(req, indexed)) : true,
     ]);

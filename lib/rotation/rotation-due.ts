@@ -19,6 +19,27 @@ export function isRotationDue(
 }
 
 /**
+ * How far another instance's clock may run ahead of ours before {@link mayHaveRotated} could be
+ * wrong. Instances whose clocks differ by more break the timeouts too.
+ */
+const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * False when no request can have claimed a rotation of the session's current ID: its ID is
+ * younger than `rotateInterval` (less the clock skew allowed between instances), and the request
+ * did not load it through a rotation forward. Then ending that ID needs no forward lookup.
+ */
+export function mayHaveRotated(
+  meta: SessionMeta | undefined,
+  loadedThroughForward: boolean,
+  options: Pick<RotationSettings, 'rotateInterval'>,
+  now: number,
+): boolean {
+  if (loadedThroughForward || !meta) return true;
+  return now - (meta.idIssuedAt ?? meta.createdAt) >= options.rotateInterval - CLOCK_SKEW_MS;
+}
+
+/**
  * Rotates the session ID when `rotateInterval` has passed since it was issued: same data,
  * same device handle, new ID, and the old ID ends after `rotateGracePeriod`. Of parallel
  * requests that find the rotation due, one claims it in the store and rotates; the others go

@@ -85,9 +85,14 @@ export class SessionRepository {
     return this.bounded(this.write(id, sess, deadline, version), 'write');
   }
 
-  /** Deletes the session of `id` and what it was rotated into. */
-  remove(id: string): Promise<void> {
-    return this.bounded(removeFollowingForward(this.store, this.storageKey(id)), 'delete');
+  /**
+   * Deletes the session of `id` and what it was rotated into. `neverRotated`: the caller knows
+   * no rotation of this ID can have been claimed (see rotation-due.ts mayHaveRotated), so there
+   * is no forward to follow: one store command instead of two in a row.
+   */
+  remove(id: string, neverRotated = false): Promise<void> {
+    const key = this.storageKey(id);
+    return this.bounded(neverRotated ? this.store.destroy(key) : removeFollowingForward(this.store, key), 'delete');
   }
 
   /** See rotation-store-steps.ts claimRotation. */
