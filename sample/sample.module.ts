@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
 import { SessionModule } from '../lib/index.js';
 import { SESSION_REDIS, type RedisPlace } from '../lib/redis.js';
 import { logSecurityEvent } from './audit/security-audit.js';
@@ -11,6 +12,7 @@ import type { SampleConfig } from './config/sample.config.js';
 import { SAMPLE_CONFIG } from './config/sample-config.token.js';
 import { sessionOptionsFor } from './config/session-options.js';
 import { SessionsController } from './devices/sessions.controller.js';
+import { sampleValidationPipe } from './http/validation/sample-validation.pipe.js';
 import { SecurityEventsController } from './security/security-events.controller.js';
 import { MeController } from './me/me.controller.js';
 import { MfaController } from './mfa/mfa.controller.js';
@@ -67,6 +69,8 @@ export class SampleModule {
       ],
       providers: [
         { provide: SAMPLE_CONFIG, useValue: config },
+        // Request bodies are DTOs (sample/*/dto/), checked by this one pipe for every route.
+        { provide: APP_PIPE, useFactory: sampleValidationPipe },
         { provide: THROTTLE_COUNTERS, inject: [SESSION_REDIS], useFactory: throttleCountersFor },
         LoginThrottle,
       ],

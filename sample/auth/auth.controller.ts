@@ -9,13 +9,12 @@ import {
   SessionService,
   SkipMfa,
 } from '../../lib/index.js';
-import { codeField, JsonBody, stringField, type JsonObject } from '../http/json-body.js';
+import { JsonBody } from '../http/json-body.js';
+import { RecoveryCodeDto } from '../mfa/dto/recovery-code.dto.js';
+import { TotpCodeDto } from '../mfa/dto/totp-code.dto.js';
 import { UserRepository, type PublicUser } from '../users/user.repository.js';
+import { LoginDto } from './dto/login.dto.js';
 import { LoginThrottle, LoginThrottledException } from './login-throttle.js';
-
-/** Longer inputs are refused before scrypt sees them: hashing megabytes is a cheap DoS. */
-const MAX_USERNAME_LENGTH = 128;
-const MAX_PASSWORD_LENGTH = 1024;
 
 /** Password login, the MFA step (TOTP or a recovery code), step-up and logout. */
 @Controller('api/auth')
@@ -37,9 +36,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @UseInterceptors(LoginInterceptor)
-  async login(@Req() req: Request, @JsonBody() body: JsonObject): Promise<PublicUser | null> {
-    const username = stringField(body, 'username', MAX_USERNAME_LENGTH);
-    const password = stringField(body, 'password', MAX_PASSWORD_LENGTH);
+  async login(@Req() req: Request, @JsonBody() { username, password }: LoginDto): Promise<PublicUser | null> {
     const attempt = await this.beginAttempt(req, username);
     const user = await this.users.verifyCredentials(username, password);
     if (user) {
@@ -68,8 +65,8 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(AuthenticatedGuard)
   @SkipMfa()
-  async verifyMfa(@Req() req: Request, @JsonBody() body: JsonObject): Promise<{ mfa: 'verified' }> {
-    await this.mfa.verify(req, codeField(body));
+  async verifyMfa(@Req() req: Request, @JsonBody() { code }: TotpCodeDto): Promise<{ mfa: 'verified' }> {
+    await this.mfa.verify(req, code);
     return { mfa: 'verified' };
   }
 
@@ -78,8 +75,8 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(AuthenticatedGuard)
   @SkipMfa()
-  async useRecoveryCode(@Req() req: Request, @JsonBody() body: JsonObject): Promise<{ mfa: 'verified' }> {
-    await this.mfa.useRecoveryCode(req, body['code']);
+  async useRecoveryCode(@Req() req: Request, @JsonBody() { code }: RecoveryCodeDto): Promise<{ mfa: 'verified' }> {
+    await this.mfa.useRecoveryCode(req, code);
     return { mfa: 'verified' };
   }
 
@@ -89,8 +86,8 @@ export class AuthController {
   @UseGuards(MfaGuard)
   // Reachable while an anomaly demands a step-up (MfaService still refuses a session whose MFA is pending).
   @SkipMfa()
-  async stepUp(@Req() req: Request, @JsonBody() body: JsonObject): Promise<{ mfa: 'verified' }> {
-    await this.mfa.stepUp(req, codeField(body));
+  async stepUp(@Req() req: Request, @JsonBody() { code }: TotpCodeDto): Promise<{ mfa: 'verified' }> {
+    await this.mfa.stepUp(req, code);
     return { mfa: 'verified' };
   }
 

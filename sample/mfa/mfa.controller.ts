@@ -1,7 +1,8 @@
 import { Controller, Delete, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
 import { MfaGuard, MfaService, RequireMfa, type EnrollmentStart, type RecoveryCodeSet } from '../../lib/index.js';
-import { codeField, JsonBody, type JsonObject } from '../http/json-body.js';
+import { JsonBody } from '../http/json-body.js';
+import { TotpCodeDto } from './dto/totp-code.dto.js';
 
 /**
  * A fully authenticated user's TOTP settings. MfaService enforces the rules: re-enrolling,
@@ -24,8 +25,8 @@ export class MfaController {
   /** The first code turns MFA on; the 10 recovery codes are shown this once. */
   @Post('enroll/confirm')
   @HttpCode(200)
-  async confirm(@Req() req: Request, @JsonBody() body: JsonObject): Promise<RecoveryCodeSet> {
-    const { recoveryCodes } = await this.mfa.confirmEnrollment(req, codeField(body));
+  async confirm(@Req() req: Request, @JsonBody() { code }: TotpCodeDto): Promise<RecoveryCodeSet> {
+    const { recoveryCodes } = await this.mfa.confirmEnrollment(req, code);
     return { recoveryCodes };
   }
 

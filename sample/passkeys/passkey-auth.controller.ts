@@ -1,9 +1,9 @@
 import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
 import { AuthenticatedGuard, MfaGuard, PasskeyService, SkipMfa } from '../../lib/index.js';
-import { JsonBody, type JsonObject } from '../http/json-body.js';
+import { JsonBody } from '../http/json-body.js';
 import { UserRepository, type PublicUser } from '../users/user.repository.js';
-import { field } from './passkeys.controller.js';
+import { PasskeyCredentialDto } from './dto/passkey-credential.dto.js';
 
 /**
  * Signing in with a passkey: alone (passwordless: a user-verifying passkey is both factors), as
@@ -27,8 +27,8 @@ export class PasskeyAuthController {
   /** Passwordless sign-in; a NEW session, both factors done. */
   @Post('passkey')
   @HttpCode(200)
-  async login(@Req() req: Request, @JsonBody() body: JsonObject): Promise<{ user: PublicUser; mfa: 'verified' }> {
-    const session = await this.passkeys.login(req, field(body, 'credential'), async (userId) => {
+  async login(@Req() req: Request, @JsonBody() { credential }: PasskeyCredentialDto): Promise<{ user: PublicUser; mfa: 'verified' }> {
+    const session = await this.passkeys.login(req, credential, async (userId) => {
       const user = this.users.publicUser(userId);
       return user ? { id: user.id, username: user.username } : null;
     });
@@ -50,8 +50,8 @@ export class PasskeyAuthController {
   @HttpCode(200)
   @UseGuards(AuthenticatedGuard)
   @SkipMfa()
-  async secondFactor(@Req() req: Request, @JsonBody() body: JsonObject): Promise<{ mfa: 'verified' }> {
-    await this.passkeys.verifySecondFactor(req, field(body, 'credential'));
+  async secondFactor(@Req() req: Request, @JsonBody() { credential }: PasskeyCredentialDto): Promise<{ mfa: 'verified' }> {
+    await this.passkeys.verifySecondFactor(req, credential);
     return { mfa: 'verified' };
   }
 
@@ -67,8 +67,8 @@ export class PasskeyAuthController {
   @Post('mfa/step-up/passkey')
   @HttpCode(200)
   @UseGuards(MfaGuard)
-  async stepUp(@Req() req: Request, @JsonBody() body: JsonObject): Promise<{ mfa: 'verified' }> {
-    await this.passkeys.stepUp(req, field(body, 'credential'));
+  async stepUp(@Req() req: Request, @JsonBody() { credential }: PasskeyCredentialDto): Promise<{ mfa: 'verified' }> {
+    await this.passkeys.stepUp(req, credential);
     return { mfa: 'verified' };
   }
 }

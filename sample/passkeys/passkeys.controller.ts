@@ -1,7 +1,9 @@
 import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
 import { MfaGuard, PasskeyService, RequireMfa, type PasskeySummary } from '../../lib/index.js';
-import { JsonBody, type JsonObject } from '../http/json-body.js';
+import { JsonBody } from '../http/json-body.js';
+import { RegisterPasskeyDto } from './dto/register-passkey.dto.js';
+import { RenamePasskeyDto } from './dto/rename-passkey.dto.js';
 
 /**
  * A fully authenticated user's passkeys. PasskeyService enforces the rules: adding one when the
@@ -23,8 +25,8 @@ export class PasskeysController {
   /** `{ credential, name? }`: the browser's answer (PublicKeyCredential as JSON) and a name. */
   @Post('register')
   @HttpCode(200)
-  async register(@Req() req: Request, @JsonBody() body: JsonObject): Promise<{ id: string; name: string }> {
-    const { id, name } = await this.passkeys.register(req, field(body, 'credential'), field(body, 'name'));
+  async register(@Req() req: Request, @JsonBody() body: RegisterPasskeyDto): Promise<{ id: string; name: string }> {
+    const { id, name } = await this.passkeys.register(req, body.credential, body.name);
     return { id, name };
   }
 
@@ -35,8 +37,8 @@ export class PasskeysController {
 
   /** `{ name }`: a new name for one of the user's passkeys. */
   @Patch(':id')
-  rename(@Req() req: Request, @Param('id') id: string, @JsonBody() body: JsonObject): Promise<PasskeySummary> {
-    return this.passkeys.rename(req, id, field(body, 'name'));
+  rename(@Req() req: Request, @Param('id') id: string, @JsonBody() { name }: RenamePasskeyDto): Promise<PasskeySummary> {
+    return this.passkeys.rename(req, id, name);
   }
 
   @Delete(':id')
@@ -46,9 +48,3 @@ export class PasskeysController {
     await this.passkeys.remove(req, id);
   }
 }
-
-/** An own field of the parsed body (never one inherited through `__proto__`). */
-export function field(body: JsonObject, name: string): unknown {
-  return Object.hasOwn(body, name) ? body[name] : undefined;
-}
-

@@ -1,7 +1,8 @@
 import { Controller, Get, HttpCode, Inject, Put, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
 import { CurrentSession, MfaGuard, SessionService } from '../../lib/index.js';
-import { JsonBody, stringField, type JsonObject } from '../../sample/http/json-body.js';
+import { JsonBody } from '../../sample/http/json-body.js';
+import { SoakDataDto } from './dto/soak-data.dto.js';
 
 /** The session data key the soak writes under. */
 const DATA_KEY = 'soak';
@@ -38,9 +39,7 @@ export class SoakDataController {
 
   @Put()
   @HttpCode(200)
-  async write(@Req() req: Request, @JsonBody() body: JsonObject): Promise<{ ok: true }> {
-    const key = stringField(body, 'key', 32);
-    const value = stringField(body, 'value', 128);
+  async write(@Req() req: Request, @JsonBody() { key, value }: SoakDataDto): Promise<{ ok: true }> {
     this.writes++;
     if (this.defect === 'error-500' && this.writes % 20 === 0) throw new Error('soak: deliberate 500');
     if (this.defect === 'lose-write' && this.writes % 10 === 0) return { ok: true };
