@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MfaEnrollment, MfaSecretStore } from '../../lib/index.js';
+import { MemoryPasskeyStore } from '../../lib/testing/memory-passkey.store.js';
 import type { PublicUser } from '../../sample/users/user.repository.js';
 
 /** The soak's accounts: `soak-0000` ... with password `<username>-password`. */
@@ -24,6 +25,9 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest();
  * exercises sessions, and 200 scrypt hashes per start would make an instance restart slow.
  */
 export class SoakUserDirectory implements MfaSecretStore {
+  /** The sample registers passkeys when its origin allows WebAuthn; the soak's users have none. */
+  readonly passkeys = new MemoryPasskeyStore();
+
   constructor(
     private readonly dir: string,
     private readonly count: number,
