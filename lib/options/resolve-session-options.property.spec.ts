@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolveSessionOptions } from './options/resolve-session-options.js';
-import { SessionOptionsError } from './errors/session-options.error.js';
-import type { SessionModuleOptions } from './options/session-module-options.interface.js';
+import { resolveSessionOptions } from './resolve-session-options.js';
+import { SessionOptionsError } from '../errors/session-options.error.js';
+import type { SessionModuleOptions } from './session-module-options.interface.js';
 
 const RUNS = 10_000;
 
