@@ -54,6 +54,10 @@ const MAX_CALLBACK_QUERY = 8_192;
 export class OidcService {
   private readonly logger = new Logger('SessionModule');
 
+  /**
+   * @internal Nest builds it. Kept out of the published declarations: its parameter types
+   * reach openid-client's, an optional peer an app without `oidc` does not install.
+   */
   constructor(
     @Inject(RESOLVED_OIDC_OPTIONS) private readonly options: ResolvedOidcOptions,
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly sessionOptions: ResolvedSessionOptions,
