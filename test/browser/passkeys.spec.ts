@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import request from 'supertest';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page, type Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,20 +7,8 @@ import { ALICE, BOB, COOKIE, SampleHarness } from '../e2e/sample/sample-harness.
 import { isCi } from '../support/ci.js';
 import { freePort } from '../support/free-port.js';
 import { STORES } from '../support/stores.js';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumPresent } from '../support/chromium.js';
 
-/** Debian's Chromium, as test/browser/sample-pages.spec.ts uses it. */
-const CHROMIUM = '/usr/bin/chromium';
-const chromiumPresent = existsSync(CHROMIUM);
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const STEP_TIMEOUT_MS = 5_000;
 const MFA_MAX_ATTEMPTS = 3;
 const SIX_MINUTES = 6 * 60_000;

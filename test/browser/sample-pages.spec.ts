@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -11,23 +11,10 @@ import { ALICE, BOB, codeAt, COOKIE, SECRET, secretOf, wrongCode } from '../e2e/
 import { parseSetCookie } from '../support/http-client.js';
 import { freePort } from '../support/free-port.js';
 import { isCi } from '../support/ci.js';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumPresent } from '../support/chromium.js';
 
-/** Debian's Chromium (`apt-get install chromium`); Playwright's own browser builds cannot be downloaded here. */
-const CHROMIUM = '/usr/bin/chromium';
-const chromiumPresent = existsSync(CHROMIUM);
 const chromiumRequired = isCi();
 
-/** No outside network: nothing that makes Chromium phone home, and a profile of its own. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Each browser step waits at most this long; the whole flow stays well under the test's timeout. */
 const STEP_TIMEOUT_MS = 5_000;

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -9,11 +9,8 @@ import { createSampleApp } from '../../sample/sample.app.js';
 import { BOB, SECRET } from '../e2e/sample/sample-harness.js';
 import { isCi } from '../support/ci.js';
 import { freePort } from '../support/free-port.js';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumPresent } from '../support/chromium.js';
 
-/** As sample-pages.spec.ts: Debian's Chromium, no outside network. */
-const CHROMIUM = '/usr/bin/chromium';
-const chromiumPresent = existsSync(CHROMIUM);
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const GEOIP_DB = join(import.meta.dirname, '../fixtures/geoip/GeoLite2-City-Test.mmdb');
 const LONDON = '81.2.69.142';
 const CHANGCHUN = '175.16.199.5';

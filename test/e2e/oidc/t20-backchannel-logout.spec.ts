@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKCHANNEL_LOGOUT_EVENT } from '../../../lib/index.js';
 import { isCi } from '../../support/ci.js';
 import { STORES } from '../../support/stores.js';
-import { chromiumPresent, passProviderPages, signInWithSso, SsoBrowser } from '../../support/oidc/sso-browser.js';
+import { chromiumPresent } from '../../support/chromium.js';
+import { passProviderPages, signInWithSso, SsoBrowser } from '../../support/oidc/sso-browser.js';
 import { BACKCHANNEL_PATH, meStatus, SsoWorld, type SsoApp } from '../../support/oidc/sso-apps.js';
 import { rsaKey } from '../../support/oidc/test-provider.js';
 
