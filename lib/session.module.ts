@@ -73,6 +73,7 @@ const providers: Provider[] = [
     provide: SESSION_ENGINE,
     inject: [RESOLVED_SESSION_OPTIONS, SESSION_BACKEND, SessionIdHasher, SessionDevicesService],
     useFactory: (options: ResolvedSessionOptions, backend: SessionBackend, hasher: SessionIdHasher, devices: SessionDevicesService) =>
+      backend.sessionEngine?.(options, hasher) ??
       new SessionEngine(
         options,
         new SessionRepository(

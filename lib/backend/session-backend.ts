@@ -2,6 +2,9 @@ import type { SessionIndex } from '../devices/session-index.interface.js';
 import type { MfaStateStore } from '../mfa/mfa-state-store.interface.js';
 import type { SecurityActivityStore } from '../monitoring/security-activity.store.js';
 import type { RedisStoreClient } from '../store/redis-connection.js';
+import type { SessionEngine } from '../http/session-engine.js';
+import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
+import type { SessionIdHasher } from '../store/session-id-hasher.js';
 import type { SessionStore } from '../store/session-store.interface.js';
 
 /** The Redis connection and key prefix the sessions live under, for state kept beside them. */
@@ -31,6 +34,11 @@ export interface SessionBackend {
   mfaState(): MfaStateStore | undefined;
   /** The per-user security activity log beside the sessions (monitoring), built on first use; undefined where only the app knows. */
   securityActivity(): SecurityActivityStore | undefined;
+  /**
+   * A backend that keeps sessions elsewhere than in a store (sealed cookies) brings its own
+   * request path; the others use SessionEngine over a SessionRepository of `sessions`.
+   */
+  sessionEngine?(options: ResolvedSessionOptions, hasher: SessionIdHasher): SessionEngine;
   /** Closes what the module opened itself (never an app's store or client). */
   close(): Promise<void>;
 }
