@@ -85,9 +85,12 @@ describe.each(DENY_LISTS)('sealed-cookie sessions ($name)', ({ denyList }) => {
     expect(sessionCookies(res)).toHaveLength(1);
     const [before, after] = await Promise.all([anonymous, browser.cookie(COOKIE)!].map((v) => sidOf(v)));
     expect(after).not.toBe(before);
-    // The anonymous cookie is dead: its ID was denied at login.
-    expect((await withCookie(browser, anonymous).post('/cart', { item: 'x' })).status).toBe(204);
-    expect((await withCookie(browser, anonymous).get('/me')).status).toBe(401);
+    // A second login (another user on this browser) kills the first login's cookie.
+    const alices = browser.cookie(COOKIE)!;
+    expect((await browser.post('/login', { user: 'bob' })).status).toBe(200);
+    expect(await sidOf(browser.cookie(COOKIE)!)).not.toBe(after);
+    expect((await withCookie(browser, alices).get('/me')).status).toBe(401);
+    expect((await browser.get('/me')).body).toMatchObject({ userId: 'bob' });
   });
 
   it('sends a new cookie when the record changes, not only its ID', async () => {
