@@ -61,6 +61,8 @@ export { SessionTokenGuard } from './tokens/session-token.guard.js';
 export type { BearerSessionInfo } from './tokens/bearer-session.js';
 export type { TokenOptions } from './tokens/token-options.js';
 export type { AccessTokenAlgorithm, AccessTokenKey } from './tokens/token-keys.js';
+export type { SealedCookieKey, SealedCookieStoreOptions } from './sealed/sealed-cookie-options.js';
+export { SessionTooLargeException } from './sealed/session-too-large.exception.js';
 export { BearerTokenException, InvalidTokenException, SessionEndedException } from './errors/token.exceptions.js';
 
 export { MfaService, type EnrollmentStart, type RecoveryCodeSet } from './mfa/mfa.service.js';

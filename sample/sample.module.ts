@@ -9,7 +9,7 @@ import { RedisThrottleCounters } from './auth/redis-throttle-counters.js';
 import { THROTTLE_COUNTERS, type ThrottleCounters } from './auth/throttle-counters.js';
 import type { SampleConfig } from './config/sample.config.js';
 import { SAMPLE_CONFIG } from './config/sample-config.token.js';
-import { sessionOptionsFor } from './config/session-options.js';
+import { sessionOptionsFor, tokensEnabled } from './config/session-options.js';
 import { SessionsController } from './devices/sessions.controller.js';
 import { SecurityEventsController } from './security/security-events.controller.js';
 import { MeController } from './me/me.controller.js';
@@ -44,7 +44,7 @@ export class SampleModule {
           mfa: true,
           passkeys,
           // The options configure `tokens` too: SessionTokens and the JWKS route get registered.
-          tokens: true,
+          tokens: tokensEnabled(config),
           imports: [UsersModule],
           inject: [UserRepository],
           useFactory: (users: UserRepository) => sessionOptionsFor(config, users, logSecurityEvent, users.passkeys),
@@ -55,7 +55,7 @@ export class SampleModule {
         MfaController,
         MeController,
         SessionsController,
-        TokensController,
+        ...(tokensEnabled(config) ? [TokensController] : []),
         SecurityEventsController,
         PagesController,
         ...(passkeys ? [PasskeyAuthController, PasskeysController] : []),
