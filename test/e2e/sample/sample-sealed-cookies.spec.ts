@@ -74,12 +74,34 @@ describe.each(DENY_LISTS)('sample with SESSION_STORE=cookie ($name)', ({ env }) 
     expect((await client.get('/api/me')).status).toBe(200);
   });
 
+  it('MFA works on sealed cookies: enrol, then a login is pending until the code, with a NEW cookie at each step', async () => {
+    await sample.start(env, { clock: true });
+    const client = sample.client();
+    await login(client, ALICE);
+    const { secret } = await sample.enrol(client);
+    const fresh = sample.client();
+    expect((await login(fresh, ALICE)).body.mfa).toBe('required');
+    const pending = fresh.cookie(COOKIE)!;
+    expectError(await fresh.get('/api/me'), 403, 'mfa_required');
+    const verified = await fresh.post('/api/auth/mfa/verify', { code: await sample.code(secret) });
+    expect(verified.status).toBe(200);
+    expect(sessionCookie(verified)!.value).not.toBe(pending);
+    expect((await fresh.get('/api/me')).status).toBe(200);
+    const replayed = new BrowserClient(sample.app);
+    replayed.jar.set(COOKIE, pending);
+    expect((await replayed.get('/api/me')).status).toBe(401);
+  });
+
   it('has no device list and no tokens: those routes say so instead of pretending', async () => {
     await sample.start(env);
     const client = sample.client();
     await login(client, ALICE);
     expectError(await client.get('/api/sessions'), 501, 'devices_not_configured');
+    expectError(await client.delete('/api/sessions/some-handle'), 501, 'devices_not_configured');
+    expectError(await client.post('/api/sessions/revoke-others'), 501, 'devices_not_configured');
     expect((await client.post('/api/tokens')).status).toBe(404);
+    expect((await client.get('/.well-known/jwks.json')).status).toBe(404);
+    expect((await client.get('/api/me')).status).toBe(200);
   });
 });
 

@@ -64,6 +64,8 @@ describe.each(DENY_LISTS)('sealed-cookie sessions ($name)', ({ denyList }) => {
     expect(header).toEqual({ alg: 'dir', enc: 'A256GCM', kid: 'k1', cookie: COOKIE });
     expect(Buffer.from(parts[3]!, 'base64url').toString('latin1')).not.toContain('alice');
     expect((await browser.get('/me')).body).toMatchObject({ userId: 'alice-the-user' });
+    // docs/sealed-cookies.md: a logged-in session without app data seals to well under 1 KB.
+    expect(cookie!.value.length).toBeLessThan(1000);
   });
 
   it('opens with jose what it seals, and jose-sealed cookies open (one standard format)', async () => {
