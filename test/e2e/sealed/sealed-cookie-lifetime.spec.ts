@@ -123,3 +123,20 @@ describe('sealed-cookie key rotation', () => {
     expect((await replay(retired, carried.cookie(COOKIE)!).get('/me')).status).toBe(200);
   });
 });
+
+describe('sealed-cookie deny list down', () => {
+  it('answers 503 on guarded routes instead of trusting a cookie it cannot check', async () => {
+    const app = await createLifetimeApp({
+      store: { cookie: { keys: [K1], denyList: { redis: { url: 'redis://127.0.0.1:1', prefix: uniquePrefix('sealed-down') } } } } as never,
+      storeTimeout: 200,
+    });
+    apps.push(app);
+    // Logging in from no cookie needs no deny-list read: the cookie is sealed and sent.
+    const browser = await login(app);
+    const res = await browser.get('/me');
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ error: 'session_store_unavailable' });
+    // The browser's cookie is left alone (the session may be fine once the list answers).
+    expect(sessionCookies(res)).toEqual([]);
+  }, 20_000);
+});
