@@ -69,7 +69,7 @@ export class CookieBackend implements SessionBackend {
   sessionEngine(options: ResolvedSessionOptions, hasher: SessionIdHasher): SessionEngine {
     const repository = new DenyListRepository(this.sessions, hasher, {
       storeTimeout: options.storeTimeout,
-      lifetime: options.absoluteTimeout,
+      lifetime: options.idleTimeout,
     });
     const codec = new SealedCookieCodec(this.options.keys as ResolvedSealedKey[], options.cookie.name);
     return new SealedSessionEngine(options, repository, codec);

@@ -4,12 +4,19 @@ import { SessionRepository, type LoadedSession, type StoredVersion } from '../st
 import type { SessionStore } from '../store/session-store.interface.js';
 import { withTimeout } from '../store/store-timeout.js';
 
-/** Clock skew between instances that a denial outlives its session by. */
+/**
+ * What a denial outlives its last cookie by: clock skew between instances, and a request
+ * that opened the cookie before the denial and seals it again just after.
+ */
 const SLACK_MS = 60_000;
 
 export interface DenyListRepositoryOptions {
   storeTimeout: number;
-  /** How long a denial is kept: the longest a session can live (absoluteTimeout). */
+  /**
+   * How long a denial is kept: idleTimeout. Every cookie of the session was sealed at or
+   * before the denial, with a deadline at most its sealing time + idleTimeout (lastSeenAt is
+   * never later than the sealing), so none opens after that.
+   */
   lifetime: number;
 }
 

@@ -70,6 +70,17 @@ describe.each(DENY_LISTS)('sealed-cookie lifetime ($name)', ({ denyList }) => {
     expect((await replay(app, kept).get('/me')).status).toBe(401);
   });
 
+  it('keeps refusing a logged-out cookie until it would have died of idleness anyway', async () => {
+    const browser = await login(app);
+    clock.advance(5 * MINUTE);
+    expect((await browser.get('/me')).status).toBe(200);
+    const captured = browser.cookie(COOKIE)!;
+    expect((await browser.post('/logout')).status).toBe(204);
+    // Not idle yet: only the deny list refuses it.
+    clock.advance(29 * MINUTE);
+    expect((await replay(app, captured).get('/me')).status).toBe(401);
+  });
+
   it('ends a session at absoluteTimeout however active it is', async () => {
     const browser = await login(app);
     for (let elapsed = 0; elapsed < 12 * 60 - 25; elapsed += 25) {
