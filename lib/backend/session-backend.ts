@@ -2,6 +2,7 @@ import type { SessionIndex } from '../devices/session-index.interface.js';
 import type { MfaStateStore } from '../mfa/mfa-state-store.interface.js';
 import type { SecurityActivityStore } from '../monitoring/security-activity.store.js';
 import type { RedisStoreClient } from '../store/redis-connection.js';
+import type { SessionEventEmitter } from '../events/session-event-emitter.js';
 import type { SessionEngine } from '../http/session-engine.js';
 import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
 import type { SessionIdHasher } from '../store/session-id-hasher.js';
@@ -38,7 +39,7 @@ export interface SessionBackend {
    * A backend that keeps sessions elsewhere than in a store (sealed cookies) brings its own
    * request path; the others use SessionEngine over a SessionRepository of `sessions`.
    */
-  sessionEngine?(options: ResolvedSessionOptions, hasher: SessionIdHasher): SessionEngine;
+  sessionEngine?(options: ResolvedSessionOptions, hasher: SessionIdHasher, events: SessionEventEmitter): SessionEngine;
   /** Closes what the module opened itself (never an app's store or client). */
   close(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import type { SecurityActivityStore } from '../monitoring/security-activity.stor
 import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
 import { RedisBackend } from '../backend/redis-backend.js';
 import { Lazy, type RedisPlace, type SessionBackend } from '../backend/session-backend.js';
+import type { SessionEventEmitter } from '../events/session-event-emitter.js';
 import type { SessionEngine } from '../http/session-engine.js';
 import type { SessionIdHasher } from '../store/session-id-hasher.js';
 import type { SessionStore } from '../store/session-store.interface.js';
@@ -66,13 +67,13 @@ export class CookieBackend implements SessionBackend {
   }
 
   /** The request path reads and writes the cookie instead of a store. */
-  sessionEngine(options: ResolvedSessionOptions, hasher: SessionIdHasher): SessionEngine {
+  sessionEngine(options: ResolvedSessionOptions, hasher: SessionIdHasher, events: SessionEventEmitter): SessionEngine {
     const repository = new DenyListRepository(this.sessions, hasher, {
       storeTimeout: options.storeTimeout,
       lifetime: options.idleTimeout,
     });
     const codec = new SealedCookieCodec(this.options.keys as ResolvedSealedKey[], options.cookie.name);
-    return new SealedSessionEngine(options, repository, codec);
+    return new SealedSessionEngine(options, repository, codec, events);
   }
 
   async close(): Promise<void> {

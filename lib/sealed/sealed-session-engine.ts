@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { SessionData } from 'express-session';
+import type { SessionEventEmitter } from '../events/session-event-emitter.js';
 import { describeError } from '../errors/describe-error.js';
 import { expireSessionCookie, sessionCookieFor, type SessionCookieAttributes } from '../http/cookie-policy.js';
 import { openRequestSession, RequestSessionState } from '../http/request-session-state.js';
@@ -18,7 +20,8 @@ import { SessionTooLargeException } from './session-too-large.exception.js';
  * - open: the cookie is opened (SealedCookieCodec: key, cookie name, deadline), then its
  *   session ID is looked up on the deny list (one read; none without a valid cookie). A cookie
  *   that does not open, or whose ID is denied, gives an empty anonymous session, never an error.
- *   An ID denied from a future moment (a rotation's grace period) is served as a grace request.
+ *   An ID denied from a future moment (a rotation's grace period) is served as a grace request;
+ *   an authenticated cookie whose ID is denied raises `session.replayed`.
  * - beforeHeaders: a new cookie whenever the record changed, not only its ID (the idle
  *   deadline moves with lastSeenAt, written at the throttled rate as for the stores).
  * - save/regenerate (persist): nothing is stored, but a record too large for a cookie is a 500
@@ -34,6 +37,7 @@ export class SealedSessionEngine extends SessionEngine {
     options: EngineOptions,
     override readonly repository: DenyListRepository,
     private readonly codec: SealedCookieCodec,
+    private readonly events: SessionEventEmitter,
   ) {
     super(options, repository);
   }
@@ -56,7 +60,10 @@ export class SealedSessionEngine extends SessionEngine {
         state.sessionID = undefined;
         return;
       }
-      if (deniedFrom !== undefined && deniedFrom <= Date.now()) return void this.openAnonymous(req, res);
+      if (deniedFrom !== undefined && deniedFrom <= Date.now()) {
+        if (opened.data.auth) this.reportReplay(req, opened.data);
+        return void this.openAnonymous(req, res);
+      }
       const state = this.openState(req, res, opened.sid);
       this.adapter.buildSession(req, opened.data);
       state.version = { persisted: true };
@@ -103,6 +110,18 @@ export class SealedSessionEngine extends SessionEngine {
     const { cookie: _cookie, ...data } = req.session;
     const value = this.codec.seal({ sid: state.sessionID!, exp: sessionDeadline(req.session, this.options), data });
     return { value, bytes: setCookieBytes(this.options.cookie.name, value, attributes) };
+  }
+
+  /** The subject is the ended session's (the request's own session is the new anonymous one). */
+  private reportReplay(req: Request, data: Partial<SessionData>): void {
+    this.events.emit({
+      type: 'session.replayed',
+      userId: data.auth?.user.id,
+      handle: data.meta?.handle,
+      ip: req.ip,
+      userAgent: req.get('user-agent'),
+      timestamp: Date.now(),
+    });
   }
 
   private openAnonymous(req: Request, res: Response): void {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { CompactEncrypt, compactDecrypt } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SessionEvent } from '../../../lib/index.js';
 import type { SealedCookieKey } from '../../../lib/sealed/sealed-cookie-options.js';
 import { createLifetimeApp } from '../../apps/lifetime/lifetime.app.js';
 import { useFakeClock, type FakeClock } from '../../support/fake-clock.js';
@@ -46,8 +47,9 @@ function withCookie(browser: BrowserClient, value: string): BrowserClient {
 
 describe.each(DENY_LISTS)('sealed-cookie sessions ($name)', ({ denyList }) => {
   let app: INestApplication;
+  const events: SessionEvent[] = [];
   beforeAll(async () => {
-    app = await sealedApp(denyList());
+    app = await sealedApp(denyList(), [KEY_1], { onEvent: (event: SessionEvent) => void events.push(event) });
   });
 
   it('sets a JWE cookie with the session attributes, and nothing readable in it', async () => {
@@ -111,9 +113,15 @@ describe.each(DENY_LISTS)('sealed-cookie sessions ($name)', ({ denyList }) => {
     const res = await browser.post('/logout');
     expect(res.status).toBe(204);
     expect(expiresSessionCookie(res)).toBe(true);
-    const replay = await withCookie(browser, captured).get('/me');
+    const replay = await withCookie(browser, captured).get('/me', { 'user-agent': 'replayer/1.0' });
     expect(replay.status).toBe(401);
-    expect(replay.status).not.toBe(500);
+    expect(events.filter((event) => event.type === 'session.replayed').at(-1)).toMatchObject({
+      type: 'session.replayed',
+      userId: 'alice',
+      handle: expect.any(String),
+      userAgent: 'replayer/1.0',
+    });
+    expect(JSON.stringify(events)).not.toContain(captured);
   });
 
   it('refuses every tampered part of the JWE with an anonymous session', async () => {
