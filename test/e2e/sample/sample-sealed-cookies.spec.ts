@@ -1,3 +1,4 @@
+import { compactDecrypt } from 'jose';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { BrowserClient } from '../../support/http-client.js';
 import { redisAvailable, type StoreUnderTest } from '../../support/stores.js';
@@ -90,6 +91,28 @@ describe.each(DENY_LISTS)('sample with SESSION_STORE=cookie ($name)', ({ env }) 
     const replayed = new BrowserClient(sample.app);
     replayed.jar.set(COOKIE, pending);
     expect((await replayed.get('/api/me')).status).toBe(401);
+  });
+
+  it('logs neither the cookie nor the session ID inside it, also for refused and replayed cookies', async () => {
+    const lines: string[] = [];
+    const keep = (...args: unknown[]) => void lines.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
+    await sample.start(env, { logger: { log: keep, warn: keep, error: keep, debug: keep, verbose: keep, fatal: keep } });
+    const client = sample.client();
+    await login(client, ALICE);
+    const captured = client.cookie(COOKIE)!;
+    const { keys } = sample.config.store as unknown as { keys: Array<{ key: Buffer }> };
+    const opened = await compactDecrypt(captured, new Uint8Array(keys[0]!.key));
+    const sid = JSON.parse(new TextDecoder().decode(opened.plaintext)).sid as string;
+    expect((await client.post('/api/auth/logout')).status).toBe(204);
+    const replayed = new BrowserClient(sample.app);
+    replayed.jar.set(COOKIE, captured);
+    expect((await replayed.get('/api/me')).status).toBe(401);
+    replayed.jar.set(COOKIE, `${captured.slice(0, -4)}AAAA`);
+    expect((await replayed.get('/api/me')).status).toBe(401);
+    expect(lines.some((line) => line.includes('session.replayed'))).toBe(true);
+    for (const secret of [captured, captured.split('.')[3]!, sid]) {
+      expect(lines.filter((line) => line.includes(secret))).toEqual([]);
+    }
   });
 
   it('has no device list and no tokens: those routes say so instead of pretending', async () => {
