@@ -2,6 +2,7 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { compactDecrypt, type CompactDecryptResult } from 'jose';
 import type { SessionData } from 'express-session';
 import type { ResolvedSealedKey } from './sealed-cookie-options.js';
+import { hasSessionShape } from './sealed-record-shape.js';
 
 /** A browser keeps at most 4096 bytes of one cookie (name, value and attributes): nothing longer is opened. */
 export const MAX_COOKIE_BYTES = 4096;
@@ -96,7 +97,7 @@ function parseRecord(plaintext: Uint8Array): SealedRecord | undefined {
   if (!isPlainObject(parsed)) return undefined;
   const { sid, exp, data } = parsed;
   if (typeof sid !== 'string' || !/^[A-Za-z0-9_-]{16,64}$/.test(sid)) return undefined;
-  if (typeof exp !== 'number' || !Number.isFinite(exp) || !isPlainObject(data) || hasProtoKey(data)) return undefined;
+  if (typeof exp !== 'number' || !Number.isFinite(exp) || !isPlainObject(data) || hasProtoKey(data) || !hasSessionShape(data)) return undefined;
   return { sid, exp, data: data as Partial<SessionData> };
 }
 

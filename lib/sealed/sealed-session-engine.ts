@@ -4,7 +4,7 @@ import type { SessionData } from 'express-session';
 import type { SessionEventEmitter } from '../events/session-event-emitter.js';
 import { describeError } from '../errors/describe-error.js';
 import { expireSessionCookie, sessionCookieFor, type SessionCookieAttributes } from '../http/cookie-policy.js';
-import { openRequestSession, RequestSessionState } from '../http/request-session-state.js';
+import { openRequestSession, RequestSessionState, sessionStateOf } from '../http/request-session-state.js';
 import { hookResponse } from '../http/response-hooks.js';
 import { sessionDeadline } from '../http/session-deadline.js';
 import { SessionEngine, type EngineOptions } from '../http/session-engine.js';
@@ -69,6 +69,10 @@ export class SealedSessionEngine extends SessionEngine {
       state.version = { persisted: true };
       if (deniedFrom !== undefined) state.markGrace();
       state.opened();
+    }).catch((err: unknown) => {
+      // Never a rejection: the middleware awaits this promise and nothing would answer the request.
+      this.log.error(`a sealed session could not be opened: ${describeError(err)}`);
+      if (!sessionStateOf(req)) this.openAnonymous(req, res);
     });
   }
 
@@ -116,8 +120,8 @@ export class SealedSessionEngine extends SessionEngine {
   private reportReplay(req: Request, data: Partial<SessionData>): void {
     this.events.emit({
       type: 'session.replayed',
-      userId: data.auth?.user.id,
-      handle: data.meta?.handle,
+      userId: textOrUndefined(data.auth?.user?.id),
+      handle: textOrUndefined(data.meta?.handle),
       ip: req.ip,
       userAgent: req.get('user-agent'),
       timestamp: Date.now(),
@@ -142,6 +146,10 @@ export class SealedSessionEngine extends SessionEngine {
 function setCookieBytes(name: string, value: string, attributes: SessionCookieAttributes): number {
   const sameSite = `; SameSite=${attributes.sameSite[0]!.toUpperCase()}${attributes.sameSite.slice(1)}`;
   return name.length + 1 + value.length + '; Path=/'.length + '; HttpOnly'.length + (attributes.secure ? '; Secure'.length : 0) + sameSite.length;
+}
+
+function textOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
 function isEmpty(session: Request['session']): boolean {

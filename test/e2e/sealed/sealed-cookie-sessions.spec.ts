@@ -170,6 +170,26 @@ describe.each(DENY_LISTS)('sealed-cookie sessions ($name)', ({ denyList }) => {
     expect((await withCookie(browser, sealed).get('/me')).status).toBe(401);
   });
 
+  it('answers validly sealed records of the wrong shape (only a leaked key could make one) without a 500 or a hang', async () => {
+    const browser = await login(app);
+    const sid = 'A'.repeat(32);
+    const shapes = [
+      { sid, exp: Date.now() + MINUTE, data: { auth: 'x', meta: 'y' } },
+      { sid, exp: Date.now() + MINUTE, data: { auth: { user: null }, meta: { lastSeenAt: 'soon' } } },
+      { sid, exp: Date.now() + MINUTE, data: [] },
+      { sid: 42, exp: Date.now() + MINUTE, data: {} },
+      { sid, exp: 'never', data: {} },
+      'not an object',
+    ];
+    for (const shape of shapes) {
+      const sealed = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(shape)))
+        .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: 'k1', cookie: COOKIE })
+        .encrypt(new Uint8Array(KEY_1.key as Buffer));
+      const res = await withCookie(browser, sealed).get('/me');
+      expect(res.status, JSON.stringify(shape)).toBe(401);
+    }
+  });
+
   it('refuses a cookie moved from another cookie name (the name is bound in the header)', async () => {
     const browser = await login(app);
     const opened = await compactDecrypt(browser.cookie(COOKIE)!, new Uint8Array(KEY_1.key as Buffer));
