@@ -61,6 +61,8 @@ export { SessionTokenGuard } from './tokens/session-token.guard.js';
 export type { BearerSessionInfo } from './tokens/bearer-session.js';
 export type { TokenOptions } from './tokens/token-options.js';
 export type { AccessTokenAlgorithm, AccessTokenKey } from './tokens/token-keys.js';
+export type { SealedCookieKey, SealedCookieStoreOptions } from './sealed/sealed-cookie-options.js';
+export { SessionTooLargeException } from './sealed/session-too-large.exception.js';
 export { BearerTokenException, InvalidTokenException, SessionEndedException } from './errors/token.exceptions.js';
 export { OidcService, type OidcClaims, type OidcLoginResult, type OidcUserResolver } from './oidc/oidc.service.js';
 export type { OidcMfaPolicy, OidcOptions } from './oidc/oidc-options.js';

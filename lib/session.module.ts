@@ -73,8 +73,15 @@ const providers: Provider[] = [
   SessionDevicesService,
   {
     provide: SESSION_ENGINE,
-    inject: [RESOLVED_SESSION_OPTIONS, SESSION_BACKEND, SessionIdHasher, SessionDevicesService],
-    useFactory: (options: ResolvedSessionOptions, backend: SessionBackend, hasher: SessionIdHasher, devices: SessionDevicesService) =>
+    inject: [RESOLVED_SESSION_OPTIONS, SESSION_BACKEND, SessionIdHasher, SessionDevicesService, SessionEventEmitter],
+    useFactory: (
+      options: ResolvedSessionOptions,
+      backend: SessionBackend,
+      hasher: SessionIdHasher,
+      devices: SessionDevicesService,
+      events: SessionEventEmitter,
+    ) =>
+      backend.sessionEngine?.(options, hasher, events) ??
       new SessionEngine(
         options,
         new SessionRepository(

@@ -12,6 +12,11 @@ async function main(): Promise<void> {
       'SESSION_SECRET is not set: using a random secret for this run, so sessions do not survive a restart.',
     );
   }
+  if (config.store.kind === 'cookie' && config.store.keyGenerated) {
+    new Logger('Sample').warn(
+      'SESSION_COOKIE_KEY is not set: using a random sealing key for this run, so sessions do not survive a restart.',
+    );
+  }
   const app = await createSampleApp(config);
   // SIGINT/SIGTERM close the app, and with it the store's connections.
   app.enableShutdownHooks();

@@ -10,7 +10,7 @@ import { RedisThrottleCounters } from './auth/redis-throttle-counters.js';
 import { THROTTLE_COUNTERS, type ThrottleCounters } from './auth/throttle-counters.js';
 import type { SampleConfig } from './config/sample.config.js';
 import { SAMPLE_CONFIG } from './config/sample-config.token.js';
-import { sessionOptionsFor } from './config/session-options.js';
+import { sessionOptionsFor, tokensEnabled } from './config/session-options.js';
 import { SessionsController } from './devices/sessions.controller.js';
 import { sampleValidationPipe } from './http/validation/sample-validation.pipe.js';
 import { SecurityEventsController } from './security/security-events.controller.js';
@@ -47,7 +47,7 @@ export class SampleModule {
           mfa: true,
           passkeys,
           // The options configure `tokens` too: SessionTokens and the JWKS route get registered.
-          tokens: true,
+          tokens: tokensEnabled(config),
           // Single sign-on only when OIDC_ISSUER is set: OidcService and the back-channel route exist then.
           oidc: config.oidc !== undefined,
           imports: [UsersModule],
@@ -60,7 +60,7 @@ export class SampleModule {
         MfaController,
         MeController,
         SessionsController,
-        TokensController,
+        ...(tokensEnabled(config) ? [TokensController] : []),
         SecurityEventsController,
         PagesController,
         ...(passkeys ? [PasskeyAuthController, PasskeysController] : []),

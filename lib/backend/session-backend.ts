@@ -3,6 +3,10 @@ import type { MfaStateStore } from '../mfa/mfa-state-store.interface.js';
 import type { SecurityActivityStore } from '../monitoring/security-activity.store.js';
 import type { OidcLinkStore } from '../oidc/oidc-link-store.interface.js';
 import type { RedisStoreClient } from '../store/redis-connection.js';
+import type { SessionEventEmitter } from '../events/session-event-emitter.js';
+import type { SessionEngine } from '../http/session-engine.js';
+import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
+import type { SessionIdHasher } from '../store/session-id-hasher.js';
 import type { SessionStore } from '../store/session-store.interface.js';
 
 /** The Redis connection and key prefix the sessions live under, for state kept beside them. */
@@ -38,6 +42,11 @@ export interface SessionBackend {
    * store too: one instance only, see docs/single-sign-on.md).
    */
   oidcLinks(): OidcLinkStore;
+  /**
+   * A backend that keeps sessions elsewhere than in a store (sealed cookies) brings its own
+   * request path; the others use SessionEngine over a SessionRepository of `sessions`.
+   */
+  sessionEngine?(options: ResolvedSessionOptions, hasher: SessionIdHasher, events: SessionEventEmitter): SessionEngine;
   /** Closes what the module opened itself (never an app's store or client). */
   close(): Promise<void>;
 }

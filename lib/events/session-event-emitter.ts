@@ -11,7 +11,7 @@ import { describeError } from '../errors/describe-error.js';
 /**
  * Every security event the module reports: a union keyed by `type` (`login`, `login_failed`,
  * `logout`, `mfa`, `passkey.*`, `session.expired`, `session.binding_mismatch`, `session.rotated`,
- * `session.revoked`, and with `monitoring` `anomaly.location_jump`, `anomaly.impossible_travel`,
+ * `session.revoked`, with sealed cookies `session.replayed`, and with `monitoring` `anomaly.location_jump`, `anomaly.impossible_travel`,
  * `anomaly.new_device`, `anomaly.risk`), so more kinds join
  * without breaking listeners that switch on `type`. Each has `userId`, `ip` and `timestamp`
  * (epoch ms); none holds a code, a secret, a session ID or a cookie value.
@@ -82,7 +82,12 @@ export class SessionEventEmitter {
 function isWarning(event: SessionEvent): boolean {
   if (event.type === 'passkey.failed') return true;
   if (event.type === 'mfa') return ['failed', 'replay_refused', 'locked', 'refused_locked'].includes(event.outcome);
-  return event.type === 'session.binding_mismatch' || event.type === 'login_failed' || event.type.startsWith('anomaly.');
+  return (
+    event.type === 'session.binding_mismatch' ||
+    event.type === 'session.replayed' ||
+    event.type === 'login_failed' ||
+    event.type.startsWith('anomaly.')
+  );
 }
 
 function subjectOf(req: Request): SessionEventSubject {

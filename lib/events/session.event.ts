@@ -38,6 +38,14 @@ export interface BindingMismatchEvent extends SessionEventBase<'session.binding_
 export type SessionRotatedEvent = SessionEventBase<'session.rotated'>;
 
 /**
+ * Sealed-cookie sessions (`store: { cookie }`): a cookie of a session that had ended (logout,
+ * revocation, a later login, a timeout, a rotation's grace period over) came back and was
+ * refused. A copy of the cookie is in other hands, or an old tab woke up. `userId` and
+ * `handle` are the ended session's; the request goes on anonymous.
+ */
+export type SessionReplayedEvent = SessionEventBase<'session.replayed'>;
+
+/**
  * Why a session was revoked:
  * - `revoke`: `revokeSession(userId, handle)`
  * - `revoke_others`: `revokeOtherSessions(req)` ("sign out other devices")
@@ -108,4 +116,5 @@ export type SessionLifecycleEvent =
   | SessionExpiredEvent
   | BindingMismatchEvent
   | SessionRotatedEvent
+  | SessionReplayedEvent
   | SessionRevokedEvent;

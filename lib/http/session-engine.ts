@@ -11,7 +11,7 @@ import { hookResponse, installResponseHooks } from './response-hooks.js';
 import { sessionDeadline } from './session-deadline.js';
 import { SignedSessionCookie } from './signed-session-cookie.js';
 
-type EngineOptions = Pick<ResolvedSessionOptions, 'secrets' | 'cookie' | 'idleTimeout' | 'absoluteTimeout'>;
+export type EngineOptions = Pick<ResolvedSessionOptions, 'secrets' | 'cookie' | 'idleTimeout' | 'absoluteTimeout'>;
 
 /** Session IDs: 24 random bytes (192 bits), 32 base64url characters, as express-session's default. */
 const SESSION_ID_BYTES = 24;
@@ -37,10 +37,10 @@ export class SessionEngine implements SessionResponder {
   private readonly logger = new Logger('SessionModule');
   private readonly signer: SignedSessionCookie;
   /** express-session's Store as `req.sessionStore`, and the builder of `req.session`. */
-  private readonly adapter: ExpressStoreAdapter;
+  protected readonly adapter: ExpressStoreAdapter;
 
   constructor(
-    private readonly options: EngineOptions,
+    protected readonly options: EngineOptions,
     readonly repository: SessionRepository,
   ) {
     this.signer = new SignedSessionCookie(options.secrets);

@@ -33,15 +33,25 @@ export class SessionMiddleware implements NestMiddleware {
 
   private runChecks(req: Request, next: NextFunction): void {
     if (!req.session) return next();
-    const pending = this.checks.check(req);
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.checks.check(req);
+    } catch (checkError) {
+      // A record the checks cannot read (its module fields of the wrong types: only someone with
+      // write access to the store makes one) is never trusted, and never hangs the request.
+      return this.checksFailed(req, next, checkError);
+    }
     if (!pending) return next();
     pending.then(
       () => next(),
-      (checkError: unknown) => {
-        this.logger.error(`session store failed during the session checks: ${describeError(checkError)}`);
-        markStoreUnavailable(req);
-        next();
-      },
+      (checkError: unknown) => this.checksFailed(req, next, checkError),
     );
+  }
+
+  /** The request goes on without a usable session: guarded routes answer 503. */
+  private checksFailed(req: Request, next: NextFunction, checkError: unknown): void {
+    this.logger.error(`session checks failed: ${describeError(checkError)}`);
+    markStoreUnavailable(req);
+    next();
   }
 }

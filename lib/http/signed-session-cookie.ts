@@ -91,7 +91,7 @@ export function cookieValue(header: string | undefined, name: string): string | 
 }
 
 /** {@link cookieValue} before percent-decoding. */
-function rawCookieValue(header: string | undefined, name: string): string | undefined {
+export function rawCookieValue(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   const length = header.length;
   let start = 0;

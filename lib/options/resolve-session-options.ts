@@ -8,6 +8,8 @@ import { decodeEncryptionKey, KEY_ID_SHAPE, type MfaEncryptionKey, type Resolved
 import type { PasskeyStore } from '../passkeys/passkey-store.interface.js';
 import { resolveMonitoringOptions } from '../monitoring/resolve-monitoring-options.js';
 import { isSessionStore } from '../store/is-session-store.js';
+import { resolveCookieStore } from '../sealed/resolve-cookie-store.js';
+import { isCookieStore } from '../sealed/sealed-cookie-options.js';
 import { redisConnectionProblems } from '../store/redis-connection.js';
 import { resolveTokenOptions } from '../tokens/token-options.js';
 import { optionValueText } from '../util/option-value-text.js';
@@ -304,8 +306,13 @@ function resolveStore(options: SessionModuleOptions, problems: OptionProblems): 
     problems.addAll(redisConnectionProblems(shape.redis));
     return store;
   }
+  if (isCookieStore(store)) {
+    const cookie = resolveCookieStore(options, store.cookie);
+    problems.addAll(cookie.problems);
+    return cookie.store;
+  }
   problems.add(
-    'store must be { memory: { maxSessions? } }, { redis: { url | cluster | sentinel | client } }, or a SessionStore instance (get, set, destroy, close).',
+    'store must be { memory: { maxSessions? } }, { redis: { url | cluster | sentinel | client } }, { cookie: { keys } }, or a SessionStore instance (get, set, destroy, close).',
   );
   return undefined;
 }
@@ -386,7 +393,8 @@ function resolveMfa(
   }
   const endOtherSessionsOnChange = resolveEndOtherSessions(
     mfa.endOtherSessionsOnChange,
-    options.sessionIndex === false,
+    // Sealed cookies have no index either; resolveCookieStore names that problem itself.
+    options.sessionIndex === false || (isCookieStore(options.store) && mfa.endOtherSessionsOnChange !== true),
     warnings,
     problems,
   );

@@ -11,6 +11,7 @@ import type { PasskeyStore } from '../passkeys/passkey-store.interface.js';
 import type { OidcOptions } from '../oidc/oidc-options.js';
 import type { RedisStoreOptions } from '../store/redis-session.store.js';
 import type { SessionStore } from '../store/session-store.interface.js';
+import type { SealedCookieStoreOptions } from '../sealed/sealed-cookie-options.js';
 import type { TokenOptions } from '../tokens/token-options.js';
 
 // What an app passes to SessionModule.forRoot / forRootAsync. Types and documentation only: the
@@ -236,9 +237,11 @@ export interface SessionModuleOptions {
    * For Redis pass `{ redis: { url } }`, `{ redis: { cluster: { rootNodes } } }`,
    * `{ redis: { sentinel: { sentinels, name } } }` or `{ redis: { client } }` (a node-redis
    * client, Cluster or Sentinel client the app owns); or pass any {@link SessionStore}.
+   * `{ cookie: { keys } }` seals the whole session in its cookie (docs/sealed-cookies.md):
+   * no device lists, session limits or tokens with it.
    * @default { memory: {} }
    */
-  store?: SessionStore | { memory: { maxSessions?: number } } | { redis: RedisStoreOptions };
+  store?: SessionStore | { memory: { maxSessions?: number } } | { redis: RedisStoreOptions } | { cookie: SealedCookieStoreOptions };
   /** Cookie attributes that may be changed. Secure, HttpOnly and Path=/ are not negotiable. */
   cookie?: SessionCookieOptions;
   /**

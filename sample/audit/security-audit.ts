@@ -27,6 +27,9 @@ export function describeEvent(event: SessionEvent): string {
     case 'session.rotated':
       parts.push('session id rotated', `user ${JSON.stringify(event.userId)}`);
       break;
+    case 'session.replayed':
+      parts.push('ended session cookie replayed (refused)', `user ${JSON.stringify(event.userId)}`, `device ${event.handle}`);
+      break;
     case 'session.revoked':
       parts.push(`session revoked (${event.reason})`, `user ${JSON.stringify(event.userId)}`, `device ${event.handle}`);
       break;

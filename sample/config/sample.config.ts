@@ -1,12 +1,14 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { AccessTokenKey, AnomalyAction, MfaEncryptionKey } from '../../lib/index.js';
+import { readCookieStore, type SampleCookieStoreConfig } from '../sealed/sealed-cookie-config.js';
 
 /** Where the sample keeps sessions. */
 export type SampleStoreConfig =
   | { kind: 'memory' }
   | { kind: 'redis'; url: string; prefix?: string }
   | { kind: 'redis-cluster'; rootNodes: string[] }
-  | { kind: 'redis-sentinel'; sentinels: Array<{ host: string; port: number }>; name: string };
+  | { kind: 'redis-sentinel'; sentinels: Array<{ host: string; port: number }>; name: string }
+  | SampleCookieStoreConfig;
 
 /** The express `trust proxy` setting, as TRUST_PROXY spells it. */
 export type TrustProxySetting = boolean | number | string;
@@ -96,7 +98,7 @@ export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
   const { secrets, generated } = readSecrets(env['SESSION_SECRET'], production);
   return {
     port,
-    store: readStore(env),
+    store: readStore(env, production),
     secrets,
     secretGenerated: generated,
     trustProxy: readTrustProxy(env['TRUST_PROXY']),
@@ -152,8 +154,14 @@ function readPort(value: string | undefined): number {
   return port;
 }
 
-function readStore(env: Record<string, string | undefined>): SampleStoreConfig {
+function readStore(env: Record<string, string | undefined>, production: boolean): SampleStoreConfig {
   const kind = env['SESSION_STORE'];
+  if (kind === 'cookie') {
+    const redisUrl = env['REDIS_URL'] ? readRedisUrl(env['REDIS_URL']) : undefined;
+    const cookie = readCookieStore(env['SESSION_COOKIE_KEY'], redisUrl, production);
+    if (typeof cookie === 'string') throw new SampleConfigError(cookie);
+    return cookie;
+  }
   if (kind === undefined || kind === '' || kind === 'memory') return { kind: 'memory' };
   if (kind === 'redis') return { kind: 'redis', url: readRedisUrl(env['REDIS_URL'] ?? DEFAULT_REDIS_URL) };
   if (kind === 'redis-cluster') {
@@ -174,7 +182,7 @@ function readStore(env: Record<string, string | undefined>): SampleStoreConfig {
     return { kind: 'redis-sentinel', sentinels, name };
   }
   throw new SampleConfigError(
-    `SESSION_STORE must be "memory" (default), "redis", "redis-cluster" or "redis-sentinel", not ${JSON.stringify(kind)}.`,
+    `SESSION_STORE must be "memory" (default), "redis", "redis-cluster", "redis-sentinel" or "cookie", not ${JSON.stringify(kind)}.`,
   );
 }
 

@@ -22,6 +22,12 @@ function moduleStore(store: SampleConfig['store']): SessionModuleOptions['store'
       return { redis: { cluster: { rootNodes: store.rootNodes } } };
     case 'redis-sentinel':
       return { redis: { sentinel: { sentinels: store.sentinels, name: store.name } } };
+    case 'cookie': {
+      // Sealed cookies (docs/sealed-cookies.md): ended sessions on a deny list, in Redis with REDIS_URL.
+      const prefix = store.prefix === undefined ? {} : { prefix: store.prefix };
+      const denyList = store.redisUrl === undefined ? { memory: {} } : { redis: { url: store.redisUrl, ...prefix } };
+      return { cookie: { keys: store.keys, denyList } };
+    }
   }
 }
 
@@ -36,6 +42,11 @@ function monitoringFor(config: SampleConfig): MonitoringOptions {
     locationJump: { action },
     impossibleTravel: { action },
   };
+}
+
+/** Access tokens, except with SESSION_STORE=cookie (no session index to check them against). */
+export function tokensEnabled(config: SampleConfig): boolean {
+  return config.store.kind !== 'cookie';
 }
 
 /** The SessionModule options the sample's configuration stands for. */
@@ -68,11 +79,10 @@ export function sessionOptionsFor(
     csrf: { allowedOrigins: [config.appOrigin] },
     production: config.production,
     // Access tokens for APIs (docs/tokens.md): signed for this origin, dead with their session.
-    tokens: {
-      keys: config.tokenKeys,
-      issuer: config.appOrigin,
-      ...(config.tokenTtl === undefined ? {} : { ttl: config.tokenTtl }),
-    },
+    // Not with sealed cookies: a token is checked against the session index, which they lack.
+    ...(tokensEnabled(config)
+      ? { tokens: { keys: config.tokenKeys, issuer: config.appOrigin, ...(config.tokenTtl === undefined ? {} : { ttl: config.tokenTtl }) } }
+      : {}),
     // So `npm run sample` works over http://localhost: the cookie is then `sid` without Secure
     // (the module logs a warning). Production keeps the strict Secure `__Host-sid` cookie.
     allowInsecureHttp: !config.production,

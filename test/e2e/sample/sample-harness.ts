@@ -35,7 +35,7 @@ export function sampleConfig(store: StoreUnderTest, prefix: string, env: NodeJS.
     REDIS_URL,
     ...env,
   });
-  return config.store.kind === 'redis' ? { ...config, store: { ...config.store, prefix } } : config;
+  return config.store.kind === 'redis' || config.store.kind === 'cookie' ? { ...config, store: { ...config.store, prefix } } : config;
 }
 
 const STEP_MS = 30_000;

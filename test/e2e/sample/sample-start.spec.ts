@@ -100,7 +100,7 @@ describe('sample start-up: npm run sample', () => {
     try {
       const [code] = (await once(sample.child, 'exit')) as [number | null];
       expect(code).toBe(1);
-      expect(sample.output()).toContain('sample: SESSION_STORE must be "memory" (default), "redis", "redis-cluster" or "redis-sentinel", not "mongodb"');
+      expect(sample.output()).toContain('sample: SESSION_STORE must be "memory" (default), "redis", "redis-cluster", "redis-sentinel" or "cookie", not "mongodb"');
       expect(sample.output()).not.toMatch(/\n\s+at /);
     } finally {
       await stop(sample.child);
