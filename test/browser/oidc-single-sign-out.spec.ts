@@ -30,7 +30,7 @@ describe.skipIf(!chromiumPresent && !isCi())('single sign-on and sign-out with O
   describe.each(variants)('on $store.name, $instances instance(s) per app', ({ store, instances }) => {
     const world = new SsoWorld(store, instances);
     beforeAll(() => world.start(), 30_000);
-    afterAll(() => world.close());
+    afterAll(() => world.close(), 60_000);
 
     /** The app's session cookie in the browser, as a Cookie header. */
     const cookieOf = async (app: SsoApp): Promise<string | undefined> => {

@@ -20,7 +20,7 @@ const CALLBACK = '/api/auth/oidc/callback';
 describe.each(STORES)('OIDC routes under malformed input on $name', (store) => {
   const world = new SsoWorld(store, 1);
   beforeAll(() => world.start(), 30_000);
-  afterAll(() => world.close());
+  afterAll(() => world.close(), 60_000);
 
   const browser = () => new TestBrowser(world.apps[0]!.apps[0]!, { https: false, headers: { 'User-Agent': 'oidc-input-test' } });
 

@@ -49,7 +49,7 @@ describe.skipIf(!chromiumPresent && !isCi())('T20 back-channel logout: valid tok
       sid = world.op.lastSid.get('rp1')!;
       userAgent = await browser.userAgent(page);
     }, 40_000);
-    afterAll(() => world.close());
+    afterAll(() => world.close(), 60_000);
 
     const cookieOf = async (app: SsoApp): Promise<string | undefined> => {
       const cookie = (await browser.context.cookies(app.origin)).find((c) => c.name === 'sid');

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { readSampleConfig } from '../../../sample/config/sample.config.js';
 import { createSampleApp } from '../../../sample/sample.app.js';
@@ -84,7 +85,13 @@ export class SsoWorld {
   }
 
   async close(): Promise<void> {
-    for (const app of this.apps) for (const nest of app.apps) await nest.close();
+    for (const app of this.apps) {
+      for (const nest of app.apps) {
+        // The browser keeps connections open to every app; close() would wait for them.
+        (nest.getHttpServer() as Server).closeAllConnections();
+        await nest.close();
+      }
+    }
     await this.op?.close();
     if (this.store.name === 'redis' && this.prefixes.length > 0) {
       const redis = await connectTestRedis();
