@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ActiveSession } from './devices/active-session.interface.js';
@@ -22,6 +21,7 @@ import {
   withoutUndefined,
   type CarriedSessionState,
 } from './http/session-id-operations.js';
+import { newDeviceHandle } from './devices/device-handle.js';
 
 export interface LoginOptions {
   /**
@@ -266,7 +266,7 @@ function newMeta(req: Request, now = Date.now()): SessionMeta {
     createdAt: now,
     lastSeenAt: now,
     idIssuedAt: now,
-    handle: randomBytes(16).toString('base64url'),
+    handle: newDeviceHandle(),
     ...(req.ip ? { ip: req.ip } : {}),
     ...(userAgent ? { userAgent: userAgent.slice(0, MAX_USER_AGENT_LENGTH) } : {}),
   };

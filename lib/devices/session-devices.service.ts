@@ -22,6 +22,7 @@ import type { ActiveSession } from './active-session.interface.js';
 import { SESSION_INDEX } from '../session.internal-constants.js';
 import type { SessionIndex, SessionIndexEntry } from './session-index.interface.js';
 import { TimeBoundSessionIndex } from './time-bound-session-index.js';
+import { isDeviceHandle } from './device-handle.js';
 import { failClosed } from '../store/store-failure.js';
 import { summarizeUserAgent } from './user-agent.js';
 import { describeError } from '../errors/describe-error.js';
@@ -33,8 +34,6 @@ export interface IndexedSession {
   storageKey: string;
 }
 
-/** A public handle: 16 random bytes in base64url. Anything else is not a session of anyone. */
-const HANDLE_SHAPE = /^[A-Za-z0-9_-]{22}$/;
 
 /** Revocation retries when a session changes ID while it is being revoked; more than this is no race. */
 const MAX_REVOKE_ROUNDS = 5;
@@ -88,7 +87,7 @@ export class SessionDevicesService implements SessionActivityListener {
   async revoke(userId: string, handle: string): Promise<void> {
     requireUserId(userId);
     const index = this.requireIndex();
-    if (typeof handle !== 'string' || !HANDLE_SHAPE.test(handle)) throw new SessionNotFoundException();
+    if (!isDeviceHandle(handle)) throw new SessionNotFoundException();
     const entry = await this.available(() => index.get(userId, handle, Date.now()));
     if (!entry) throw new SessionNotFoundException();
     await this.available(() => this.revokeEntries(index, userId, [entry], 'revoke'));
@@ -119,7 +118,7 @@ export class SessionDevicesService implements SessionActivityListener {
    */
   async find(userId: string, handle: string): Promise<SessionIndexEntry | null> {
     const index = this.requireIndex();
-    if (typeof userId !== 'string' || userId.length === 0 || typeof handle !== 'string' || !HANDLE_SHAPE.test(handle)) return null;
+    if (typeof userId !== 'string' || userId.length === 0 || !isDeviceHandle(handle)) return null;
     return this.available(() => index.get(userId, handle, Date.now()));
   }
 

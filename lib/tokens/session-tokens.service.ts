@@ -14,6 +14,7 @@ import type { BearerSessionInfo } from './bearer-session.js';
 import { ACCESS_TOKEN_ALGORITHMS, type ResolvedTokenKey } from './token-keys.js';
 import type { ResolvedTokenOptions } from './token-options.js';
 import { RESOLVED_TOKEN_OPTIONS } from './tokens.internal-constants.js';
+import { isDeviceHandle } from '../devices/device-handle.js';
 
 /** What `issue` returns: the token and when it expires. */
 export interface IssuedAccessToken {
@@ -49,7 +50,6 @@ export interface JsonWebKeySet {
 /** The `typ` of every token (RFC 9068): a token of another kind (ID token, logout token) is never taken for one. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
-const HANDLE_SHAPE = /^[A-Za-z0-9_-]{22}$/;
 const MAX_CLAIM_LENGTH = 1024;
 
 /**
@@ -185,7 +185,7 @@ function checkedClaims(payload: JWTPayload): AccessTokenClaims {
   const sid = payload['sid'];
   const authTime = payload['auth_time'];
   const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= MAX_CLAIM_LENGTH;
-  if (!isText(sub) || !isText(jti) || typeof sid !== 'string' || !HANDLE_SHAPE.test(sid)) throw new InvalidTokenException();
+  if (!isText(sub) || !isText(jti) || !isDeviceHandle(sid)) throw new InvalidTokenException();
   if (typeof iat !== 'number' || typeof exp !== 'number') throw new InvalidTokenException();
   if (authTime !== undefined && (typeof authTime !== 'number' || !Number.isFinite(authTime))) throw new InvalidTokenException();
   return {
