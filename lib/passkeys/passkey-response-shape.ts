@@ -58,11 +58,7 @@ export function registrationResponse(body: unknown): RegistrationResponseJSON {
     refuse('response.transports must be a list of transport names.');
   }
   return {
-    id,
-    rawId: id,
-    type: 'public-key',
-    ...(attachment ? { authenticatorAttachment: attachment } : {}),
-    clientExtensionResults: {},
+    ...credentialEnvelope(id, attachment),
     response: {
       clientDataJSON: base64url(response, 'clientDataJSON', 'response.clientDataJSON')!,
       attestationObject: base64url(response, 'attestationObject', 'response.attestationObject')!,
@@ -76,17 +72,27 @@ export function authenticationResponse(body: unknown): AuthenticationResponseJSO
   const { response, id, attachment } = credentialFields(body);
   const userHandle = base64url(response, 'userHandle', 'response.userHandle', 1_024, true);
   return {
-    id,
-    rawId: id,
-    type: 'public-key',
-    ...(attachment ? { authenticatorAttachment: attachment } : {}),
-    clientExtensionResults: {},
+    ...credentialEnvelope(id, attachment),
     response: {
       clientDataJSON: base64url(response, 'clientDataJSON', 'response.clientDataJSON')!,
       authenticatorData: base64url(response, 'authenticatorData', 'response.authenticatorData')!,
       signature: base64url(response, 'signature', 'response.signature')!,
       ...(userHandle === undefined ? {} : { userHandle }),
     },
+  };
+}
+
+/**
+ * What both answers carry around their `response`: the checked ID (also as `rawId`), the
+ * attachment when given, and no client extension results (the module asks for none).
+ */
+function credentialEnvelope(id: string, attachment: ReturnType<typeof credentialFields>['attachment']) {
+  return {
+    id,
+    rawId: id,
+    type: 'public-key' as const,
+    ...(attachment ? { authenticatorAttachment: attachment } : {}),
+    clientExtensionResults: {},
   };
 }
 
