@@ -5,6 +5,7 @@ import { describeError } from '../errors/describe-error.js';
 import { RedisSessionStore, type RedisStoreOptions } from '../store/redis-session.store.js';
 import { RedisSecurityActivityStore } from '../monitoring/redis-security-activity.store.js';
 import { RedisOidcLinkStore } from '../oidc/redis-oidc-link.store.js';
+import { CompanionCommands } from './companion-commands.js';
 import { Lazy, type RedisPlace, type SessionBackend } from './session-backend.js';
 
 /** How long bootstrap waits for Redis before starting anyway (requests then answer 503 until it is up). */
@@ -18,15 +19,18 @@ export class RedisBackend implements SessionBackend {
   readonly sessions: RedisSessionStore;
   readonly boundsOwnOperations: boolean;
   readonly redis: RedisPlace;
-  private readonly index = new Lazy(() => new RedisSessionIndex(this.redis.client, this.redis.prefix));
-  private readonly mfa = new Lazy(() => new RedisMfaStateStore(this.redis.client, this.redis.prefix));
-  private readonly activity = new Lazy(() => new RedisSecurityActivityStore(this.redis.client, this.redis.prefix));
-  private readonly links = new Lazy(() => new RedisOidcLinkStore(this.redis.client, this.redis.prefix));
+  /** The companions' commands, on the session store's shared-timeout client. */
+  private readonly commands: CompanionCommands;
+  private readonly index = new Lazy(() => new RedisSessionIndex(this.commands, this.redis.prefix));
+  private readonly mfa = new Lazy(() => new RedisMfaStateStore(this.commands, this.redis.prefix));
+  private readonly activity = new Lazy(() => new RedisSecurityActivityStore(this.commands, this.redis.prefix));
+  private readonly links = new Lazy(() => new RedisOidcLinkStore(this.commands, this.redis.prefix));
 
   constructor(options: RedisStoreOptions, storeTimeout: number) {
     this.sessions = new RedisSessionStore(options, storeTimeout);
     this.boundsOwnOperations = this.sessions.timeoutMs <= storeTimeout;
     this.redis = { client: this.sessions.client, prefix: this.sessions.prefix };
+    this.commands = new CompanionCommands(() => this.sessions.commandClient());
   }
 
   sessionIndex(): RedisSessionIndex {

@@ -164,7 +164,15 @@ export class RedisConnection {
    * commands on (see SharedCommandTimeout).
    */
   run<T>(operation: (client: RedisStoreClient) => Promise<T>, name = 'operation'): Promise<T> {
-    return this.bounded(operation, this.commandTimeout?.clientNow() ?? this.client, name);
+    return this.bounded(operation, this.commandClient(), name);
+  }
+
+  /**
+   * The client to issue a command on now: on a client the store built, one whose commands share
+   * an abort signal (see SharedCommandTimeout); an app's client as it is.
+   */
+  commandClient(): RedisStoreClient {
+    return this.commandTimeout?.clientNow() ?? this.client;
   }
 
   /** {@link run} for an operation that only reads: its commands are never dropped (see `reader`). */
@@ -307,8 +315,8 @@ function coversAllSlots(cluster: RedisClusterType): boolean {
 
 function buildClient(options: RedisConnectionOptions, timeoutMs: number): RedisStoreClient {
   // node-redis drops a command still in its write queue after this, rather than run it late.
-  // The store's own commands get the same, cheaper, from SharedCommandTimeout; this serves the
-  // MFA state and the device index, which use the client directly.
+  // The module's own commands (sessions and their companions) get the same, cheaper, from
+  // SharedCommandTimeout; this serves whatever else uses the client (an app through SESSION_REDIS).
   const commandOptions = { timeout: timeoutMs };
   if (options.cluster) return buildCluster(options.cluster, commandOptions);
   if (options.sentinel) return buildSentinel(options.sentinel, commandOptions);

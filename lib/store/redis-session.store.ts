@@ -62,6 +62,11 @@ export class RedisSessionStore implements SessionStore {
     await this.connection.open();
   }
 
+  /** The client to issue a command on now (see SharedCommandTimeout); the companions in Redis use it. */
+  commandClient(): RedisStoreClient {
+    return this.connection.commandClient();
+  }
+
   get(key: string): Promise<StoredSession | null> {
     const cache = this.connection.cache;
     return this.connection.runRead((client) => {

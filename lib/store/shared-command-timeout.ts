@@ -17,8 +17,9 @@ const SLICES_PER_TIMEOUT = 10;
  * queued command is dropped between one and two tenths of the timeout after its own deadline,
  * never before it, so the caller's bound (SessionStoreTimeoutError) always answers first.
  *
- * The client itself keeps its per-command `timeout` for everything else that uses it (the MFA
- * state, the device index).
+ * The session store and its companions (device index, MFA state, activity log, single sign-on
+ * links) issue their commands here; the client itself keeps its per-command `timeout` for
+ * anything else that uses it (an app, through SESSION_REDIS).
  */
 export class SharedCommandTimeout<C extends RedisStoreClient> {
   private readonly sliceMs: number;
