@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { randomText } from '../util/random-text.js';
 
 /**
  * A session's public device handle: 16 random bytes in base64url. It names a session in device
  * lists, revocations and access tokens (`sid`) without being its ID; it is not a secret.
  */
 export function newDeviceHandle(): string {
-  return randomBytes(16).toString('base64url');
+  return randomText(16);
 }
 
 /** True for text shaped like a handle {@link newDeviceHandle} makes; anything else is no session's. */

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
@@ -10,6 +9,7 @@ import { installRequestAccessors, openRequestSession, RequestSessionState, type 
 import { hookResponse, installResponseHooks } from './response-hooks.js';
 import { sessionDeadline } from './session-deadline.js';
 import { SignedSessionCookie } from './signed-session-cookie.js';
+import { randomText } from '../util/random-text.js';
 
 export type EngineOptions = Pick<ResolvedSessionOptions, 'secrets' | 'cookie' | 'idleTimeout' | 'absoluteTimeout'>;
 
@@ -98,7 +98,7 @@ export class SessionEngine implements SessionResponder {
 
   /** A new, empty session under a new random ID on `req`; not stored until something is written to it. */
   startNewSession(req: Request, state: RequestSessionState): void {
-    state.renewed(randomBytes(SESSION_ID_BYTES).toString('base64url'));
+    state.renewed(randomText(SESSION_ID_BYTES));
     this.adapter.buildSession(req, {});
   }
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomText } from '../util/random-text.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
@@ -87,7 +87,7 @@ export class SessionTokens {
     const exp = Math.floor(Math.min(now + this.options.ttl, deadline) / 1000);
     if (exp <= iat) throw new UnauthenticatedException('The session is about to end; sign in again.');
     const key = this.options.keys[0]!;
-    const jti = randomBytes(16).toString('base64url');
+    const jti = randomText(16);
     const { audience } = this.options;
     const token = await new SignJWT({ sid: handle, auth_time: Math.floor(auth.authenticatedAt / 1000) })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYPE })
