@@ -22,6 +22,7 @@ import {
   type CarriedSessionState,
 } from './http/session-id-operations.js';
 import { newDeviceHandle } from './devices/device-handle.js';
+import { requestIp } from './http/request-session-state.js';
 
 export interface LoginOptions {
   /**
@@ -59,9 +60,6 @@ const LOGIN_FAILURE_REASONS: ReadonlySet<string> = new Set<LoginFailureReason>([
 
 /** Headers that make a browser drop everything the site stored (logout). */
 const CLEAR_SITE_DATA = '"cache", "cookies", "storage"';
-
-/** The state a regeneration carries over to the new ID (a pending MFA enrolment survives a rotation). */
-
 
 /**
  * The Promise API apps call for sessions: read and write data, fixation-safe login, MFA
@@ -146,7 +144,7 @@ export class SessionService {
       userId: typeof userId === 'string' ? userId : undefined,
       ...(typeof username === 'string' ? { username: username.slice(0, MAX_EVENT_USERNAME_LENGTH) } : {}),
       handle: undefined,
-      ip: req.ip,
+      ip: requestIp(req),
       userAgent: req.get('user-agent'),
       timestamp: Date.now(),
     });
@@ -254,20 +252,18 @@ export class SessionService {
     if (!this.devices) throw new Error('SessionService: device features need SessionModule (SessionDevicesService is missing).');
     return this.devices;
   }
-
-
 }
-
 
 /** Book-keeping for a new session (device): a fresh public handle and the client it came from. */
 function newMeta(req: Request, now = Date.now()): SessionMeta {
   const userAgent = req.get('user-agent');
+  const ip = requestIp(req);
   return {
     createdAt: now,
     lastSeenAt: now,
     idIssuedAt: now,
     handle: newDeviceHandle(),
-    ...(req.ip ? { ip: req.ip } : {}),
+    ...(ip ? { ip } : {}),
     ...(userAgent ? { userAgent: userAgent.slice(0, MAX_USER_AGENT_LENGTH) } : {}),
   };
 }

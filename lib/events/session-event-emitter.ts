@@ -7,6 +7,7 @@ import type { MfaEvent } from './mfa.event.js';
 import type { PasskeyEvent } from './passkey.event.js';
 import type { SessionEventSubject, SessionLifecycleEvent } from './session.event.js';
 import { describeError } from '../errors/describe-error.js';
+import { requestIp } from '../http/request-session-state.js';
 
 /**
  * Every security event the module reports: a union keyed by `type` (`login`, `login_failed`,
@@ -94,7 +95,7 @@ function subjectOf(req: Request): SessionEventSubject {
   return {
     userId: req.session?.auth?.user.id,
     handle: req.session?.meta?.handle,
-    ip: req.ip,
+    ip: requestIp(req),
     userAgent: req.get('user-agent'),
   };
 }

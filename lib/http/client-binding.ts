@@ -3,6 +3,7 @@ import type { BindingPolicy } from '../options/session-module-options.interface.
 import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
 import type { SessionMeta } from '../session.types.js';
 import { ipIdentity } from './ip-prefix.js';
+import { requestIp } from './request-session-state.js';
 
 /** Longer User-Agent strings are cut, at login and when compared: they only describe a device. */
 export const MAX_USER_AGENT_LENGTH = 256;
@@ -17,7 +18,7 @@ export interface BindingMismatch {
 
 /** The request's client attributes, in the form they are recorded in the session. */
 export function clientOf(req: Request): { ip: string | undefined; userAgent: string | undefined } {
-  return { ip: req.ip, userAgent: req.headers['user-agent']?.slice(0, MAX_USER_AGENT_LENGTH) };
+  return { ip: requestIp(req), userAgent: req.headers['user-agent']?.slice(0, MAX_USER_AGENT_LENGTH) };
 }
 
 /**

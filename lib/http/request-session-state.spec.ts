@@ -1,7 +1,7 @@
 import express, { type Request } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { installRequestAccessors, openRequestSession, RequestSessionState, sessionStateOf } from './request-session-state.js';
+import { installRequestAccessors, openRequestSession, RequestSessionState, requestIp, sessionStateOf } from './request-session-state.js';
 
 const responder = { beforeHeaders: () => undefined, commit: () => undefined };
 const store = { name: 'the store' } as unknown as Request['sessionStore'];
@@ -45,5 +45,41 @@ describe('request session state', () => {
   it('leaves a request it did not open as it would be without it: what is assigned stays on the request', async () => {
     const res = await request(appWith(true, false)).get('/');
     expect(res.body).toEqual({ seen: {}, after: 'second-id', state: null, ownProperties: ['sessionID'] });
+  });
+});
+
+describe('requestIp', () => {
+  /** An app behind a trusted proxy that reports req.ip as Express and as requestIp see it, counting Express's reads. */
+  function ipApp(open: boolean) {
+    const app = express();
+    app.set('trust proxy', 'loopback');
+    let expressReads = 0;
+    const ipGetter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(app.request), 'ip')!.get!;
+    Object.defineProperty(app.request, 'ip', {
+      get() {
+        expressReads++;
+        return ipGetter.call(this);
+      },
+    });
+    app.use((req, _res, next) => {
+      if (open) openRequestSession(req, new RequestSessionState(req, undefined, store, responder));
+      next();
+    });
+    app.get('/', (req, res) => {
+      expressReads = 0;
+      const seen = [requestIp(req), requestIp(req), requestIp(req)];
+      res.json({ seen, expressReads });
+    });
+    return app;
+  }
+
+  it('works out the client IP through trust proxy once per request, however often it is asked', async () => {
+    const res = await request(ipApp(true)).get('/').set('X-Forwarded-For', '203.0.113.7');
+    expect(res.body).toEqual({ seen: ['203.0.113.7', '203.0.113.7', '203.0.113.7'], expressReads: 1 });
+  });
+
+  it('asks Express each time on a request whose session the module did not open', async () => {
+    const res = await request(ipApp(false)).get('/').set('X-Forwarded-For', '203.0.113.7');
+    expect(res.body).toEqual({ seen: ['203.0.113.7', '203.0.113.7', '203.0.113.7'], expressReads: 3 });
   });
 });

@@ -35,6 +35,8 @@ export class RequestSessionState implements ResponseSteps {
   private snapshot: SessionSnapshot = {};
   headersSeen = false;
   ending = false;
+  /** `req.ip` once read (see {@link requestIp}); `null` until then. */
+  private ip: string | undefined | null = null;
 
   constructor(
     private readonly req: Request,
@@ -45,6 +47,12 @@ export class RequestSessionState implements ResponseSteps {
     private readonly responder: SessionResponder,
   ) {
     this.sessionID = cookieId;
+  }
+
+  /** `req.ip`, worked out once for the request (see {@link requestIp}). */
+  get clientIp(): string | undefined {
+    if (this.ip === null) this.ip = this.req.ip;
+    return this.ip;
   }
 
   /** The session is on the request, as loaded (or new): later changes are measured from here. */
@@ -110,6 +118,16 @@ function isEmpty(session: Request['session']): boolean {
  * `Session#destroy` deletes it, which an inherited accessor would not notice.)
  */
 const states = new WeakMap<object, RequestSessionState>();
+
+/**
+ * The request's `req.ip`, read once per request: Express works it out anew on every read,
+ * parsing X-Forwarded-For through `trust proxy` (ipaddr.js), and a login reads it for the
+ * device entry, the event and the client binding.
+ */
+export function requestIp(req: Request): string | undefined {
+  const state = states.get(req);
+  return state ? state.clientIp : req.ip;
+}
 
 /** The session state of a request whose session this module opened, or undefined. */
 export function sessionStateOf(req: Request): RequestSessionState | undefined {

@@ -5,6 +5,7 @@ import { describeError } from '../errors/describe-error.js';
 import { UnauthenticatedException } from '../errors/session.exceptions.js';
 import { SessionEventEmitter, type SessionEvent } from '../events/session-event-emitter.js';
 import { SessionIdOperations } from '../http/session-id-operations.js';
+import { requestIp } from '../http/request-session-state.js';
 import type { ResolvedSessionOptions } from '../options/resolved-session-options.js';
 import type { AnomalyAction } from '../options/session-module-options.interface.js';
 import { MFA_CLOCK, type MfaClock } from '../session.constants.js';
@@ -57,7 +58,7 @@ export class SessionMonitor implements OnApplicationShutdown {
     const geo = this.monitoring?.geo;
     const meta = req.session?.meta;
     if (!geo || !meta || !req.session.auth) return undefined;
-    const ip = req.ip ?? '';
+    const ip = requestIp(req) ?? '';
     if (meta.geo?.ip === ip) return undefined;
     const found = this.locations.lookup(ip, req);
     if (found instanceof Promise) return found.then((location) => this.moved(req, ip, location));
@@ -72,7 +73,7 @@ export class SessionMonitor implements OnApplicationShutdown {
     const meta = session?.meta;
     if (!monitoring || !this.store || !auth || !meta) return;
     const now = Date.now();
-    const ip = req.ip;
+    const ip = requestIp(req);
     const location = ip && monitoring.geo ? await this.locations.lookup(ip, req) : undefined;
     if (ip) meta.geo = { ip, at: now, ...(location ? { location: compactLocation(location) } : {}) };
     const summary = summarizeUserAgent(meta.userAgent);
@@ -161,7 +162,7 @@ export class SessionMonitor implements OnApplicationShutdown {
     if (!assessor) return ruled;
     let asked: AnomalyAction | undefined;
     try {
-      asked = await assessor({ kind, userId: auth.user.id, ip: req.ip, userAgent: req.get('user-agent'), findings, ...context });
+      asked = await assessor({ kind, userId: auth.user.id, ip: requestIp(req), userAgent: req.get('user-agent'), findings, ...context });
     } catch (err) {
       this.logger.error(`monitoring.assessRisk failed; the rules' action stands: ${describeError(err)}`);
       return ruled;
@@ -182,7 +183,7 @@ export class SessionMonitor implements OnApplicationShutdown {
     if (action === undefined || action === 'report') return;
     if (action === 'step-up' && (await this.canStepUp(req))) {
       const meta = req.session.meta!;
-      req.session.meta = { ...meta, geo: { ...(meta.geo ?? { ip: req.ip ?? '', at: Date.now() }), stepUpSince: this.mfaClock() } };
+      req.session.meta = { ...meta, geo: { ...(meta.geo ?? { ip: requestIp(req) ?? '', at: Date.now() }), stepUpSince: this.mfaClock() } };
       return;
     }
     await this.ids.terminate(req);
@@ -208,7 +209,7 @@ export class SessionMonitor implements OnApplicationShutdown {
       type,
       userId: session.auth!.user.id,
       handle: session.meta?.handle,
-      ip: req.ip,
+      ip: requestIp(req),
       userAgent: req.get('user-agent'),
       timestamp: Date.now(),
       action: finding.action,

@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { PasskeyEvent } from '../events/passkey.event.js';
 import type { SessionEventEmitter } from '../events/session-event-emitter.js';
 import type { MfaClock } from '../mfa/mfa.constants.js';
+import { requestIp } from '../http/request-session-state.js';
 
 type Without<E> = E extends PasskeyEvent ? Omit<E, 'ip' | 'timestamp'> : never;
 
@@ -13,6 +14,6 @@ export class PasskeyReporter {
   ) {}
 
   emit(req: Request, event: Without<PasskeyEvent>): void {
-    this.events.emit({ ...event, ip: req.ip, timestamp: this.clock() } as PasskeyEvent);
+    this.events.emit({ ...event, ip: requestIp(req), timestamp: this.clock() } as PasskeyEvent);
   }
 }

@@ -4,7 +4,7 @@ import type { SessionData } from 'express-session';
 import type { SessionEventEmitter } from '../events/session-event-emitter.js';
 import { describeError } from '../errors/describe-error.js';
 import { expireSessionCookie, sessionCookieFor, type SessionCookieAttributes } from '../http/cookie-policy.js';
-import { openRequestSession, RequestSessionState, sessionStateOf } from '../http/request-session-state.js';
+import { openRequestSession, RequestSessionState, requestIp, sessionStateOf } from '../http/request-session-state.js';
 import { hookResponse } from '../http/response-hooks.js';
 import { sessionDeadline } from '../http/session-deadline.js';
 import { SessionEngine, type EngineOptions } from '../http/session-engine.js';
@@ -122,7 +122,7 @@ export class SealedSessionEngine extends SessionEngine {
       type: 'session.replayed',
       userId: textOrUndefined(data.auth?.user?.id),
       handle: textOrUndefined(data.meta?.handle),
-      ip: req.ip,
+      ip: requestIp(req),
       userAgent: req.get('user-agent'),
       timestamp: Date.now(),
     });
