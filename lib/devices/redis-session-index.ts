@@ -1,31 +1,19 @@
-import { createHash } from 'node:crypto';
 import type { SessionIndex, SessionIndexEntry, SessionIndexTarget } from './session-index.interface.js';
 import { LIST_SCRIPT, REMOVE_SCRIPT, WRITE_SCRIPT } from './redis-session-index.scripts.js';
 import { keySegment } from '../util/key-segment.js';
+import { RedisScript, type RedisScriptClient } from '../store/redis-script.js';
 
 /** How long past its last deadline a user's index keys stay (clock skew between instances). */
 const KEY_SLACK_MS = 60_000;
 
 /** What the index needs of node-redis: a plain, Cluster or Sentinel client all provide it. */
-export interface RedisIndexClient {
-  evalSha(sha1: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
-  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+export interface RedisIndexClient extends RedisScriptClient {
   hGet(key: string, field: string): Promise<unknown>;
 }
 
-/** A script and its SHA-1, run by EVALSHA first and by EVAL once the server lacks it. */
-interface Script {
-  source: string;
-  sha: string;
-}
-
-function script(source: string): Script {
-  return { source, sha: createHash('sha1').update(source).digest('hex') };
-}
-
-const WRITE = script(WRITE_SCRIPT);
-const LIST = script(LIST_SCRIPT);
-const REMOVE = script(REMOVE_SCRIPT);
+const WRITE = new RedisScript(WRITE_SCRIPT);
+const LIST = new RedisScript(LIST_SCRIPT);
+const REMOVE = new RedisScript(REMOVE_SCRIPT);
 
 /**
  * The session index in Redis, on the session store's own node-redis client and key prefix.
@@ -91,14 +79,8 @@ export class RedisSessionIndex implements SessionIndex {
     return [String(now), String(KEY_SLACK_MS), mode, entry.handle, String(entry.expiresAt), JSON.stringify(fields)];
   }
 
-  private async run(script: Script, keys: string[], args: string[]): Promise<unknown> {
-    try {
-      return await this.client.evalSha(script.sha, { keys, arguments: args });
-    } catch (err) {
-      // After a restart or SCRIPT FLUSH the server no longer knows the script; EVAL caches it again.
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return this.client.eval(script.source, { keys, arguments: args });
-    }
+  private run(script: RedisScript, keys: string[], args: string[]): Promise<unknown> {
+    return script.run(this.client, keys, args);
   }
 }
 

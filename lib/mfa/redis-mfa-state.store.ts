@@ -8,6 +8,7 @@ import {
   type TotpAttemptResult,
 } from './mfa-state-store.interface.js';
 import { MfaStateKeys } from './mfa-state-keys.js';
+import { RedisScript, type RedisScriptClient } from '../store/redis-script.js';
 
 /**
  * A Lua function both attempt scripts share: counts one failure in KEYS[1] (the attempts hash);
@@ -34,14 +35,14 @@ end
  * a lock of base * 2^(locks) capped at max. Mirrors MemoryMfaStateStore.beginAttempt.
  * KEYS[1] attempts hash. ARGV: now, maxAttempts, base, max, memory. Returns {allowed, lockedUntil}.
  */
-const BEGIN_ATTEMPT = `${COUNT_FAILURE}
+const BEGIN_ATTEMPT = new RedisScript(`${COUNT_FAILURE}
 local now = tonumber(ARGV[1])
 local lockedUntil = tonumber(redis.call('HGET', KEYS[1], 'lockedUntil') or '0')
 if lockedUntil > now then
   return {0, string.format('%.0f', lockedUntil)}
 end
 return {1, countFailure(now)}
-`;
+`);
 
 /**
  * One TOTP attempt, whole (see MfaStateStore.attemptTotp; mirrors MemoryMfaStateStore).
@@ -49,7 +50,7 @@ return {1, countFailure(now)}
  * ARGV: now, maxAttempts, base, max, memory, matched step (-1: none), step ttl.
  * Returns {outcome, lockedUntil}: outcome 'accepted' | 'failed' | 'replayed' | 'locked'.
  */
-const ATTEMPT_TOTP = `${COUNT_FAILURE}
+const ATTEMPT_TOTP = new RedisScript(`${COUNT_FAILURE}
 local now = tonumber(ARGV[1])
 local lockedUntil = tonumber(redis.call('HGET', KEYS[1], 'lockedUntil') or '0')
 if lockedUntil > now then
@@ -67,25 +68,24 @@ if step >= 0 then
   outcome = 'replayed'
 end
 return {outcome, countFailure(now)}
-`;
+`);
 
 /** KEYS[1] last consumed step. ARGV: step, ttl. 1 when consumed now, 0 when at or before the last one. */
-const CONSUME_TIME_STEP = `
+const CONSUME_TIME_STEP = new RedisScript(`
 local last = tonumber(redis.call('GET', KEYS[1]) or '-1')
 if last >= tonumber(ARGV[1]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1
-`;
+`);
 
 /** KEYS[1] mutex. ARGV: token. Deletes only our own lock. */
-const RELEASE_LOCK = `
+const RELEASE_LOCK = new RedisScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
-`;
+`);
 
 /** What the MFA state needs of node-redis: a plain, Cluster or Sentinel client all provide it. */
-export interface RedisMfaStateClient {
-  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+export interface RedisMfaStateClient extends RedisScriptClient {
   del(key: string): Promise<unknown>;
   set(
     key: string,
@@ -97,7 +97,7 @@ export interface RedisMfaStateClient {
 /**
  * The MFA state in Redis, on the session store's own node-redis client and key prefix.
  * Every method is one command or one Lua script on one key, so it is atomic across app
- * instances, and routed to that key's node on Redis Cluster (node-redis routes EVAL by its first key).
+ * instances, and routed to that key's node on Redis Cluster (node-redis routes EVALSHA by its first key).
  * Keys: `<prefix>mfa:{u:<userId>}:attempts|totp:<factor>|lock` (see MfaStateKeys).
  */
 export class RedisMfaStateStore implements MfaStateStore {
@@ -107,10 +107,11 @@ export class RedisMfaStateStore implements MfaStateStore {
   ) {}
 
   async beginAttempt(userId: string, policy: AttemptPolicy, now: number): Promise<AttemptDecision> {
-    const reply = (await this.client.eval(BEGIN_ATTEMPT, {
-      keys: [this.key(MfaStateKeys.attempts(userId))],
-      arguments: [now, policy.maxAttempts, policy.lockoutDuration, policy.maxLockoutDuration, ATTEMPT_MEMORY_MS].map(String),
-    })) as [number, string];
+    const reply = (await BEGIN_ATTEMPT.run(
+      this.client,
+      [this.key(MfaStateKeys.attempts(userId))],
+      [now, policy.maxAttempts, policy.lockoutDuration, policy.maxLockoutDuration, ATTEMPT_MEMORY_MS].map(String),
+    )) as [number, string];
     const allowed = Number(reply[0]) === 1;
     const lockedUntil = Number(reply[1]);
     if (!allowed) return { allowed: false, lockedUntil };
@@ -118,9 +119,10 @@ export class RedisMfaStateStore implements MfaStateStore {
   }
 
   async attemptTotp({ userId, factorId, matchedStep, policy, now, stepTtlMs }: TotpAttempt): Promise<TotpAttemptResult> {
-    const reply = (await this.client.eval(ATTEMPT_TOTP, {
-      keys: [this.key(MfaStateKeys.attempts(userId)), this.key(MfaStateKeys.timeStep(userId, factorId))],
-      arguments: [
+    const reply = (await ATTEMPT_TOTP.run(
+      this.client,
+      [this.key(MfaStateKeys.attempts(userId)), this.key(MfaStateKeys.timeStep(userId, factorId))],
+      [
         now,
         policy.maxAttempts,
         policy.lockoutDuration,
@@ -129,7 +131,7 @@ export class RedisMfaStateStore implements MfaStateStore {
         matchedStep ?? -1,
         Math.max(1, Math.ceil(stepTtlMs)),
       ].map(String),
-    })) as [string, string];
+    )) as [string, string];
     const [outcome, until] = [String(reply[0]), Number(reply[1])];
     if (outcome === 'accepted') return { outcome };
     if (outcome === 'locked') return { outcome, lockedUntil: until };
@@ -142,10 +144,11 @@ export class RedisMfaStateStore implements MfaStateStore {
   }
 
   async consumeTimeStep(userId: string, factorId: string, timeStep: number, ttlMs: number): Promise<boolean> {
-    const reply = await this.client.eval(CONSUME_TIME_STEP, {
-      keys: [this.key(MfaStateKeys.timeStep(userId, factorId))],
-      arguments: [String(timeStep), String(Math.max(1, Math.ceil(ttlMs)))],
-    });
+    const reply = await CONSUME_TIME_STEP.run(
+      this.client,
+      [this.key(MfaStateKeys.timeStep(userId, factorId))],
+      [String(timeStep), String(Math.max(1, Math.ceil(ttlMs)))],
+    );
     return Number(reply) === 1;
   }
 
@@ -159,7 +162,7 @@ export class RedisMfaStateStore implements MfaStateStore {
   }
 
   async releaseLock(userId: string, token: string): Promise<void> {
-    await this.client.eval(RELEASE_LOCK, { keys: [this.key(MfaStateKeys.lock(userId))], arguments: [token] });
+    await RELEASE_LOCK.run(this.client, [this.key(MfaStateKeys.lock(userId))], [token]);
   }
 
   private key(name: string): string {

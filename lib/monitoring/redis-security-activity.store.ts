@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import { keySegment } from '../util/key-segment.js';
+import { RedisScript, type RedisScriptClient } from '../store/redis-script.js';
 import type { ActivityLimits, LoginHistory, LoginSighting, SecurityActivityEntry, SecurityActivityStore } from './security-activity.store.js';
 
 /** What the activity store needs of node-redis: a plain, Cluster or Sentinel client all provide it. */
-export interface RedisActivityClient {
-  evalSha(sha1: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
-  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+export interface RedisActivityClient extends RedisScriptClient {
   lRange(key: string, start: number, stop: number): Promise<unknown>;
 }
 
@@ -53,14 +51,9 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1
 `;
 
-interface Script {
-  source: string;
-  sha: string;
-}
-const script = (source: string): Script => ({ source, sha: createHash('sha1').update(source).digest('hex') });
-const RECORD = script(RECORD_LOGIN);
-const APPEND_ENTRY = script(APPEND);
-const RESTORE = script(RESTORE_LOGIN);
+const RECORD = new RedisScript(RECORD_LOGIN);
+const APPEND_ENTRY = new RedisScript(APPEND);
+const RESTORE = new RedisScript(RESTORE_LOGIN);
 const MAX_DEVICES = 64;
 
 /**
@@ -128,13 +121,8 @@ export class RedisSecurityActivityStore implements SecurityActivityStore {
   /** The store borrows the session store's client: the session store closes it if it opened it. */
   async close(): Promise<void> {}
 
-  private async run(target: Script, keys: string[], args: string[]): Promise<unknown> {
-    try {
-      return await this.client.evalSha(target.sha, { keys, arguments: args });
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return this.client.eval(target.source, { keys, arguments: args });
-    }
+  private run(script: RedisScript, keys: string[], args: string[]): Promise<unknown> {
+    return script.run(this.client, keys, args);
   }
 }
 

@@ -1,9 +1,9 @@
 import type { LinkedSession, LogoutSubject, OidcLinkStore, OidcSessionLink } from './oidc-link-store.interface.js';
 import { OidcLinkKeys } from './oidc-link-keys.js';
+import { RedisScript, type RedisScriptClient } from '../store/redis-script.js';
 
 /** What the links need of node-redis: a plain, Cluster or Sentinel client all provide it. */
-export interface RedisOidcLinkClient {
-  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+export interface RedisOidcLinkClient extends RedisScriptClient {
   get(key: string): Promise<unknown>;
   del(key: string): Promise<unknown>;
   hGetAll(key: string): Promise<unknown>;
@@ -15,7 +15,7 @@ export interface RedisOidcLinkClient {
  * Fields whose deadline passed are pruned, so a hash holds live sessions only.
  * ARGV: handle, entry JSON (with `expiresAt`), ttl ms, now.
  */
-const ADD_LINK = `
+const ADD_LINK = new RedisScript(`
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 local now = tonumber(ARGV[4])
 for _, value in ipairs(redis.call('HVALS', KEYS[1])) do
@@ -24,15 +24,15 @@ for _, value in ipairs(redis.call('HVALS', KEYS[1])) do
 end
 if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
 return 1
-`;
+`);
 
 /** Keeps the later of the stored and the given logout time. ARGV: time, ttl ms. */
-const MARK_SUB = `
+const MARK_SUB = new RedisScript(`
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 local at = math.max(current, tonumber(ARGV[1]))
 redis.call('SET', KEYS[1], string.format('%.0f', at), 'PX', ARGV[2])
 return 1
-`;
+`);
 
 /**
  * The OIDC links in Redis, on the session store's own client and prefix. Every method is one
@@ -48,7 +48,7 @@ export class RedisOidcLinkStore implements OidcLinkStore {
   async link(link: OidcSessionLink, now: number): Promise<void> {
     const ttl = String(Math.max(1, link.expiresAt - now));
     const entry = JSON.stringify({ userId: link.userId, handle: link.handle, expiresAt: link.expiresAt });
-    const add = (key: string) => this.client.eval(ADD_LINK, { keys: [this.key(key)], arguments: [link.handle, entry, ttl, String(now)] });
+    const add = (key: string) => ADD_LINK.run(this.client, [this.key(key)], [link.handle, entry, ttl, String(now)]);
     // The handle's record first: a back-channel logout that finds the session finds its link too.
     await this.client.set(this.key(OidcLinkKeys.byHandle(link.handle)), JSON.stringify(link), { expiration: { type: 'PX', value: Number(ttl) } });
     await Promise.all([add(OidcLinkKeys.bySub(link.iss, link.sub)), ...(link.sid !== undefined ? [add(OidcLinkKeys.bySid(link.iss, link.sid))] : [])]);
@@ -79,7 +79,7 @@ export class RedisOidcLinkStore implements OidcLinkStore {
     if (subject.sid !== undefined) {
       await this.client.set(this.key(OidcLinkKeys.sidLoggedOut(iss, subject.sid)), String(at), { expiration: { type: 'PX', value: ttl } });
     } else if (subject.sub !== undefined) {
-      await this.client.eval(MARK_SUB, { keys: [this.key(OidcLinkKeys.subLoggedOut(iss, subject.sub))], arguments: [String(at), String(ttl)] });
+      await MARK_SUB.run(this.client, [this.key(OidcLinkKeys.subLoggedOut(iss, subject.sub))], [String(at), String(ttl)]);
     }
   }
 
