@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { csrfRefusal, type CsrfPolicy, type RequestProvenance } from './csrf-policy.js';
 
 const APP = 'https://app.example.test';
-const configured: CsrfPolicy = { allowedOrigins: new Set([APP]), ownOrigin: undefined, requireOrigin: false };
-const ownOnly: CsrfPolicy = { allowedOrigins: undefined, ownOrigin: APP, requireOrigin: false };
+const configured: CsrfPolicy = { allowedOrigins: new Set([APP]), ownOrigin: () => undefined, requireOrigin: false };
+const ownOnly: CsrfPolicy = { allowedOrigins: undefined, ownOrigin: () => APP, requireOrigin: false };
 
 function post(headers: Partial<RequestProvenance> = {}): RequestProvenance {
   return {
@@ -56,7 +56,7 @@ describe('csrfRefusal', () => {
   it('without configured origins, compares with the request\'s own origin', () => {
     expect(csrfRefusal(post({ origin: APP }), ownOnly)).toBeUndefined();
     expect(csrfRefusal(post({ origin: 'https://evil.example' }), ownOnly)).toMatch(/Origin/);
-    expect(csrfRefusal(post({ origin: APP }), { ...ownOnly, ownOrigin: undefined })).toMatch(/Origin/);
+    expect(csrfRefusal(post({ origin: APP }), { ...ownOnly, ownOrigin: () => undefined })).toMatch(/Origin/);
   });
 
   it('requireOrigin refuses a cookie-carrying state change with no provenance at all, and only that', () => {

@@ -21,8 +21,11 @@ export interface RequestProvenance {
 export interface CsrfPolicy {
   /** The origins allowed to change state; undefined: only the request's own ({@link ownOrigin}). */
   allowedOrigins: ReadonlySet<string> | undefined;
-  /** The request's own origin (scheme and Host), used when no origins are configured. */
-  ownOrigin: string | undefined;
+  /**
+   * The request's own origin (scheme and Host), used when no origins are configured; asked only
+   * when there is an origin to compare (working it out reads `trust proxy`, parsing addresses).
+   */
+  ownOrigin: () => string | undefined;
   /** Refuse a cookie-carrying state change that carries no provenance header at all. */
   requireOrigin: boolean;
 }
@@ -79,5 +82,5 @@ function sourceOrigin(request: RequestProvenance): string | typeof UNREADABLE | 
 }
 
 function isAllowed(origin: string, policy: CsrfPolicy): boolean {
-  return policy.allowedOrigins ? policy.allowedOrigins.has(origin) : origin === policy.ownOrigin;
+  return policy.allowedOrigins ? policy.allowedOrigins.has(origin) : origin === policy.ownOrigin();
 }

@@ -26,7 +26,7 @@ export class CsrfMiddleware implements NestMiddleware {
     if (csrf === false || isSafeMethod(req.method)) return next();
     const refusal = csrfRefusal(this.provenanceOf(req), {
       allowedOrigins: csrf.allowedOrigins,
-      ownOrigin: csrf.allowedOrigins ? undefined : ownOrigin(req),
+      ownOrigin: () => ownOrigin(req),
       requireOrigin: csrf.requireOrigin,
     });
     if (refusal === undefined) return next();
