@@ -12,6 +12,11 @@ import { quantile } from './support/stats.mjs';
 
 const HTTPS_MARK = { 'x-forwarded-proto': 'https', 'user-agent': BROWSER_USER_AGENT };
 const JSON_BODY = { 'content-type': 'application/json' };
+/**
+ * What a browser adds to a state-changing request (a login, a TOTP code): its page's origin.
+ * The module checks it against the request's own origin (CSRF); the baseline has no such check.
+ */
+const browserPost = (port) => ({ origin: `https://127.0.0.1:${port}`, 'sec-fetch-site': 'same-origin' });
 
 /** One plain request, outside any measurement: returns status, body and the session cookie pair. */
 function request(port, method, path, { cookie, body, authorization } = {}) {
@@ -141,7 +146,7 @@ const jobs = {
       requests: [
         {
           method: 'POST',
-          headers: { ...HTTPS_MARK, ...JSON_BODY },
+          headers: { ...HTTPS_MARK, ...JSON_BODY, ...browserPost(port) },
           setupRequest: (req) => ({ ...req, body: JSON.stringify({ user: `login-${nextLoginUser++}` }) }),
         },
       ],
@@ -161,7 +166,7 @@ const jobs = {
       requests: [
         {
           method: 'POST',
-          headers: { ...HTTPS_MARK, ...JSON_BODY },
+          headers: { ...HTTPS_MARK, ...JSON_BODY, ...browserPost(port) },
           setupRequest: (req) => ({ ...req, body: JSON.stringify({ user: `${MFA_USER_PREFIX}${nextMfaUser++}` }) }),
           onResponse: (status, _body, _context, headers) => {
             // autocannon keeps the raw header name's case.
@@ -199,7 +204,7 @@ const jobs = {
               method: 'POST',
               setupRequest: (req) => ({
                 ...req,
-                headers: { ...HTTPS_MARK, ...JSON_BODY, cookie: cookies[taken++] },
+                headers: { ...HTTPS_MARK, ...JSON_BODY, ...browserPost(port), cookie: cookies[taken++] },
                 body: JSON.stringify({ code: clock.code }),
               }),
             },

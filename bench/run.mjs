@@ -305,7 +305,10 @@ async function runBench() {
       for (let i = 0; i < loginRuns.length; i++) {
         const run = loginRuns[(i + r) % loginRuns.length];
         const args = { port: run.server.port, connections: options.connections, seconds: options.loginSeconds };
-        rounds[r][run.variant.key].logins = await measured(run.server, redis, () => load.run('logins', args));
+        const logins = await measured(run.server, redis, () => load.run('logins', args));
+        // A refused login (403, 429, 503) is fast and must not count as one.
+        if (logins.non2xx || logins.errors) throw new Error(`${run.variant.key}: ${logins.non2xx} non-2xx and ${logins.errors} errors on logins`);
+        rounds[r][run.variant.key].logins = logins;
       }
     }
 
