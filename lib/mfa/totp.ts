@@ -25,6 +25,7 @@ export class Totp {
   private readonly algorithm: HashAlgorithm;
   private readonly digits: 6 | 7 | 8;
   private readonly period: number;
+  private readonly codeShape: RegExp;
 
   constructor(
     private readonly policy: TotpPolicy,
@@ -34,6 +35,7 @@ export class Totp {
     this.algorithm = policy.algorithm ?? 'sha1';
     this.digits = policy.digits ?? 6;
     this.period = policy.period ?? 30;
+    this.codeShape = new RegExp(`^\\d{${this.digits}}$`);
   }
 
   /** A new Base32 secret (no padding) of {@link TOTP_SECRET_BYTES} random bytes. */
@@ -56,7 +58,7 @@ export class Totp {
    * @param afterTimeStep when given, steps at or before it are refused (already consumed).
    */
   async verify(secret: string | Uint8Array, code: string, afterTimeStep?: number): Promise<TotpMatch | null> {
-    if (!new RegExp(`^\\d{${this.digits}}$`).test(code)) return null;
+    if (!this.codeShape.test(code)) return null;
     const result = await verify({
       secret,
       token: code,
