@@ -4,7 +4,6 @@ import {
   MemoryMfaStateStore,
   MemorySessionIndex,
   MemorySessionStore,
-  SessionModule,
   type MfaStateStore,
   type SessionIndex,
   type SessionStore,
@@ -81,7 +80,7 @@ describe.each(backends)('a session the store failed to load is not destroyed ($n
     const backend = await make();
     store = new FlakyStore(backend.store);
     const mfa = { secretStore: new InMemoryMfaSecrets(), issuer: 'Test', stateStore: backend.mfaState };
-    app = await createTestApp({ session: SessionModule.forRoot({ ...testOptions({ store, sessionIndex: backend.index, mfa }), isGlobal: true }), routes: BASIC_ROUTES });
+    app = await createTestApp({ session: testOptions({ store, sessionIndex: backend.index, mfa }), routes: BASIC_ROUTES });
   });
   afterAll(async () => {
     await app?.close();

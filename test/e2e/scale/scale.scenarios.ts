@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { expect } from 'vitest';
-import { MfaService, SessionModule, type SessionModuleOptions } from '../../../lib/index.js';
+import { MfaService, type SessionModuleOptions } from '../../../lib/index.js';
 import { Totp } from '../../../lib/mfa/totp.js';
 import { BASIC_ROUTES, createTestApp, InMemoryMfaSecrets, testOptions } from '../../apps/test-app/index.js';
 import { BrowserClient } from '../../support/http-client.js';
@@ -14,7 +14,7 @@ export async function createScaleApp(
   store: SessionModuleOptions['store'],
   secrets = new InMemoryMfaSecrets(),
 ): Promise<INestApplication> {
-  return createTestApp({ session: SessionModule.forRoot({ ...testOptions({ store, mfa: { secretStore: secrets, issuer: 'Test' } }), isGlobal: true }), routes: BASIC_ROUTES });
+  return createTestApp({ session: testOptions({ store, mfa: { secretStore: secrets, issuer: 'Test' } }), routes: BASIC_ROUTES });
 }
 
 /** A browser on `app` holding a copy of `from`'s cookies: the same user reaching another instance. */
