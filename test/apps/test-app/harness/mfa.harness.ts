@@ -16,7 +16,6 @@ import { startApp, type RunningApp } from '../running-app.js';
 import { DatabaseLikeMfaSecrets, TEST_SECRET } from '../secrets.js';
 import { EnrolledUsers } from './enrolled-users.js';
 
-
 const STEP_MS = 30_000;
 
 /** A clock that only moves when a test moves it. */

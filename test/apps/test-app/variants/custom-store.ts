@@ -18,6 +18,7 @@ export class StoreProbe {
 export function createCustomStoreApp(store: SessionStore): Promise<INestApplication> {
   return createTestApp({
     session: { store, sessionIndex: new MemorySessionIndex() },
-    routes: [AuthRoutes, CartRoutes, MfaRoutes, { controllers: [], providers: [StoreProbe] }],
+    routes: [AuthRoutes, CartRoutes, MfaRoutes],
+    providers: [StoreProbe],
   });
 }
