@@ -1,26 +1,23 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Logger } from '@nestjs/common';
 import { MemoryMfaStateStore, MemorySessionIndex, SessionOptionsError } from '../../../lib/index.js';
-import { InMemoryMfaSecrets } from '../../apps/basic/basic.app.js';
-import { MapSessionStore } from '../../apps/custom-store/map-session.store.js';
-import { createDevicesApp, devicesModule } from '../../apps/devices/devices.app.js';
-import { DevicesBrowser } from '../../apps/devices/devices.harness.js';
+import { createTestApp, DEVICE_APP_ROUTES, DevicesBrowser, InMemoryMfaSecrets, MapSessionStore, testOptions } from '../../apps/test-app/index.js';
 
 /** A custom store needs its own MFA state store too (see the MFA options). */
 const customStoreMfa = () => ({ secretStore: new InMemoryMfaSecrets(), stateStore: new MemoryMfaStateStore() });
 
 describe('session index beside an app-supplied store', () => {
   it('is required: bootstrap fails with a message naming sessionIndex', async () => {
-    const failed = createDevicesApp(devicesModule({ store: new MapSessionStore(), mfa: customStoreMfa() }));
+    const failed = createTestApp({ session: testOptions({ store: new MapSessionStore(), mfa: customStoreMfa() }), routes: DEVICE_APP_ROUTES });
     await expect(failed).rejects.toThrow(SessionOptionsError);
-    await expect(createDevicesApp(devicesModule({ store: new MapSessionStore(), mfa: customStoreMfa() }))).rejects.toThrow(
+    await expect(createTestApp({ session: testOptions({ store: new MapSessionStore(), mfa: customStoreMfa() }), routes: DEVICE_APP_ROUTES })).rejects.toThrow(
       /custom store needs a session index.*sessionIndex/,
     );
   });
 
   it('is the one the app passes, used for listing and revoking', async () => {
     const index = new MemorySessionIndex();
-    const app = await createDevicesApp(devicesModule({ store: new MapSessionStore(), sessionIndex: index, mfa: customStoreMfa() }));
+    const app = await createTestApp({ session: testOptions({ store: new MapSessionStore(), sessionIndex: index, mfa: customStoreMfa() }), routes: DEVICE_APP_ROUTES });
     try {
       const browser = new DevicesBrowser(app, 'UA');
       await browser.post('/login', { user: 'custom' });
@@ -34,7 +31,7 @@ describe('session index beside an app-supplied store', () => {
 
   it('can be switched off with false: a warning at bootstrap, 501 devices_not_configured on use', async () => {
     const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    const app = await createDevicesApp(devicesModule({ store: new MapSessionStore(), sessionIndex: false, mfa: customStoreMfa() }));
+    const app = await createTestApp({ session: testOptions({ store: new MapSessionStore(), sessionIndex: false, mfa: customStoreMfa() }), routes: DEVICE_APP_ROUTES });
     try {
       expect(warn).toHaveBeenCalledWith(expect.stringContaining('sessionIndex is false'));
       const browser = new DevicesBrowser(app, 'UA');

@@ -8,8 +8,7 @@ import {
   type SessionIndexEntry,
   type SessionIndexTarget,
 } from '../../../lib/index.js';
-import { createDevicesApp, devicesModule } from '../../apps/devices/devices.app.js';
-import { COOKIE, DevicesBrowser } from '../../apps/devices/devices.harness.js';
+import { COOKIE, createTestApp, DEVICE_APP_ROUTES, DevicesBrowser, testOptions } from '../../apps/test-app/index.js';
 
 /** A working index that can be made to fail, as a Redis index does when Redis is away. */
 class SwitchableIndex implements SessionIndex {
@@ -45,7 +44,7 @@ describe('when the session index fails', () => {
   const errors = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
 
   beforeAll(async () => {
-    app = await createDevicesApp(devicesModule({ store: { memory: {} }, sessionIndex: index }));
+    app = await createTestApp({ session: testOptions({ store: { memory: {} }, sessionIndex: index }), routes: DEVICE_APP_ROUTES });
     store = app.get<MemorySessionStore>(SESSION_STORE);
   });
   afterAll(async () => {

@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SESSION_DEFAULTS } from '../../../lib/options/session-defaults.js';
 import { SessionIdHasher } from '../../../lib/store/session-id-hasher.js';
-import { TEST_SECRET } from '../../apps/basic/basic.app.js';
-import { COOKIE, DevicesHarness, SAFARI_IPHONE } from '../../apps/devices/devices.harness.js';
+import { COOKIE, DevicesHarness, SAFARI_IPHONE, TEST_SECRET } from '../../apps/test-app/index.js';
 import { STORES } from '../../support/stores.js';
 
 const IDLE = SESSION_DEFAULTS.idleTimeout;

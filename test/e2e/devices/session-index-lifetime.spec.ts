@@ -2,8 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SessionService, type SessionEvent } from '../../../lib/index.js';
 import { SessionIdHasher } from '../../../lib/store/session-id-hasher.js';
-import { TEST_SECRET } from '../../apps/basic/basic.app.js';
-import { createLifetimeApp, gates } from '../../apps/lifetime/lifetime.app.js';
+import { createTestApp, gates, LIFETIME_APP_ROUTES, TEST_SECRET } from '../../apps/test-app/index.js';
 import { useFakeClock, type FakeClock } from '../../support/fake-clock.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { COOKIE, sessionIdOf } from '../../support/session-cookie.js';
@@ -33,7 +32,7 @@ describe.each(STORE_NAMES)('session index under rotation and binding on $name', 
 
   beforeAll(async () => {
     harness = await openStore(name, 'index-lifetime');
-    app = await createLifetimeApp({ store: harness.store, onEvent: (event) => void events.push(event) });
+    app = await createTestApp({ session: { store: harness.store, onEvent: (event) => void events.push(event) }, routes: LIFETIME_APP_ROUTES, listen: true });
   });
   afterAll(async () => {
     await app?.close();

@@ -1,12 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionEvent, SessionRevokedEvent } from '../../../lib/index.js';
-import {
-  CHROME_ANDROID,
-  COOKIE,
-  DevicesHarness,
-  FIREFOX_WINDOWS,
-  SAFARI_IPHONE,
-} from '../../apps/devices/devices.harness.js';
+import { CHROME_ANDROID, COOKIE, DevicesHarness, FIREFOX_WINDOWS, SAFARI_IPHONE } from '../../apps/test-app/index.js';
 import { STORES } from '../../support/stores.js';
 
 /** T17/T18 audit: every revoked or evicted session is reported, by handle, never by ID or cookie. */

@@ -2,13 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setCookies, type BrowserClient } from '../../support/http-client.js';
 import { STORES } from '../../support/stores.js';
 import { SessionIdHasher } from '../../../lib/store/session-id-hasher.js';
-import { TEST_SECRET } from '../../apps/basic/basic.app.js';
-import {
-  CHROME_ANDROID,
-  COOKIE,
-  DevicesHarness,
-  SAFARI_IPHONE,
-} from '../../apps/devices/devices.harness.js';
+import { CHROME_ANDROID, COOKIE, DevicesHarness, SAFARI_IPHONE, TEST_SECRET } from '../../apps/test-app/index.js';
 
 /** The session ID inside a signed cookie value (`s:<id>.<signature>`, URL-encoded). */
 function sessionId(cookie: string): string {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROME_ANDROID, DevicesHarness, SAFARI_IPHONE } from '../../apps/devices/devices.harness.js';
+import { CHROME_ANDROID, DevicesHarness, SAFARI_IPHONE } from '../../apps/test-app/index.js';
 import { STORES } from '../../support/stores.js';
 
 const redis = STORES.find((store) => store.name === 'redis');

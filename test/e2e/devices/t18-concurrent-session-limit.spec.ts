@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { STORES } from '../../support/stores.js';
-import { DevicesHarness, type DevicesBrowser } from '../../apps/devices/devices.harness.js';
+import { type DevicesBrowser, DevicesHarness } from '../../apps/test-app/index.js';
 
 const LIMIT = 5;
 const LOGINS = 100;

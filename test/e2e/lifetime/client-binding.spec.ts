@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ClientBindingOptions, SessionEvent } from '../../../lib/index.js';
-import { createLifetimeApp } from '../../apps/lifetime/lifetime.app.js';
+import { createTestApp, LIFETIME_APP_ROUTES } from '../../apps/test-app/index.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { expiresSessionCookie, sessionCookies } from '../../support/session-cookie.js';
 import { STORE_NAMES, openStore, type StoreHarness } from '../../support/store-harness.js';
@@ -38,12 +38,12 @@ describe.each(STORE_NAMES)('client binding (CS-20) on $name', ({ name }) => {
   });
 
   async function appWith(binding?: ClientBindingOptions): Promise<INestApplication> {
-    const app = await createLifetimeApp({
+    const app = await createTestApp({ session: {
       store: harness.store,
       ...(binding ? { binding } : {}),
       // Binding events only: login and logout events are t22-auth-events' subject.
       onEvent: (event) => void (event.type === 'login' || event.type === 'logout' || events.push(event)),
-    });
+    }, routes: LIFETIME_APP_ROUTES, listen: true });
     apps.push(app);
     return app;
   }

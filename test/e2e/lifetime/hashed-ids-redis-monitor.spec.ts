@@ -3,8 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { createClient, type RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionIdHasher } from '../../../lib/store/session-id-hasher.js';
-import { TEST_SECRET } from '../../apps/basic/basic.app.js';
-import { createLifetimeApp } from '../../apps/lifetime/lifetime.app.js';
+import { createTestApp, LIFETIME_APP_ROUTES, TEST_SECRET } from '../../apps/test-app/index.js';
 import { useFakeClock } from '../../support/fake-clock.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { RedisServerProcess } from '../../support/redis-server.js';
@@ -41,7 +40,7 @@ describe.runIf(requireRedisServers('hashed session IDs at rest on redis'))('hash
     for (const client of [inspector, monitor]) client.on('error', () => undefined);
     await Promise.all([inspector.connect(), monitor.connect()]);
     await monitor.monitor((line) => monitored.push(line));
-    app = await createLifetimeApp({ store: { redis: { url: server.url, prefix } } });
+    app = await createTestApp({ session: { store: { redis: { url: server.url, prefix } } }, routes: LIFETIME_APP_ROUTES, listen: true });
   });
   afterAll(async () => {
     await app?.close();

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../../../lib/index.js';
-import { createLifetimeApp, gates } from '../../apps/lifetime/lifetime.app.js';
+import { createTestApp, gates, LIFETIME_APP_ROUTES } from '../../apps/test-app/index.js';
 import { useFakeClock, type FakeClock } from '../../support/fake-clock.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { COOKIE, sessionCookies } from '../../support/session-cookie.js';
@@ -21,7 +21,7 @@ describe.each(STORE_NAMES)('ID rotation (CS-14) on $name', ({ name }) => {
   beforeAll(async () => {
     harness = await openStore(name, 'rotation');
     // The defaults: rotateInterval 15 minutes, rotateGracePeriod 10 seconds.
-    app = await createLifetimeApp({ store: harness.store, onEvent: (event) => void (event.type === 'login' || events.push(event)) });
+    app = await createTestApp({ session: { store: harness.store, onEvent: (event) => void (event.type === 'login' || events.push(event)) }, routes: LIFETIME_APP_ROUTES, listen: true });
   });
   afterAll(async () => {
     await app?.close();
@@ -147,7 +147,7 @@ describe.each(STORE_NAMES)('ID rotation without grace period on $name', ({ name 
 
   beforeAll(async () => {
     harness = await openStore(name, 'rotation0');
-    app = await createLifetimeApp({ store: harness.store, rotateGracePeriod: 0, rotateInterval: 5 * MINUTE });
+    app = await createTestApp({ session: { store: harness.store, rotateGracePeriod: 0, rotateInterval: 5 * MINUTE }, routes: LIFETIME_APP_ROUTES, listen: true });
   });
   afterAll(async () => {
     await app?.close();

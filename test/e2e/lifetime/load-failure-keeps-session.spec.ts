@@ -4,7 +4,6 @@ import {
   MemoryMfaStateStore,
   MemorySessionIndex,
   MemorySessionStore,
-  SessionModule,
   type MfaStateStore,
   type SessionIndex,
   type SessionStore,
@@ -12,7 +11,7 @@ import {
   type WriteMode,
 } from '../../../lib/index.js';
 import { RedisMfaStateStore, RedisSessionIndex, RedisSessionStore } from '../../../lib/redis.js';
-import { basicOptions, createBasicApp, InMemoryMfaSecrets } from '../../apps/basic/basic.app.js';
+import { BASIC_ROUTES, createTestApp, InMemoryMfaSecrets, testOptions } from '../../apps/test-app/index.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { REDIS_URL } from '../../support/redis-url.js';
 import { redisAvailable, uniquePrefix } from '../../support/stores.js';
@@ -81,9 +80,7 @@ describe.each(backends)('a session the store failed to load is not destroyed ($n
     const backend = await make();
     store = new FlakyStore(backend.store);
     const mfa = { secretStore: new InMemoryMfaSecrets(), issuer: 'Test', stateStore: backend.mfaState };
-    app = await createBasicApp(
-      SessionModule.forRoot({ ...basicOptions({ store, sessionIndex: backend.index, mfa }), isGlobal: true }),
-    );
+    app = await createTestApp({ session: testOptions({ store, sessionIndex: backend.index, mfa }), routes: BASIC_ROUTES });
   });
   afterAll(async () => {
     await app?.close();

@@ -4,8 +4,7 @@ import { runInNewContext } from 'node:vm';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemorySessionStore } from '../../../lib/store/memory-session.store.js';
-import { startApp, type RunningApp } from '../../apps/kit/running-app.js';
-import { createSessionDataApp, SESSION_DATA_SECRET } from '../../apps/session-data/session-data.app.js';
+import { createTestApp, DATA_APP_ROUTES, type RunningApp, startApp, TEST_SECRET } from '../../apps/test-app/index.js';
 import type { BrowserClient } from '../../support/http-client.js';
 import { sendInProcess, type RequestHandler } from '../../support/in-process-request.js';
 import { STORES } from '../../support/stores.js';
@@ -21,7 +20,7 @@ describe('the embedded store under a flood of anonymous requests (through the mo
 
   beforeEach(async () => {
     const memory = STORES.find((s) => s.name === 'memory')!;
-    running = await startApp(memory, [SESSION_DATA_SECRET], () => createSessionDataApp({ store: { memory: { maxSessions: MAX_SESSIONS } } }));
+    running = await startApp(memory, [TEST_SECRET], () => createTestApp({ session: { store: { memory: { maxSessions: MAX_SESSIONS } } }, routes: DATA_APP_ROUTES }));
     store = running.store as MemorySessionStore;
     expect(store).toBeInstanceOf(MemorySessionStore);
     users = [];
@@ -35,7 +34,7 @@ describe('the embedded store under a flood of anonymous requests (through the mo
   afterEach(() => running.close());
 
   async function expectEveryUserLoggedIn(): Promise<void> {
-    for (let i = 0; i < USERS; i++) expect((await users[i]!.get('/me')).body.user).toBe(`user-${i}`);
+    for (let i = 0; i < USERS; i++) expect((await users[i]!.get('/whoami')).body.user).toBe(`user-${i}`);
   }
 
   it('stores nothing for 1,000 anonymous requests without a cookie or with made-up ones', async () => {
@@ -85,7 +84,7 @@ describe('the embedded store under a flood of anonymous requests (through the mo
 
   it('keeps every logged-in session when 500 anonymous sessions store data, within maxSessions', async () => {
     for (let i = 0; i < 500; i++) {
-      expect((await running.browser().post('/data', { key: 'cart', value: i })).status).toBe(204);
+      expect((await running.browser().post('/data/entry', { key: 'cart', value: i })).status).toBe(204);
       expect(store.size).toBeLessThanOrEqual(MAX_SESSIONS);
     }
     expect(store.size).toBe(MAX_SESSIONS);

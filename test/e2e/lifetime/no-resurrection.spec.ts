@@ -1,8 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionIdHasher } from '../../../lib/store/session-id-hasher.js';
-import { TEST_SECRET } from '../../apps/basic/basic.app.js';
-import { createLifetimeApp, gates } from '../../apps/lifetime/lifetime.app.js';
+import { createTestApp, gates, LIFETIME_APP_ROUTES, TEST_SECRET } from '../../apps/test-app/index.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { COOKIE, sessionCookies, sessionIdOf } from '../../support/session-cookie.js';
 import { STORE_NAMES, openStore, type StoreHarness } from '../../support/store-harness.js';
@@ -30,7 +29,7 @@ describe.each(STORE_NAMES)('no session resurrection on $name', ({ name }) => {
 
   beforeAll(async () => {
     harness = await openStore(name, 'resurrection');
-    app = await createLifetimeApp({ store: harness.store });
+    app = await createTestApp({ session: { store: harness.store }, routes: LIFETIME_APP_ROUTES, listen: true });
   });
   afterAll(async () => {
     await app?.close();

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionModuleOptions } from '../../../lib/index.js';
-import { createLifetimeApp } from '../../apps/lifetime/lifetime.app.js';
+import { createTestApp, LIFETIME_APP_ROUTES } from '../../apps/test-app/index.js';
 import { useFakeClock, type FakeClock } from '../../support/fake-clock.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { COOKIE } from '../../support/session-cookie.js';
@@ -40,7 +40,7 @@ describe.each(STORE_NAMES)('secret rotation on $name', ({ name }) => {
 
   /** One deployment: a new app instance with the given secrets, on the same store. */
   async function deploy(options: Partial<SessionModuleOptions>): Promise<INestApplication> {
-    const app = await createLifetimeApp({ store: harness.store, ...options });
+    const app = await createTestApp({ session: { store: harness.store, ...options }, routes: LIFETIME_APP_ROUTES, listen: true });
     apps.push(app);
     return app;
   }

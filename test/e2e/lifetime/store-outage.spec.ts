@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SessionService, SessionStoreUnavailableException } from '../../../lib/index.js';
-import { createLifetimeApp, gates, handlerRuns } from '../../apps/lifetime/lifetime.app.js';
+import { createTestApp, gates, handlerRuns, LIFETIME_APP_ROUTES } from '../../apps/test-app/index.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { RedisServerProcess } from '../../support/redis-server.js';
 import { sessionCookies } from '../../support/session-cookie.js';
@@ -50,7 +50,7 @@ describe.runIf(requireRedisServers('store outage fails closed on redis'))('store
 
     beforeAll(async () => {
       server = await RedisServerProcess.start();
-      app = await createLifetimeApp({ store: { redis: { url: server.url } }, storeTimeout: STORE_TIMEOUT });
+      app = await createTestApp({ session: { store: { redis: { url: server.url } }, storeTimeout: STORE_TIMEOUT }, routes: LIFETIME_APP_ROUTES, listen: true });
     });
     afterAll(async () => {
       // Resume first: closing the app waits for the replies of commands already sent.
@@ -142,7 +142,7 @@ describe.runIf(requireRedisServers('store outage fails closed on redis'))('store
 
     beforeAll(async () => {
       server = await RedisServerProcess.start({ appendOnly: true });
-      app = await createLifetimeApp({ store: { redis: { url: server.url } }, storeTimeout: STORE_TIMEOUT });
+      app = await createTestApp({ session: { store: { redis: { url: server.url } }, storeTimeout: STORE_TIMEOUT }, routes: LIFETIME_APP_ROUTES, listen: true });
     });
     afterAll(async () => {
       await app?.close();
@@ -172,7 +172,7 @@ describe.runIf(requireRedisServers('store outage fails closed on redis'))('store
 
     beforeAll(async () => {
       server = await RedisServerProcess.start();
-      app = await createLifetimeApp({ store: { redis: { url: server.url } }, storeTimeout: STORE_TIMEOUT });
+      app = await createTestApp({ session: { store: { redis: { url: server.url } }, storeTimeout: STORE_TIMEOUT }, routes: LIFETIME_APP_ROUTES, listen: true });
     });
     afterAll(async () => {
       await app?.close();

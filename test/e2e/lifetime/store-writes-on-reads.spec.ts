@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { createClient, type RedisClientType } from 'redis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLifetimeApp } from '../../apps/lifetime/lifetime.app.js';
+import { createTestApp, LIFETIME_APP_ROUTES } from '../../apps/test-app/index.js';
 import { useFakeClock, type FakeClock } from '../../support/fake-clock.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { RedisServerProcess } from '../../support/redis-server.js';
@@ -21,7 +21,7 @@ describe.each(STORE_NAMES)('store operations per read on $name', ({ name }) => {
 
   beforeAll(async () => {
     harness = await openStore(name, 'reads');
-    app = await createLifetimeApp({ store: harness.store });
+    app = await createTestApp({ session: { store: harness.store }, routes: LIFETIME_APP_ROUTES, listen: true });
   });
   afterAll(async () => {
     await app?.close();
@@ -73,7 +73,7 @@ describe.runIf(requireRedisServers('Redis commands per read'))('Redis commands p
     stats = createClient({ url: server.url }) as RedisClientType;
     stats.on('error', () => undefined);
     await stats.connect();
-    app = await createLifetimeApp({ store: { redis: { url: server.url } } });
+    app = await createTestApp({ session: { store: { redis: { url: server.url } } }, routes: LIFETIME_APP_ROUTES, listen: true });
   });
   afterAll(async () => {
     await app?.close();

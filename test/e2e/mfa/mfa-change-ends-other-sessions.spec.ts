@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemorySessionIndex, type SessionIndex, type SessionIndexEntry, type SessionIndexTarget } from '../../../lib/index.js';
-import { secretOf, startMfaApp, type RunningMfaApp } from '../../apps/mfa/mfa.harness.js';
+import { type RunningMfaApp, secretOf, startMfaApp } from '../../apps/test-app/index.js';
 import { STORES } from '../../support/stores.js';
 
 /** A working index whose listing can be made to fail, as a Redis index does when Redis is away. */

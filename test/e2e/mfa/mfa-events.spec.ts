@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionEvents, type SessionEvent } from '../../../lib/index.js';
-import { COOKIE, startMfaApp, type RunningMfaApp } from '../../apps/mfa/mfa.harness.js';
+import { COOKIE, type RunningMfaApp, startMfaApp } from '../../apps/test-app/index.js';
 import { STORES } from '../../support/stores.js';
 
 const IP = '203.0.113.77';

@@ -7,7 +7,7 @@ import {
   type TotpAttempt,
   type TotpAttemptResult,
 } from '../../../lib/index.js';
-import { startMfaApp, type RunningMfaApp } from '../../apps/mfa/mfa.harness.js';
+import { type RunningMfaApp, startMfaApp } from '../../apps/test-app/index.js';
 import { STORES } from '../../support/stores.js';
 
 const STORE_TIMEOUT = 300;

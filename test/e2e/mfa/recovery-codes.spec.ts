@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COOKIE, startMfaApp, type RunningMfaApp } from '../../apps/mfa/mfa.harness.js';
+import { COOKIE, type RunningMfaApp, startMfaApp } from '../../apps/test-app/index.js';
 import { STORES } from '../../support/stores.js';
 
 const SHAPE = /^[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}$/;
@@ -34,7 +34,7 @@ describe.each(STORES)('MFA recovery codes on $name', (under) => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ mfa: 'verified' });
     expect(browser.cookie(COOKIE)).not.toBe(before);
-    expect((await browser.get('/me')).body).toEqual({ userId: 'rc-login', mfa: 'verified' });
+    expect((await browser.get('/me')).body).toMatchObject({ userId: 'rc-login', mfa: 'verified' });
     expect(running.mfaSecrets.enrollments.get('rc-login')!.recoveryCodes).toHaveLength(9);
 
     const again = await running.passwordOnly('rc-login');

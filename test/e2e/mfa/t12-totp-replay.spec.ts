@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMfaApp, type RunningMfaApp } from '../../apps/mfa/mfa.harness.js';
+import { type RunningMfaApp, startMfaApp } from '../../apps/test-app/index.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { redisAvailable, STORES } from '../../support/stores.js';
 

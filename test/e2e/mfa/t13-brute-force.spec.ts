@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MfaService } from '../../../lib/index.js';
-import { startMfaApp, type RunningMfaApp } from '../../apps/mfa/mfa.harness.js';
+import { type RunningMfaApp, startMfaApp } from '../../apps/test-app/index.js';
 import { STORES } from '../../support/stores.js';
 
 /** A 6-digit code that is not any of `secret`'s codes around now. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMfaApp, type RunningMfaApp } from '../../apps/mfa/mfa.harness.js';
+import { type RunningMfaApp, startMfaApp } from '../../apps/test-app/index.js';
 import { STORES } from '../../support/stores.js';
 
 describe.each(STORES)('T14 cross-account code on $name', (under) => {

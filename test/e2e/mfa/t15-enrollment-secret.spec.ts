@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COOKIE, DatabaseLikeMfaSecrets, secretOf, startMfaApp, type RunningMfaApp } from '../../apps/mfa/mfa.harness.js';
+import { COOKIE, DatabaseLikeMfaSecrets, type RunningMfaApp, secretOf, startMfaApp } from '../../apps/test-app/index.js';
 import { STORES } from '../../support/stores.js';
 
 const BASE32 = /^[A-Z2-7]+$/;

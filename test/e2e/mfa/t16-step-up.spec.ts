@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COOKIE, startMfaApp, type RunningMfaApp } from '../../apps/mfa/mfa.harness.js';
-import { SENSITIVE_MAX_AGE } from '../../apps/mfa/mfa.app.js';
+import { COOKIE, type RunningMfaApp, SENSITIVE_MAX_AGE, startMfaApp } from '../../apps/test-app/index.js';
 import { STORES } from '../../support/stores.js';
 
 /** Past the route's maxAge, even with the harness clock up to 15 s off the real one. */

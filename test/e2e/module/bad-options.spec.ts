@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SessionModule, SessionOptionsError, type SessionModuleOptions } from '../../../lib/index.js';
-import { basicOptions, createBasicApp, TEST_SECRET } from '../../apps/basic/basic.app.js';
+import { BASIC_ROUTES, createTestApp, TEST_SECRET, testOptions } from '../../apps/test-app/index.js';
 
 /** The error bootstrap fails with; fails the test when the app starts. */
 async function bootstrapError(start: () => Promise<unknown>): Promise<Error> {
@@ -39,7 +39,7 @@ describe('SessionModule bad options fail bootstrap with one SessionOptionsError'
 
   it.each(cases)('forRoot: %s', async (_label, options, message) => {
     const error = await bootstrapError(() =>
-      createBasicApp(SessionModule.forRoot({ ...basicOptions(), ...options, isGlobal: true })),
+      createTestApp({ session: SessionModule.forRoot({ ...testOptions(), ...options, isGlobal: true }), routes: BASIC_ROUTES }),
     );
     expect(error).toBeInstanceOf(SessionOptionsError);
     expect(error.message).toMatch(/^SessionModule: /);
@@ -48,12 +48,10 @@ describe('SessionModule bad options fail bootstrap with one SessionOptionsError'
 
   it('forRootAsync: the factory result is validated the same way', async () => {
     const error = await bootstrapError(() =>
-      createBasicApp(
-        SessionModule.forRootAsync({
+      createTestApp({ session: SessionModule.forRootAsync({
           isGlobal: true,
           useFactory: async () => ({ secret: TEST_SECRET, idleTimeout: -5 }),
-        }),
-      ),
+        }), routes: BASIC_ROUTES }),
     );
     expect(error).toBeInstanceOf(SessionOptionsError);
     expect(error.message).toMatch(/idleTimeout must be a number of milliseconds >= 1000, not -5/);
@@ -65,7 +63,7 @@ describe('SessionModule bad options fail bootstrap with one SessionOptionsError'
     ['redis without url or client', { redis: {} }],
   ])('store that is %s', async (_label, store) => {
     const error = await bootstrapError(() =>
-      createBasicApp(SessionModule.forRoot({ ...basicOptions(), store: store as never, isGlobal: true })),
+      createTestApp({ session: SessionModule.forRoot({ ...testOptions(), store: store as never, isGlobal: true }), routes: BASIC_ROUTES }),
     );
     expect(error).toBeInstanceOf(SessionOptionsError);
     expect(error.message).toMatch(/store/);

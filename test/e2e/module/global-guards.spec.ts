@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthenticatedGuard, MfaGuard, MfaService } from '../../../lib/index.js';
 import { Totp } from '../../../lib/mfa/totp.js';
-import { basicOptions, InMemoryMfaSecrets, TEST_SECRET } from '../../apps/basic/basic.app.js';
-import { createGlobalGuardsApp } from '../../apps/global-guards/global-guards.app.js';
-import { startApp, type RunningApp } from '../../apps/kit/running-app.js';
+import { createGlobalGuardsApp, InMemoryMfaSecrets, type RunningApp, startApp, TEST_SECRET, testOptions } from '../../apps/test-app/index.js';
 import type { BrowserClient } from '../../support/http-client.js';
 import { STORES } from '../../support/stores.js';
 
@@ -21,7 +19,7 @@ describe.each(STORES)('global guards on $name', (under) => {
 
     beforeAll(async () => {
       running = await startApp(under, [TEST_SECRET], (store) =>
-        createGlobalGuardsApp(guard, basicOptions({ store, mfa: { secretStore: secrets } })),
+        createGlobalGuardsApp(guard, testOptions({ store, mfa: { secretStore: secrets } })),
       );
       secret = Totp.generateSecret();
       await running.app.get(MfaService).importEnrollment('mfa-user', secret);
@@ -46,7 +44,7 @@ describe.each(STORES)('global guards on $name', (under) => {
     it('every other route answers 401 unauthenticated to anonymous requests', async () => {
       const anonymous = running.browser();
       for (const res of [
-        await anonymous.get('/me'),
+        await anonymous.get('/profile'),
         await anonymous.post('/settings', { theme: 'dark' }),
         await anonymous.post('/mfa/verify', { code: '123456' }),
       ]) {
@@ -58,13 +56,13 @@ describe.each(STORES)('global guards on $name', (under) => {
 
     it('a fully authenticated session passes', async () => {
       const user = await loggedIn('global-full');
-      expect((await user.get('/me')).body).toEqual({ userId: 'global-full', mfa: 'none' });
+      expect((await user.get('/profile')).body).toEqual({ userId: 'global-full', mfa: 'none' });
       expect((await user.post('/settings', { theme: 'dark' })).status).toBe(204);
     });
 
     it('a password-only session reaches the @SkipMfa() MFA step and logout, and then everything', async () => {
       const user = await loggedIn('mfa-user');
-      const guarded = await user.get('/me');
+      const guarded = await user.get('/profile');
       if (guard === MfaGuard) {
         expect(guarded.status).toBe(403);
         expect(guarded.body).toMatchObject({ error: 'mfa_required' });
@@ -76,9 +74,9 @@ describe.each(STORES)('global guards on $name', (under) => {
       }
       const verify = await user.post('/mfa/verify', { code: await totp.generate(secret) });
       expect(verify.status).toBe(200);
-      expect((await user.get('/me')).body).toEqual({ userId: 'mfa-user', mfa: 'verified' });
+      expect((await user.get('/profile')).body).toEqual({ userId: 'mfa-user', mfa: 'verified' });
       expect((await user.post('/logout')).status).toBe(204);
-      expect((await user.get('/me')).status).toBe(401);
+      expect((await user.get('/profile')).status).toBe(401);
     });
 
     it('a password-only session can log out', async () => {

@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SessionModule } from '../../../lib/index.js';
-import { BasicController, basicOptions, createBasicApp, TEST_SECRET } from '../../apps/basic/basic.app.js';
-import { createApp } from '../../apps/kit/create-app.js';
-import { startApp, type RunningApp } from '../../apps/kit/running-app.js';
+import { AuthRoutes, BASIC_ROUTES, CartRoutes, createTestApp, MfaRoutes, type RunningApp, startApp, TEST_SECRET, testOptions } from '../../apps/test-app/index.js';
 import { STORES } from '../../support/stores.js';
 import { expectLoginRoundTrip } from './round-trip.js';
 
@@ -15,16 +13,16 @@ describe.each(STORES)('SessionModule isGlobal on $name', (under) => {
 
   it('true: a feature module that does not import SessionModule uses its service, guards and interceptor', async () => {
     running = await startApp(under, [TEST_SECRET], (store) =>
-      createBasicApp(SessionModule.forRoot({ ...basicOptions({ store }), isGlobal: true })),
+      createTestApp({ session: SessionModule.forRoot({ ...testOptions({ store }), isGlobal: true }), routes: BASIC_ROUTES }),
     );
     await expectLoginRoundTrip(running.browser(), '__Host-sid');
   });
 
   it('false: a controller in the module that imports SessionModule works', async () => {
     running = await startApp(under, [TEST_SECRET], (store) =>
-      createApp({
-        imports: [SessionModule.forRoot({ ...basicOptions({ store }), isGlobal: false })],
-        controllers: [BasicController],
+      createTestApp({
+        session: SessionModule.forRoot({ ...testOptions({ store }), isGlobal: false }),
+        controllers: [AuthRoutes, CartRoutes, MfaRoutes],
       }),
     );
     await expectLoginRoundTrip(running.browser(), '__Host-sid');
@@ -39,9 +37,9 @@ describe('SessionModule not global', () => {
     '%s: a feature module that does not import it cannot resolve SessionService; bootstrap fails',
     async (_label, isGlobal) => {
       // A failed bootstrap leaves no app to close, so nothing here may open a connection: memory store.
-      const options = { ...basicOptions({ store: { memory: {} } }), ...(isGlobal === undefined ? {} : { isGlobal }) };
-      await expect(createBasicApp(SessionModule.forRoot(options))).rejects.toThrow(
-        /(SessionService|RecentMfaCheck).*BasicFeatureModule|BasicFeatureModule.*(SessionService|RecentMfaCheck)/s,
+      const options = { ...testOptions({ store: { memory: {} } }), ...(isGlobal === undefined ? {} : { isGlobal }) };
+      await expect(createTestApp({ session: SessionModule.forRoot(options), routes: BASIC_ROUTES })).rejects.toThrow(
+        /(SessionService|RecentMfaCheck).*TestRoutesModule|TestRoutesModule.*(SessionService|RecentMfaCheck)/s,
       );
     },
   );

@@ -1,7 +1,7 @@
 import request, { type Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionService } from '../../../lib/index.js';
-import { COOKIE, DevicesHarness } from '../../apps/devices/devices.harness.js';
+import { COOKIE, DevicesHarness } from '../../apps/test-app/index.js';
 import { STORES } from '../../support/stores.js';
 
 /** What a client can put where the module expects a code, a handle or a user ID. */

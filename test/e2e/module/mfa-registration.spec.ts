@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
 import { MfaService, SessionModule, SessionOptionsError } from '../../../lib/index.js';
-import { createApp } from '../../apps/kit/create-app.js';
-import { basicOptions, createBasicApp, TEST_SECRET } from '../../apps/basic/basic.app.js';
+import { BASIC_ROUTES, createTestApp, TEST_SECRET, testOptions } from '../../apps/test-app/index.js';
 
 /** The error bootstrap fails with; fails the test when the app starts. */
 async function bootstrapError(start: () => Promise<{ close(): Promise<void> }>): Promise<Error> {
@@ -22,7 +21,7 @@ class NeedsMfa {
 // Memory store only: a failed bootstrap leaves no app to close.
 describe('MfaService is registered only with mfa', () => {
   it('forRoot without mfa: no MfaService to inject', async () => {
-    const app = await createApp({ imports: [SessionModule.forRoot({ secret: TEST_SECRET })] });
+    const app = await createTestApp({ session: SessionModule.forRoot({ secret: TEST_SECRET }) });
     try {
       expect(() => app.get(MfaService)).toThrow();
     } finally {
@@ -32,10 +31,10 @@ describe('MfaService is registered only with mfa', () => {
 
   it('forRoot with mfa and forRootAsync with mfa: true: MfaService is there', async () => {
     for (const sessionModule of [
-      SessionModule.forRoot({ ...basicOptions(), isGlobal: true }),
-      SessionModule.forRootAsync({ isGlobal: true, mfa: true, useFactory: () => basicOptions() }),
+      SessionModule.forRoot({ ...testOptions(), isGlobal: true }),
+      SessionModule.forRootAsync({ isGlobal: true, mfa: true, useFactory: () => testOptions() }),
     ]) {
-      const app = await createBasicApp(sessionModule);
+      const app = await createTestApp({ session: sessionModule, routes: BASIC_ROUTES });
       try {
         expect(app.get(MfaService)).toBeInstanceOf(MfaService);
       } finally {
@@ -46,7 +45,7 @@ describe('MfaService is registered only with mfa', () => {
 
   it('forRootAsync whose options have mfa but no mfa: true fails bootstrap saying so', async () => {
     const error = await bootstrapError(() =>
-      createBasicApp(SessionModule.forRootAsync({ isGlobal: true, useFactory: () => basicOptions() })),
+      createTestApp({ session: SessionModule.forRootAsync({ isGlobal: true, useFactory: () => testOptions() }), routes: BASIC_ROUTES }),
     );
     expect(error).toBeInstanceOf(SessionOptionsError);
     expect(error.message).toMatch(/pass mfa: true to SessionModule\.forRootAsync/);
@@ -54,7 +53,7 @@ describe('MfaService is registered only with mfa', () => {
 
   it('forRootAsync with mfa: true whose options have no mfa fails bootstrap saying so', async () => {
     const error = await bootstrapError(() =>
-      createBasicApp(SessionModule.forRootAsync({ isGlobal: true, mfa: true, useFactory: () => ({ secret: TEST_SECRET }) })),
+      createTestApp({ session: SessionModule.forRootAsync({ isGlobal: true, mfa: true, useFactory: () => ({ secret: TEST_SECRET }) }), routes: BASIC_ROUTES }),
     );
     expect(error).toBeInstanceOf(SessionOptionsError);
     expect(error.message).toMatch(/was given mfa: true but its options have no mfa/);
@@ -62,7 +61,7 @@ describe('MfaService is registered only with mfa', () => {
 
   it('a controller that injects MfaService without mfa fails bootstrap naming MfaService', async () => {
     const error = await bootstrapError(() =>
-      createApp({ imports: [SessionModule.forRoot({ secret: TEST_SECRET, isGlobal: true })], providers: [NeedsMfa] }),
+      createTestApp({ session: SessionModule.forRoot({ secret: TEST_SECRET, isGlobal: true }), providers: [NeedsMfa] }),
     );
     expect(error.message).toMatch(/MfaService/);
   });

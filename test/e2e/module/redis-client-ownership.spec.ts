@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { createClient, type RedisClientType } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SESSION_STORE, SessionModule } from '../../../lib/index.js';
+import { SESSION_STORE } from '../../../lib/index.js';
 import { RedisSessionStore } from '../../../lib/redis.js';
-import { basicOptions, createBasicApp } from '../../apps/basic/basic.app.js';
+import { BASIC_ROUTES, createTestApp, testOptions } from '../../apps/test-app/index.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { REDIS_URL } from '../../support/redis-url.js';
 import { connectTestRedis, deleteKeys, redisAvailable, uniquePrefix } from '../../support/stores.js';
@@ -20,9 +20,7 @@ describe.runIf(redisAvailable)('SessionModule Redis client ownership', () => {
   });
 
   async function start(redis: { url: string } | { client: RedisClientType }): Promise<INestApplication> {
-    return createBasicApp(
-      SessionModule.forRoot({ ...basicOptions({ store: { redis: { ...redis, prefix } } }), isGlobal: true }),
-    );
+    return createTestApp({ session: testOptions({ store: { redis: { ...redis, prefix } } }), routes: BASIC_ROUTES });
   }
 
   it('a client the module opened from a url is closed on app.close()', async () => {

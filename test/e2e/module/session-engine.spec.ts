@@ -2,9 +2,7 @@ import { Controller, HttpCode, Post, Req, type INestApplication } from '@nestjs/
 import type { Request } from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemorySessionIndex, SessionModule, SessionService, type StoredSession, type WriteMode } from '../../../lib/index.js';
-import { BasicFeatureModule, TEST_SECRET } from '../../apps/basic/basic.app.js';
-import { MapSessionStore } from '../../apps/custom-store/map-session.store.js';
-import { createApp } from '../../apps/kit/create-app.js';
+import { BASIC_ROUTES, createTestApp, MapSessionStore, TEST_SECRET } from '../../apps/test-app/index.js';
 import { BrowserClient, setCookies } from '../../support/http-client.js';
 import { sessionCookies } from '../../support/session-cookie.js';
 
@@ -61,12 +59,10 @@ describe('SessionEngine: the request path that loads and saves req.session', () 
     store = new ControlledStore();
     secondStore = new ControlledStore();
     const second = SessionModule.forRoot({ secret: `${TEST_SECRET}-2`, store: secondStore, sessionIndex: new MemorySessionIndex() });
-    app = await createApp({
-      imports: [
-        SessionModule.forRoot({ secret: TEST_SECRET, store, sessionIndex: new MemorySessionIndex(), isGlobal: true }),
-        ...(twice ? [second] : []),
-        BasicFeatureModule,
-      ],
+    app = await createTestApp({
+      session: SessionModule.forRoot({ secret: TEST_SECRET, store, sessionIndex: new MemorySessionIndex(), isGlobal: true }),
+      imports: twice ? [second] : [],
+      routes: BASIC_ROUTES,
       controllers: [RawSessionController],
     });
     return new BrowserClient(app);

@@ -1,14 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SessionModule, type SessionModuleOptions } from '../../../lib/index.js';
-import { basicOptions, createBasicApp, TEST_SECRET } from '../../apps/basic/basic.app.js';
-import { startApp, type RunningApp } from '../../apps/kit/running-app.js';
-import {
-  AppConfig,
-  AppConfigModule,
-  SessionConfigService,
-  type AppConfigValues,
-} from '../../apps/module-variants/app-config.module.js';
+import { AppConfig, AppConfigModule, type AppConfigValues, BASIC_ROUTES, createTestApp, type RunningApp, SessionConfigService, startApp, TEST_SECRET, testOptions } from '../../apps/test-app/index.js';
 import { STORES } from '../../support/stores.js';
 import { expectLoginRoundTrip } from './round-trip.js';
 
@@ -30,12 +23,12 @@ describe.each(STORES)('SessionModule registration on $name', (under) => {
   /** Starts the basic fixture around `sessionModule(store)`. */
   async function start(sessionModule: (store: SessionModuleOptions['store']) => DynamicModule) {
     SessionConfigService.instances.length = 0;
-    running = await startApp(under, [TEST_SECRET], (store) => createBasicApp(sessionModule(store)));
+    running = await startApp(under, [TEST_SECRET], (store) => createTestApp({ session: sessionModule(store), routes: BASIC_ROUTES }));
     return running;
   }
 
   it('forRoot', async () => {
-    const app = await start((store) => SessionModule.forRoot({ ...basicOptions({ store }), isGlobal: true }));
+    const app = await start((store) => SessionModule.forRoot({ ...testOptions({ store }), isGlobal: true }));
     await expectLoginRoundTrip(app.browser(), '__Host-sid');
   });
 

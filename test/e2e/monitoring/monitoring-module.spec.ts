@@ -5,11 +5,12 @@ import {
   MaxMindGeoResolver,
   TrustedHeaderGeoResolver,
   type AnomalyEvent,
+  type MonitoringOptions,
   type RiskAssessment,
   type SessionEvent,
   type SecurityActivityEntry,
 } from '../../../lib/index.js';
-import { createMonitoringApp } from '../../apps/monitoring/monitoring.app.js';
+import { createTestApp, MONITORING_APP_ROUTES } from '../../apps/test-app/index.js';
 import { useFakeClock, type FakeClock } from '../../support/fake-clock.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { connectTestRedis, deleteKeys, STORES, uniquePrefix } from '../../support/stores.js';
@@ -40,11 +41,15 @@ describe.each(STORES)('monitoring through a test app on $name', (store) => {
     }
   });
 
-  async function start(monitoring: Parameters<typeof createMonitoringApp>[1], trustProxy: string | boolean = 'loopback', extra = {}) {
+  async function start(monitoring: MonitoringOptions, trustProxy: string | boolean = 'loopback', extra = {}) {
     const prefix = uniquePrefix('monitoring');
     prefixes.push(prefix);
     const events: SessionEvent[] = [];
-    const app = await createMonitoringApp(store.options(prefix), monitoring, events, trustProxy, extra);
+    const app = await createTestApp({
+      session: { store: store.options(prefix), monitoring, onEvent: (event) => void events.push(event), ...extra },
+      routes: MONITORING_APP_ROUTES,
+      trustProxy,
+    });
     apps.push(app);
     return { app, events };
   }

@@ -3,14 +3,7 @@ import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_STORE, SessionModule } from '../../../lib/index.js';
 import { RedisSessionStore } from '../../../lib/redis.js';
-import { basicOptions, createBasicApp } from '../../apps/basic/basic.app.js';
-import {
-  CHROME_ANDROID,
-  DevicesHarness,
-  SAFARI_IPHONE,
-  type DevicesBrowser,
-} from '../../apps/devices/devices.harness.js';
-import { startMfaApp, type RunningMfaApp } from '../../apps/mfa/mfa.harness.js';
+import { BASIC_ROUTES, CHROME_ANDROID, createTestApp, type DevicesBrowser, DevicesHarness, type RunningMfaApp, SAFARI_IPHONE, startMfaApp, testOptions } from '../../apps/test-app/index.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { REDIS_URL } from '../../support/redis-url.js';
 import {
@@ -49,15 +42,15 @@ describe.skipIf(!redisAvailable)('T06 logout reaches every instance through a cl
   };
   const sessionModule = () =>
     SessionModule.forRoot({
-      ...basicOptions(),
+      ...testOptions(),
       store: { redis: { url: REDIS_URL, prefix, clientSideCache: { maxEntries: 100 } } },
       isGlobal: true,
     });
 
   beforeAll(async () => {
     redis = await connectTestRedis();
-    one = await createBasicApp(sessionModule());
-    two = await createBasicApp(sessionModule());
+    one = await createTestApp({ session: sessionModule(), routes: BASIC_ROUTES });
+    two = await createTestApp({ session: sessionModule(), routes: BASIC_ROUTES });
   });
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_STORE, SessionModule } from '../../../lib/index.js';
 import { RedisSessionStore } from '../../../lib/redis.js';
-import { basicOptions, createBasicApp } from '../../apps/basic/basic.app.js';
+import { BASIC_ROUTES, createTestApp, testOptions } from '../../apps/test-app/index.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { REDIS_URL } from '../../support/redis-url.js';
 import { connectTestRedis, deleteKeys, redisAvailable, sessionRecordKeys, uniquePrefix } from '../../support/stores.js';
@@ -19,7 +19,7 @@ describe.skipIf(!redisAvailable)('T22 stored session records on redis', () => {
 
   beforeAll(async () => {
     redis = await connectTestRedis();
-    app = await createBasicApp(SessionModule.forRoot({ ...basicOptions(), store: { redis: { url: REDIS_URL, prefix } }, isGlobal: true }));
+    app = await createTestApp({ session: SessionModule.forRoot({ ...testOptions(), store: { redis: { url: REDIS_URL, prefix } }, isGlobal: true }), routes: BASIC_ROUTES });
   });
 
   afterAll(async () => {

@@ -5,14 +5,13 @@ import {
   MemorySessionIndex,
   MemorySessionStore,
   MfaService,
-  SessionModule,
   type SessionModuleOptions,
   type SessionStore,
   type StoredSession,
   type WriteMode,
 } from '../../../lib/index.js';
 import { Totp } from '../../../lib/mfa/totp.js';
-import { basicOptions, createBasicApp, InMemoryMfaSecrets } from '../../apps/basic/basic.app.js';
+import { BASIC_ROUTES, createTestApp, InMemoryMfaSecrets, testOptions } from '../../apps/test-app/index.js';
 import { BrowserClient } from '../../support/http-client.js';
 
 /** A real store that counts what the module asks of it. */
@@ -67,7 +66,7 @@ describe('T03 store operations per request', () => {
   });
 
   it('a first login writes once and destroys nothing (there was no stored session)', async () => {
-    app = await createBasicApp(SessionModule.forRoot({ ...basicOptions(withStore(store, secrets)), isGlobal: true }));
+    app = await createTestApp({ session: testOptions(withStore(store, secrets)), routes: BASIC_ROUTES });
     const browser = new BrowserClient(app);
     expect((await browser.post('/login', { user: 'alice' })).status).toBe(200);
     expect(store.take()).toEqual(['set:create']);
@@ -76,7 +75,7 @@ describe('T03 store operations per request', () => {
   });
 
   it('a login from a stored anonymous session destroys it and writes the new one once', async () => {
-    app = await createBasicApp(SessionModule.forRoot({ ...basicOptions(withStore(store, secrets)), isGlobal: true }));
+    app = await createTestApp({ session: testOptions(withStore(store, secrets)), routes: BASIC_ROUTES });
     const browser = new BrowserClient(app);
     await browser.post('/cart', { item: 'apple' });
     const before = browser.clone();
@@ -91,7 +90,7 @@ describe('T03 store operations per request', () => {
   it('MFA verification destroys the pending session and writes the verified one once', async () => {
     const totp = new Totp({ pastSteps: 1 });
     const secret = Totp.generateSecret();
-    app = await createBasicApp(SessionModule.forRoot({ ...basicOptions(withStore(store, secrets)), isGlobal: true }));
+    app = await createTestApp({ session: testOptions(withStore(store, secrets)), routes: BASIC_ROUTES });
     await app.get(MfaService).importEnrollment('mallory', secret);
     const browser = new BrowserClient(app);
     expect((await browser.post('/login', { user: 'mallory' })).body).toMatchObject({ mfa: 'required' });

@@ -2,8 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { keySegment } from '../../../lib/index.js';
 import { RedisSessionStore } from '../../../lib/redis.js';
 import { RedisThrottleCounters } from '../../../sample/auth/redis-throttle-counters.js';
-import { CHROME_ANDROID, COOKIE, DevicesHarness, SAFARI_IPHONE } from '../../apps/devices/devices.harness.js';
-import { startMfaApp, type RunningMfaApp } from '../../apps/mfa/mfa.harness.js';
+import { CHROME_ANDROID, COOKIE, DevicesHarness, type RunningMfaApp, SAFARI_IPHONE, startMfaApp } from '../../apps/test-app/index.js';
 import { useFakeClock, type FakeClock } from '../../support/fake-clock.js';
 import { sessionCookies } from '../../support/session-cookie.js';
 import { uniquePrefix, type StoreUnderTest } from '../../support/stores.js';
@@ -121,7 +120,7 @@ export function describeFeaturesOn(
       const code = await running.code(secret);
       const first = await running.passwordOnly('scale-replay');
       expect((await first.post('/mfa/verify', { code })).status).toBe(200);
-      expect((await first.get('/me')).body).toEqual({ userId: 'scale-replay', mfa: 'verified' });
+      expect((await first.get('/me')).body).toMatchObject({ userId: 'scale-replay', mfa: 'verified' });
       const elsewhere = sameBrowserOn(second, await running.passwordOnly('scale-replay'));
       const replay = await elsewhere.post('/mfa/verify', { code });
       expect([replay.status, replay.body.error]).toEqual([401, 'invalid_code']);
@@ -150,7 +149,7 @@ export function describeFeaturesOn(
       const { recoveryCodes } = await running.enroll('scale-recovery');
       const browser = await running.passwordOnly('scale-recovery');
       expect((await browser.post('/mfa/recovery', { code: recoveryCodes[0] })).status).toBe(200);
-      expect((await browser.get('/me')).body).toEqual({ userId: 'scale-recovery', mfa: 'verified' });
+      expect((await browser.get('/me')).body).toMatchObject({ userId: 'scale-recovery', mfa: 'verified' });
       const second = await running.passwordOnly('scale-recovery');
       const again = await second.post('/mfa/recovery', { code: recoveryCodes[0] });
       expect([again.status, again.body.error]).toEqual([401, 'invalid_code']);

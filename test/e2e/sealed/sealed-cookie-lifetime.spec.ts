@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SealedCookieKey } from '../../../lib/sealed/sealed-cookie-options.js';
-import { createLifetimeApp } from '../../apps/lifetime/lifetime.app.js';
+import { createTestApp, LIFETIME_APP_ROUTES } from '../../apps/test-app/index.js';
 import { useFakeClock, type FakeClock } from '../../support/fake-clock.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { REDIS_URL } from '../../support/redis-url.js';
@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 async function sealedApp(denyList: object, keys: SealedCookieKey[] = [K1]): Promise<INestApplication> {
-  const app = await createLifetimeApp({ store: { cookie: { keys, denyList } } as never });
+  const app = await createTestApp({ session: { store: { cookie: { keys, denyList } } as never }, routes: LIFETIME_APP_ROUTES, listen: true });
   apps.push(app);
   return app;
 }
@@ -137,10 +137,10 @@ describe('sealed-cookie key rotation', () => {
 
 describe('sealed-cookie deny list down', () => {
   it('answers 503 on guarded routes instead of trusting a cookie it cannot check', async () => {
-    const app = await createLifetimeApp({
+    const app = await createTestApp({ session: {
       store: { cookie: { keys: [K1], denyList: { redis: { url: 'redis://127.0.0.1:1', prefix: uniquePrefix('sealed-down') } } } } as never,
       storeTimeout: 200,
-    });
+    }, routes: LIFETIME_APP_ROUTES, listen: true });
     apps.push(app);
     // Logging in from no cookie needs no deny-list read: the cookie is sealed and sent.
     const browser = await login(app);

@@ -4,7 +4,7 @@ import { CompactEncrypt, compactDecrypt } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../../../lib/index.js';
 import type { SealedCookieKey } from '../../../lib/sealed/sealed-cookie-options.js';
-import { createLifetimeApp } from '../../apps/lifetime/lifetime.app.js';
+import { createTestApp, LIFETIME_APP_ROUTES } from '../../apps/test-app/index.js';
 import { useFakeClock, type FakeClock } from '../../support/fake-clock.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { REDIS_URL } from '../../support/redis-url.js';
@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 async function sealedApp(denyList: object, keys: SealedCookieKey[] = [KEY_1], extra: object = {}): Promise<INestApplication> {
-  const app = await createLifetimeApp({ store: { cookie: { keys, denyList } } as never, ...extra });
+  const app = await createTestApp({ session: { store: { cookie: { keys, denyList } } as never, ...extra }, routes: LIFETIME_APP_ROUTES, listen: true });
   apps.push(app);
   return app;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COOKIE, startBasicApp, type RunningBasicApp } from '../../apps/basic/basic.harness.js';
+import { COOKIE, type RunningBasicApp, startBasicApp } from '../../apps/test-app/index.js';
 import { setCookies } from '../../support/http-client.js';
 import type { BrowserClient } from '../../support/http-client.js';
 import { STORES } from '../../support/stores.js';
@@ -28,7 +28,7 @@ describe.each(STORES)('LoginInterceptor contract on $name', (under) => {
   async function expectUntouched(browser: BrowserClient, value: string, before: unknown, user: string) {
     expect(browser.cookie(COOKIE)).toBe(value);
     expect(await stored(value)).toEqual(before);
-    expect((await browser.get('/me')).body).toEqual({ userId: user, mfa: 'none', cart: 'book' });
+    expect((await browser.get('/me')).body).toMatchObject({ userId: user, mfa: 'none', cart: 'book' });
   }
 
   it('a handler that returns null: 401 invalid_credentials, no cookie, the previous session exactly as it was', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBasicApp, COOKIE, type RunningBasicApp } from '../../apps/basic/basic.harness.js';
+import { COOKIE, type RunningBasicApp, startBasicApp } from '../../apps/test-app/index.js';
 import { setCookies, type ParsedCookie } from '../../support/http-client.js';
 import { STORES } from '../../support/stores.js';
 import type { Response } from 'supertest';

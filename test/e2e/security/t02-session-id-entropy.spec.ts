@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COOKIE, startBasicApp, type RunningBasicApp } from '../../apps/basic/basic.harness.js';
+import { COOKIE, type RunningBasicApp, startBasicApp } from '../../apps/test-app/index.js';
 import { sessionIdOf } from '../../support/session-cookie.js';
 import { STORES } from '../../support/stores.js';
 

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_SECRET } from '../../apps/basic/basic.app.js';
-import { COOKIE, startBasicApp, type RunningBasicApp } from '../../apps/basic/basic.harness.js';
+import { COOKIE, type RunningBasicApp, startBasicApp, TEST_SECRET } from '../../apps/test-app/index.js';
 import { sessionIdOf, signedCookieValue } from '../../support/session-cookie.js';
 import type { BrowserClient } from '../../support/http-client.js';
 import { STORES } from '../../support/stores.js';
@@ -38,7 +37,7 @@ describe.each(STORES)('T03 fixation on $name', (under) => {
     expect(sessionIdOf(postLogin)).not.toBe(sessionIdOf(preLogin));
 
     await expectDead(old, preLogin);
-    expect((await browser.get('/me')).body).toEqual({ userId: 'alice', mfa: 'none', cart: null });
+    expect((await browser.get('/me')).body).toMatchObject({ userId: 'alice', mfa: 'none', cart: null });
   });
 
   it('the password-only session of an MFA user is dead once MFA is done', async () => {

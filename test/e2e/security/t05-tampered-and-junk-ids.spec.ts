@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COOKIE, startBasicApp, type RunningBasicApp } from '../../apps/basic/basic.harness.js';
+import { COOKIE, type RunningBasicApp, startBasicApp } from '../../apps/test-app/index.js';
 import { STORES } from '../../support/stores.js';
 
 /** Flips one character of `text` at `index` to another base64url character. */

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLifetimeApp } from '../../apps/lifetime/lifetime.app.js';
+import { createTestApp, LIFETIME_APP_ROUTES } from '../../apps/test-app/index.js';
 import { useFakeClock, type FakeClock } from '../../support/fake-clock.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { COOKIE, sessionCookies } from '../../support/session-cookie.js';
@@ -16,7 +16,7 @@ describe.each(STORE_NAMES)('T07 idle timeout on $name', ({ name }) => {
 
   beforeAll(async () => {
     harness = await openStore(name, 't07');
-    app = await createLifetimeApp({ store: harness.store });
+    app = await createTestApp({ session: { store: harness.store }, routes: LIFETIME_APP_ROUTES, listen: true });
   });
   afterAll(async () => {
     await app?.close();

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLifetimeApp } from '../../apps/lifetime/lifetime.app.js';
+import { createTestApp, LIFETIME_APP_ROUTES } from '../../apps/test-app/index.js';
 import { useFakeClock, type FakeClock } from '../../support/fake-clock.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { connectTestRedis } from '../../support/stores.js';
@@ -19,7 +19,7 @@ describe.each(STORE_NAMES)('T08 absolute timeout on $name', ({ name }) => {
   beforeAll(async () => {
     harness = await openStore(name, 't08');
     // The defaults: 30 minutes idle, 12 hours absolute.
-    app = await createLifetimeApp({ store: harness.store });
+    app = await createTestApp({ session: { store: harness.store }, routes: LIFETIME_APP_ROUTES, listen: true });
   });
   afterAll(async () => {
     await app?.close();

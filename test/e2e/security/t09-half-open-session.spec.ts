@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COOKIE, startBasicApp, type RunningBasicApp } from '../../apps/basic/basic.harness.js';
+import { COOKIE, type RunningBasicApp, startBasicApp } from '../../apps/test-app/index.js';
 import { sessionIdOf } from '../../support/session-cookie.js';
 import type { BrowserClient } from '../../support/http-client.js';
 import { STORES } from '../../support/stores.js';
@@ -79,7 +79,7 @@ describe.each(STORES)('T09 half-open session on $name', (under) => {
 
     const me = await browser.get('/me');
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ userId: 't09', mfa: 'verified', cart: null });
+    expect(me.body).toMatchObject({ userId: 't09', mfa: 'verified', cart: null });
     expect((await browser.post('/mfa/enroll')).status).toBe(200);
     // The MFA step is over: a second verify is refused as not pending.
     const again = await browser.post('/mfa/verify', { code: await running.code(secret) });

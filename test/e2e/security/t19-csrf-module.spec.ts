@@ -1,7 +1,7 @@
 import { Logger, type INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createCsrfApp } from '../../apps/csrf/csrf.app.js';
+import { createTestApp, CSRF_APP_ROUTES } from '../../apps/test-app/index.js';
 import { BrowserClient, setCookies } from '../../support/http-client.js';
 import { STORES, uniquePrefix } from '../../support/stores.js';
 
@@ -29,7 +29,7 @@ describe.each(STORES)('T19 the module\'s CSRF check on $name', (store) => {
   describe('with allowedOrigins', () => {
     let app: INestApplication;
     beforeAll(async () => {
-      app = await createCsrfApp({ store: store.options(uniquePrefix('t19-module')), csrf: { allowedOrigins: [APP] } });
+      app = await createTestApp({ session: { store: store.options(uniquePrefix('t19-module')), csrf: { allowedOrigins: [APP] } }, routes: CSRF_APP_ROUTES });
     });
     afterAll(() => app?.close());
 
@@ -97,7 +97,7 @@ describe.each(STORES)('T19 the module\'s CSRF check on $name', (store) => {
     });
 
     it('without allowedOrigins, the request\'s own origin (scheme and Host) is the one allowed', async () => {
-      app = await createCsrfApp({ store: store.options(uniquePrefix('t19-module')) });
+      app = await createTestApp({ session: { store: store.options(uniquePrefix('t19-module')) }, routes: CSRF_APP_ROUTES });
       const browser = new Browser(app);
       expect((await browser.call('post', '/count', { Origin: EVIL })).status).toBe(403);
       const res = await request(app.getHttpServer())
@@ -121,7 +121,7 @@ describe.each(STORES)('T19 the module\'s CSRF check on $name', (store) => {
     });
 
     it('requireOrigin: a state change with the session cookie and no provenance header is refused; without the cookie it passes', async () => {
-      app = await createCsrfApp({ store: store.options(uniquePrefix('t19-module')), csrf: { allowedOrigins: [APP], requireOrigin: true } });
+      app = await createTestApp({ session: { store: store.options(uniquePrefix('t19-module')), csrf: { allowedOrigins: [APP], requireOrigin: true } }, routes: CSRF_APP_ROUTES });
       const browser = new Browser(app);
       expect((await browser.post('/login')).status).toBe(200);
       expectCsrf(await browser.call('post', '/count'));
@@ -131,7 +131,7 @@ describe.each(STORES)('T19 the module\'s CSRF check on $name', (store) => {
 
     it('csrf: false logs a warning at start-up and lets a cross-site state change through', async () => {
       const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-      app = await createCsrfApp({ store: store.options(uniquePrefix('t19-module')), csrf: false });
+      app = await createTestApp({ session: { store: store.options(uniquePrefix('t19-module')), csrf: false }, routes: CSRF_APP_ROUTES });
       expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^csrf is false/));
       const browser = new Browser(app);
       expect((await browser.call('post', '/count', { Origin: EVIL, 'Sec-Fetch-Site': 'cross-site' })).status).toBe(200);
@@ -139,7 +139,7 @@ describe.each(STORES)('T19 the module\'s CSRF check on $name', (store) => {
 
     it('the default logs no CSRF warning', async () => {
       const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-      app = await createCsrfApp({ store: store.options(uniquePrefix('t19-module')) });
+      app = await createTestApp({ session: { store: store.options(uniquePrefix('t19-module')) }, routes: CSRF_APP_ROUTES });
       expect(warn.mock.calls.filter(([message]) => /csrf/i.test(String(message)))).toEqual([]);
     });
   });

@@ -9,7 +9,7 @@ import {
   type StoredSession,
   type WriteMode,
 } from '../../../lib/index.js';
-import { createLifetimeApp } from '../../apps/lifetime/lifetime.app.js';
+import { createTestApp, LIFETIME_APP_ROUTES } from '../../apps/test-app/index.js';
 import { useFakeClock, type FakeClock } from '../../support/fake-clock.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { openStore, STORE_NAMES, type StoreHarness } from '../../support/store-harness.js';
@@ -52,10 +52,10 @@ describe.each(STORE_NAMES)('T22 login, logout and expiry events on $name', ({ na
     const timeouts = { idleTimeout: IDLE, absoluteTimeout: ABSOLUTE, rotateInterval: ABSOLUTE };
     if (name === 'redis') {
       harness = await openStore('redis', 't22-events');
-      app = await createLifetimeApp({ store: harness.store, onEvent, ...timeouts });
+      app = await createTestApp({ session: { store: harness.store, onEvent, ...timeouts }, routes: LIFETIME_APP_ROUTES, listen: true });
     } else {
       index = new MemorySessionIndex();
-      app = await createLifetimeApp({ store: new LingeringStore(), sessionIndex: index, onEvent, ...timeouts });
+      app = await createTestApp({ session: { store: new LingeringStore(), sessionIndex: index, onEvent, ...timeouts }, routes: LIFETIME_APP_ROUTES, listen: true });
     }
   });
   afterEach(async () => {

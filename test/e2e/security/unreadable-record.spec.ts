@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryMfaStateStore, MemorySessionIndex, MemorySessionStore, SessionModule, type SessionStore, type StoredSession, type WriteMode } from '../../../lib/index.js';
-import { basicOptions, createBasicApp, InMemoryMfaSecrets } from '../../apps/basic/basic.app.js';
+import { MemoryMfaStateStore, MemorySessionIndex, MemorySessionStore, type SessionStore, type StoredSession, type WriteMode } from '../../../lib/index.js';
+import { BASIC_ROUTES, createTestApp, InMemoryMfaSecrets, testOptions } from '../../apps/test-app/index.js';
 import { BrowserClient } from '../../support/http-client.js';
 
 /** A real store that, once armed, hands out records whose module fields have the wrong types. */
@@ -43,11 +43,11 @@ describe('a stored record whose module fields have the wrong types', () => {
 
   it.each(corruptions)('%s: the guarded read answers, without a stack trace', async (_name, corrupt) => {
     const store = new CorruptingStore();
-    app = await createBasicApp(SessionModule.forRoot({ ...basicOptions({
+    app = await createTestApp({ session: testOptions({
           store,
           sessionIndex: new MemorySessionIndex(),
           mfa: { secretStore: new InMemoryMfaSecrets(), issuer: 'Test', stateStore: new MemoryMfaStateStore() },
-        }), isGlobal: true }));
+        }), routes: BASIC_ROUTES });
     const browser = new BrowserClient(app);
     expect((await browser.post('/login', { user: 'alice' })).status).toBe(200);
     store.corrupt = corrupt;

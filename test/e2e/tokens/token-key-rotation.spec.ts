@@ -11,8 +11,7 @@ import {
   type AccessTokenKey,
   type SessionModuleOptions,
 } from '../../../lib/index.js';
-import { createApp } from '../../apps/kit/create-app.js';
-import { createTokensApp } from '../../apps/tokens/tokens.app.js';
+import { createTestApp, TOKEN_APP_ROUTES } from '../../apps/test-app/index.js';
 import { BrowserClient } from '../../support/http-client.js';
 import { connectTestRedis, deleteKeys, STORES, uniquePrefix, type StoreUnderTest } from '../../support/stores.js';
 import { decode, newEd25519Jwk, newP256Jwk } from './token-forgery.js';
@@ -37,7 +36,7 @@ class Deployment {
     const store: Partial<SessionModuleOptions> = this.shared
       ? { store: this.shared.store, sessionIndex: this.shared.index }
       : { store: this.under.options(this.prefix) };
-    const app = await createTokensApp({ secret: SECRET, ...store, tokens: { keys, issuer: ISSUER } });
+    const app = await createTestApp({ session: { secret: SECRET, ...store, tokens: { keys, issuer: ISSUER } }, routes: TOKEN_APP_ROUTES });
     this.apps.push(app);
     return app;
   }
@@ -147,7 +146,7 @@ describe.each(STORES)('SessionTokenGuard and @CurrentSession() on a test app (fo
     expect(mixed.body).toMatchObject({ userId: 'alice', handle: aliceHandle, mfa: 'none', tokenId: decode(alice.token).payload['jti'] });
     // bob's cookie + alice's token on a cookie route: bob.
     const cookieRoute = await bob.get('/me', { Authorization: `Bearer ${alice.token}` });
-    expect(cookieRoute.body).toEqual({ userId: 'bob', handle: bobHandle });
+    expect(cookieRoute.body).toMatchObject({ userId: 'bob', handle: bobHandle });
   });
 
   it('a route bound to both on purpose: the token when an Authorization header is sent, else the cookie', async () => {
@@ -177,7 +176,7 @@ describe.each(STORES)('SessionTokenGuard and @CurrentSession() on a test app (fo
 
 describe('tokens registration', () => {
   it('without `tokens` there is no SessionTokens and no JWKS route; forRootAsync with tokens: true registers both', async () => {
-    const plain = await createApp({ imports: [SessionModule.forRoot({ secret: SECRET })] });
+    const plain = await createTestApp({ session: SessionModule.forRoot({ secret: SECRET }) });
     try {
       expect(() => plain.get(SessionTokens)).toThrow();
       expect((await request(plain.getHttpServer()).get('/.well-known/jwks.json')).status).toBe(404);
@@ -185,8 +184,8 @@ describe('tokens registration', () => {
       await plain.close();
     }
     const key = newEd25519Jwk();
-    const async = await createApp({
-      imports: [SessionModule.forRootAsync({ tokens: true, useFactory: () => ({ secret: SECRET, tokens: { keys: [{ key, kid: 'a1' }], issuer: ISSUER, serveJwks: false } }) })],
+    const async = await createTestApp({
+      session: SessionModule.forRootAsync({ tokens: true, useFactory: () => ({ secret: SECRET, tokens: { keys: [{ key, kid: 'a1' }], issuer: ISSUER, serveJwks: false } }) }),
     });
     try {
       expect(async.get(SessionTokens).jwks().keys.map((k) => k.kid)).toEqual(['a1']);
@@ -212,7 +211,7 @@ describe('SessionTokenGuard when the session index fails', () => {
   it('answers 503 session_store_unavailable (never a pass, never a 500), and works again once the index is back', async () => {
     const index = new FlakyIndex();
     const store = new MemorySessionStore();
-    const app = await createTokensApp({ secret: SECRET, store, sessionIndex: index, tokens: { keys: [{ key: newEd25519Jwk() }], issuer: ISSUER } });
+    const app = await createTestApp({ session: { secret: SECRET, store, sessionIndex: index, tokens: { keys: [{ key: newEd25519Jwk() }], issuer: ISSUER } }, routes: TOKEN_APP_ROUTES });
     try {
       const { token } = await loginAndToken(app);
       index.failing = true;

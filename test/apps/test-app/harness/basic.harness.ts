@@ -1,11 +1,12 @@
-import { MfaService, SessionModule, type SessionModuleOptions } from '../../../lib/index.js';
-import { Totp } from '../../../lib/mfa/totp.js';
-import type { BrowserClient } from '../../support/http-client.js';
-import type { StoreUnderTest } from '../../support/stores.js';
-import { startApp, type RunningApp } from '../kit/running-app.js';
-import { basicOptions, createBasicApp, InMemoryMfaSecrets, TEST_SECRET } from './basic.app.js';
+import { SessionModule, type SessionModuleOptions } from '../../../../lib/index.js';
+import type { BrowserClient } from '../../../support/http-client.js';
+import type { StoreUnderTest } from '../../../support/stores.js';
+import { createTestApp } from '../create-test-app.js';
+import { BASIC_ROUTES } from '../route-sets.js';
+import { startApp, type RunningApp } from '../running-app.js';
+import { InMemoryMfaSecrets, TEST_SECRET, testOptions } from '../secrets.js';
+import { EnrolledUsers } from './enrolled-users.js';
 
-export const COOKIE = '__Host-sid';
 
 export interface RunningBasicApp extends RunningApp {
   mfaSecrets: InMemoryMfaSecrets;
@@ -23,44 +24,37 @@ export interface RunningBasicApp extends RunningApp {
   loggedIn(user?: string): Promise<BrowserClient>;
 }
 
-/** The basic fixture app (forRoot, isGlobal) on the store under test. */
+/** BASIC_ROUTES (forRoot, isGlobal, TOTP MFA) on the store under test, with login helpers. */
 export async function startBasicApp(
   under: StoreUnderTest,
   overrides: Partial<SessionModuleOptions> = {},
 ): Promise<RunningBasicApp> {
   const mfaSecrets = new InMemoryMfaSecrets();
-  const totp = new Totp({ pastSteps: 1 });
-  const previousStep = new Totp({ pastSteps: 1 }, () => Date.now() - 30_000);
-  const secrets = new Map<string, string>();
   const running = await startApp(under, [TEST_SECRET], (store) =>
-    createBasicApp(
-      SessionModule.forRoot({
-        ...basicOptions({ mfa: { secretStore: mfaSecrets, issuer: 'Test' }, store, ...overrides }),
+    createTestApp({
+      session: SessionModule.forRoot({
+        ...testOptions({ mfa: { secretStore: mfaSecrets, issuer: 'Test' }, store, ...overrides }),
         isGlobal: true,
       }),
-    ),
+      routes: BASIC_ROUTES,
+    }),
   );
+  const users = new EnrolledUsers(() => running.app);
   const login = (browser: BrowserClient, user = 'alice') => browser.post('/login', { user });
   return {
     ...running,
     mfaSecrets,
-    async enrollMfa(userId) {
-      const secret = Totp.generateSecret();
-      // Through the module, which encrypts the secret at rest as a real enrolment would.
-      await running.app.get(MfaService).importEnrollment(userId, secret);
-      secrets.set(userId, secret);
-      return secret;
-    },
-    code: (secret) => totp.generate(secret),
+    enrollMfa: async (userId) => (await users.enroll(userId)).secret,
+    code: (secret) => users.code(secret),
     login,
     async loggedIn(user = 'alice') {
       const browser = running.browser();
       const res = await login(browser, user);
       if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
-      const secret = secrets.get(user);
+      const secret = users.secretOf(user);
       if (secret) {
-        let verified = await browser.post('/mfa/verify', { code: await previousStep.generate(secret) });
-        if (verified.status === 401) verified = await browser.post('/mfa/verify', { code: await totp.generate(secret) });
+        let verified = await browser.post('/mfa/verify', { code: await users.code(secret, -1) });
+        if (verified.status === 401) verified = await browser.post('/mfa/verify', { code: await users.code(secret) });
         if (verified.status !== 200) throw new Error(`MFA failed: ${verified.status} ${verified.text}`);
       }
       return browser;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module, type DynamicModule } from '@nestjs/common';
-import type { SessionModuleOptions, SessionOptionsFactory } from '../../../lib/index.js';
+import type { SessionModuleOptions, SessionOptionsFactory } from '../../../../lib/index.js';
 
 const APP_CONFIG_VALUES = 'APP_CONFIG_VALUES';
 

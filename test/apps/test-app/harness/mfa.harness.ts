@@ -1,45 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import {
-  MfaService,
+  MFA_CLOCK,
   SessionModule,
-  type MfaEnrollment,
   type MfaEvent,
   type MfaOptions,
   type SessionEvent,
   type SessionModuleOptions,
-} from '../../../lib/index.js';
-import { Totp } from '../../../lib/mfa/totp.js';
-import { BrowserClient } from '../../support/http-client.js';
-import type { StoreUnderTest } from '../../support/stores.js';
-import { InMemoryMfaSecrets, TEST_SECRET } from '../basic/basic.app.js';
-import { startApp, type RunningApp } from '../kit/running-app.js';
-import { createMfaApp } from './mfa.app.js';
+} from '../../../../lib/index.js';
+import { BrowserClient } from '../../../support/http-client.js';
+import type { StoreUnderTest } from '../../../support/stores.js';
+import { createTestApp } from '../create-test-app.js';
+import { MFA_ROUTES } from '../route-sets.js';
+import { startApp, type RunningApp } from '../running-app.js';
+import { DatabaseLikeMfaSecrets, TEST_SECRET } from '../secrets.js';
+import { EnrolledUsers } from './enrolled-users.js';
 
-export const COOKIE = '__Host-sid';
-
-/**
- * The app's enrolment table, answering after a real I/O turn as a database would, so
- * concurrent read-modify-writes interleave the way they do in production.
- */
-export class DatabaseLikeMfaSecrets extends InMemoryMfaSecrets {
-  override async find(userId: string) {
-    await ioTurn();
-    return structuredClone(await super.find(userId));
-  }
-  override async save(userId: string, enrollment: MfaEnrollment) {
-    await ioTurn();
-    await super.save(userId, structuredClone(enrollment));
-  }
-  override async remove(userId: string) {
-    await ioTurn();
-    await super.remove(userId);
-  }
-}
-
-function ioTurn(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 5));
-}
 const STEP_MS = 30_000;
 
 /** A clock that only moves when a test moves it. */
@@ -116,10 +92,14 @@ export async function startMfaApp(
       isGlobal: true,
       ...overrides,
     });
-  const running = await startApp(under, [TEST_SECRET], (store) => createMfaApp(moduleFor(store), now));
+  // The MFA clock is replaced by the test clock.
+  const build = (store: SessionModuleOptions['store']) =>
+    createTestApp({ session: moduleFor(store), routes: MFA_ROUTES, overrides: [{ provide: MFA_CLOCK, useValue: now }] });
+  const running = await startApp(under, [TEST_SECRET], build);
+  const users = new EnrolledUsers(() => running.app, now);
   const extraApps: INestApplication[] = [];
 
-  const code = (secret: string, stepOffset = 0) => new Totp({ pastSteps: 2 }, () => clock.now + stepOffset * STEP_MS).generate(secret);
+  const code = (secret: string, stepOffset = 0) => users.code(secret, stepOffset);
 
   const passwordOnly = async (user: string, ip?: string) => {
     const browser = running.browser();
@@ -146,11 +126,7 @@ export async function startMfaApp(
       clock.advance(STEP_MS);
       return { secret, recoveryCodes: confirmed.body.recoveryCodes, browser };
     },
-    async seed(user) {
-      const secret = Totp.generateSecret();
-      const { recoveryCodes } = await running.app.get(MfaService).importEnrollment(user, secret);
-      return { secret, recoveryCodes };
-    },
+    seed: (user) => users.enroll(user),
     async fullyLoggedIn(user, secret) {
       const browser = await passwordOnly(user);
       const res = await browser.post('/mfa/verify', { code: await code(secret) });
@@ -158,7 +134,7 @@ export async function startMfaApp(
       return browser;
     },
     async secondInstance() {
-      const app = await createMfaApp(moduleFor(under.options(running.prefix)), now);
+      const app = await build(under.options(running.prefix));
       extraApps.push(app);
       return app;
     },

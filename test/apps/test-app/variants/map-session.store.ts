@@ -1,4 +1,4 @@
-import type { SessionStore, StoredSession, WriteMode } from '../../../lib/index.js';
+import type { SessionStore, StoredSession, WriteMode } from '../../../../lib/index.js';
 
 /**
  * An app's own SessionStore on a Map, as a user would write one for another backend. It logs

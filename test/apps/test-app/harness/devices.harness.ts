@@ -1,16 +1,15 @@
 import type { INestApplication } from '@nestjs/common';
 import type { RedisClientType } from 'redis';
 import type { Response } from 'supertest';
-import { MfaService, type SessionIndex, type SessionModuleOptions } from '../../../lib/index.js';
-import { Totp } from '../../../lib/mfa/totp.js';
-import { SESSION_INDEX } from '../../../lib/session.internal-constants.js';
-import { BrowserClient } from '../../support/http-client.js';
-import { connectTestRedis, deleteKeys, uniquePrefix, type StoreUnderTest } from '../../support/stores.js';
-import { InMemoryMfaSecrets } from '../basic/basic.app.js';
-import { createDevicesApp, devicesModule } from './devices.app.js';
+import { type SessionIndex, type SessionModuleOptions } from '../../../../lib/index.js';
+import { SESSION_INDEX } from '../../../../lib/session.internal-constants.js';
+import { BrowserClient } from '../../../support/http-client.js';
+import { connectTestRedis, deleteKeys, uniquePrefix, type StoreUnderTest } from '../../../support/stores.js';
+import { createTestApp } from '../create-test-app.js';
+import { DEVICE_APP_ROUTES } from '../route-sets.js';
+import { InMemoryMfaSecrets, testOptions } from '../secrets.js';
+import { EnrolledUsers } from './enrolled-users.js';
 
-/** The session cookie's name in the fixture (HTTPS through a trusted proxy). */
-export const COOKIE = '__Host-sid';
 
 export const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
 export const SAFARI_IPHONE =
@@ -53,9 +52,10 @@ export class DevicesHarness {
   ): Promise<DevicesHarness> {
     const prefix = sharePrefixOf?.prefix ?? uniquePrefix('devices');
     const secrets = sharePrefixOf?.secrets ?? new InMemoryMfaSecrets();
-    const app = await createDevicesApp(
-      devicesModule({ store: under.options(prefix), mfa: { secretStore: secrets, issuer: 'Test' }, ...overrides }),
-    );
+    const app = await createTestApp({
+      session: testOptions({ store: under.options(prefix), mfa: { secretStore: secrets, issuer: 'Test' }, ...overrides }),
+      routes: DEVICE_APP_ROUTES,
+    });
     const redis = under.name === 'redis' ? await connectTestRedis() : undefined;
     return new DevicesHarness(app, under, prefix, secrets, redis, !sharePrefixOf);
   }
@@ -72,22 +72,19 @@ export class DevicesHarness {
     return browser;
   }
 
-  /** Plain TOTP secrets of the users enrolled here (the app's store holds them encrypted). */
-  private readonly plainSecrets = new Map<string, string>();
+  /** Users enrolled here, with their plain secrets (the app's store holds them encrypted). */
+  private readonly users = new EnrolledUsers(() => this.app);
 
   /** Enrols `user` in TOTP through MfaService.importEnrollment; returns the secret. */
   async enrollMfa(user: string): Promise<string> {
-    const secret = Totp.generateSecret();
-    await this.app.get(MfaService).importEnrollment(user, secret);
-    this.plainSecrets.set(user, secret);
-    return secret;
+    return (await this.users.enroll(user)).secret;
   }
 
+  /** POST /mfa/verify with the user's current code. */
   async verifyMfa(browser: DevicesBrowser, user: string): Promise<Response> {
-    const secret = this.plainSecrets.get(user);
+    const secret = this.users.secretOf(user);
     if (!secret) throw new Error(`${user} is not enrolled`);
-    const code = await new Totp({ pastSteps: 1 }).generate(secret);
-    return browser.post('/mfa/verify', { code });
+    return browser.post('/mfa/verify', { code: await this.users.code(secret) });
   }
 
   /** GET /api/sessions as `browser`; throws unless 200. */
