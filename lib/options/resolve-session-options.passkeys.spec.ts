@@ -3,11 +3,11 @@ import { Test } from '@nestjs/testing';
 import { describe, expect, it } from 'vitest';
 import { SessionOptionsError } from '../errors/session-options.error.js';
 import type { MfaSecretStore } from '../mfa/mfa-secret-store.interface.js';
-import { resolveSessionOptions } from '../options/resolve-session-options.js';
-import type { PasskeyOptions, SessionModuleOptions } from '../options/session-module-options.interface.js';
+import { resolveSessionOptions } from './resolve-session-options.js';
+import type { PasskeyOptions, SessionModuleOptions } from './session-module-options.interface.js';
 import { SessionModule } from '../session.module.js';
 import { MemoryPasskeyStore } from '../testing/memory-passkey.store.js';
-import { PasskeyService } from './passkey.service.js';
+import { PasskeyService } from '../passkeys/passkey.service.js';
 
 const SECRET = 'a'.repeat(32);
 const secretStore: MfaSecretStore = { find: async () => null, save: async () => undefined, remove: async () => undefined };

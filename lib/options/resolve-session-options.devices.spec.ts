@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { resolveSessionOptions } from '../options/resolve-session-options.js';
+import { resolveSessionOptions } from './resolve-session-options.js';
 import { SessionOptionsError } from '../errors/session-options.error.js';
-import type { SessionModuleOptions } from '../options/session-module-options.interface.js';
-import { MemorySessionIndex } from './memory-session-index.js';
+import type { SessionModuleOptions } from './session-module-options.interface.js';
+import { MemorySessionIndex } from '../devices/memory-session-index.js';
 
 const SECRET = 'a-secret-of-at-least-thirty-two-bytes-0123456789';
 
