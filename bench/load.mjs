@@ -124,12 +124,16 @@ const jobs = {
     return request(port, 'POST', path, { cookie });
   },
 
-  /** Steady state: the authenticated GET with one logged-in cookie, or one access token (`authorization`). */
-  async read({ port, path, cookie, authorization, seconds, connections }) {
+  /**
+   * Steady state: the authenticated GET with one logged-in cookie, or one access token
+   * (`authorization`). As fast as the server answers, or paced at `rate` requests per second.
+   */
+  async read({ port, path, cookie, authorization, seconds, connections, rate }) {
     return cannon({
       url: `http://127.0.0.1:${port}${path}`,
       duration: seconds,
       connections,
+      ...(rate ? { overallRate: rate } : {}),
       headers: { ...HTTPS_MARK, ...(cookie ? { cookie } : {}), ...(authorization ? { authorization } : {}) },
     });
   },

@@ -29,6 +29,8 @@ export function printTable(result, variants) {
       fmt(r((x) => x.read.rps)),
       fmt(r((x) => x.read.p50), 2),
       fmt(r((x) => x.read.p99), 2),
+      fmt(r((x) => x.paced?.p50), 2),
+      fmt(r((x) => x.paced?.p99), 2),
       fmt(r((x) => x.read.cpuPerRequestUs)),
       fmt(commands, 2),
       fmt(result.sessions[v.key]?.bytes),
@@ -42,7 +44,7 @@ export function printTable(result, variants) {
   );
   console.log(
     markdownTable(
-      ['variant', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'Redis cmds/req', 'session bytes', 'logins/s', 'TOTP verify/s', 'tokens verified/s'],
+      ['variant', 'req/s', 'p50 ms', 'p99 ms', `p50 ms @${fmt(result.pacedRate)}/s`, `p99 ms @${fmt(result.pacedRate)}/s`, 'server CPU µs/req', 'Redis cmds/req', 'session bytes', 'logins/s', 'TOTP verify/s', 'tokens verified/s'],
       rows,
     ),
   );
@@ -57,6 +59,11 @@ export function printTable(result, variants) {
   console.log(`\nRatios, median of the per-round ratios. Reads/s: ${ratios.join('; ')}.`);
   if (cpuRatios.length) console.log(`Server CPU per read: ${cpuRatios.join('; ')}.`);
   if (has('a') && has('b')) console.log(`Logins/s: b/a ${fmt(ratio(rounds, 'b', 'a', (x) => x.logins.rps), 2)}.`);
+  if (result.pacedRate && has('a') && has('b')) {
+    console.log(
+      `Latency at ${fmt(result.pacedRate)} req/s for every variant (${Math.round(result.pacedShare * 100)} % of the slowest one's reads/s): p99 b/a ${fmt(ratio(rounds, 'b', 'a', (x) => x.paced?.p99), 2)}, p50 b/a ${fmt(ratio(rounds, 'b', 'a', (x) => x.paced?.p50), 2)}.`,
+    );
+  }
 
   const perOperation = (measurement) =>
     Object.entries(measurement.commands)
