@@ -10,6 +10,8 @@
  *   BENCH_BASELINE=../main ...   also the module of another checkout (before/after in one run;
  *                                its bench/apps/module-session.app.ts must take no store, as here)
  *   BENCH_REQUEST_ROUNDS=20 BENCH_REQUEST_BATCHES=100
+ *   BENCH_REQUEST_JOB=logins     logins instead of reads: a cookieless POST /login of a new user
+ *                                each, with a browser's Origin (the CSRF check compares it)
  *
  * The module runs on its embedded store, so what is measured is the module's own CPU, the same
  * path b takes around its one Redis GET. (With Redis in the same process the numbers swung by
@@ -33,6 +35,7 @@ type Answer = { status: number; setCookie: string[] };
 const rounds = Number(process.env.BENCH_REQUEST_ROUNDS ?? 20);
 const batches = Number(process.env.BENCH_REQUEST_BATCHES ?? 100);
 const IN_FLIGHT = 10;
+const job: 'reads' | 'logins' = process.env.BENCH_REQUEST_JOB === 'logins' ? 'logins' : 'reads';
 
 /** Settles a request when Node's own end() runs, under every wrapper Express or the module adds. */
 const ANSWER = Symbol('bench.answer');
@@ -65,8 +68,11 @@ function send(handler: Handler, method: string, url: string, headers: Record<str
 interface Variant {
   key: string;
   read: () => Promise<Answer>;
+  login: () => Promise<Answer>;
   app: INestApplication;
 }
+
+let nextUser = 0;
 
 type ModuleFactory = typeof createModuleSessionApp;
 
@@ -86,7 +92,14 @@ async function variant(key: string, app: INestApplication, logIn: boolean): Prom
   const read = () => send(handler, 'GET', '/me', headers);
   const check = await read();
   if (check.status !== 200) throw new Error(`${key}: GET /me answered ${check.status}`);
-  return { key, read, app };
+  const loginHeaders = { ...base, origin: 'https://localhost', 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' };
+  const login = async () => {
+    const body = JSON.stringify({ user: `login-${nextUser++}` });
+    const answer = await send(handler, 'POST', '/login', { ...loginHeaders, 'content-length': String(body.length) }, body);
+    if (answer.status !== 200) throw new Error(`${key}: login answered ${answer.status}`);
+    return answer;
+  };
+  return { key, read, login, app };
 }
 
 async function main(): Promise<void> {
@@ -108,7 +121,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < variants.length; i++) {
         const v = variants[(i + batch) % variants.length]!;
         const before = process.cpuUsage();
-        await Promise.all(Array.from({ length: IN_FLIGHT }, () => v.read()));
+        await Promise.all(Array.from({ length: IN_FLIGHT }, () => (job === 'logins' ? v.login() : v.read())));
         const cpu = process.cpuUsage(before);
         used.set(v.key, (used.get(v.key) ?? 0) + cpu.user + cpu.system);
       }
@@ -118,7 +131,7 @@ async function main(): Promise<void> {
   }
 
   const ceiling = perRequest.get('c')!;
-  console.log(`${rounds} rounds of ${batches} batches of ${IN_FLIGHT} reads per variant, alternating every batch`);
+  console.log(`${rounds} rounds of ${batches} batches of ${IN_FLIGHT} ${job} per variant, alternating every batch`);
   console.log('| variant | CPU µs/request | vs c |\n|---|---:|---:|');
   for (const [key, values] of perRequest) {
     const ratio = median(values.map((v, i) => v / ceiling[i]!));
