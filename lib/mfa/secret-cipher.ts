@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /** A key that encrypts TOTP secrets at rest. */
 export interface MfaEncryptionKey {
@@ -45,12 +45,11 @@ const TAG_BYTES = 16;
  * copied to another user's record does not decrypt there.
  */
 export class SecretCipher {
-  /** KeyObjects: a cipher then skips preparing its key from bytes on every call. */
-  private readonly byId: ReadonlyMap<string, KeyObject>;
+  private readonly byId: ReadonlyMap<string, Buffer>;
 
   constructor(private readonly keys: readonly ResolvedEncryptionKey[]) {
     if (keys.length === 0) throw new Error('SecretCipher: at least one key is required');
-    this.byId = new Map(keys.map((k) => [k.id, createSecretKey(k.key)]));
+    this.byId = new Map(keys.map((k) => [k.id, k.key]));
   }
 
   /** The id of the key that encrypts. */

@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import { BoundedMemo } from '../util/bounded-memo.js';
 
 /** 22 base64url characters: the first 132 bits of the HMAC. */
@@ -14,13 +14,12 @@ const KEY_MEMO_SIZE = 10_000;
  * cookie-signing secrets, which can therefore rotate without moving any record.
  */
 export class SessionIdHasher {
-  /** A KeyObject: createHmac then skips preparing the key from bytes on every call. */
-  private readonly key: KeyObject;
+  private readonly key: Buffer;
   /** A hot session's requests skip the HMAC: the key is a pure function of the ID and the secret. */
   private readonly keys = new BoundedMemo<string, string>(KEY_MEMO_SIZE);
 
   constructor(idHashSecret: string) {
-    this.key = createSecretKey(Buffer.from(hkdfSync('sha256', idHashSecret, 'nest-secure-session', 'session-id-key', 32)));
+    this.key = Buffer.from(hkdfSync('sha256', idHashSecret, 'nest-secure-session', 'session-id-key', 32));
   }
 
   /**
