@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BrowserClient } from '../../support/http-client.js';
 import { STORES } from '../../support/stores.js';
+import type { SessionRow } from '../../apps/test-app/index.js';
 import {
   ALICE,
   APP_ORIGIN,
@@ -24,17 +25,6 @@ const HANDLE = /^[A-Za-z0-9_-]{22}$/;
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const CROSS_SITE = { 'Sec-Fetch-Site': 'cross-site', Origin: 'https://evil.example' };
 
-interface SessionRow {
-  id: string;
-  current: boolean;
-  createdAt: string;
-  lastSeenAt: string;
-  ip: string | null;
-  userAgent: string | null;
-  browser: string | null;
-  os: string | null;
-  mfa: boolean;
-}
 
 /** A browser that always sends the same User-Agent (the module binds sessions to it). */
 class DeviceClient extends BrowserClient {
