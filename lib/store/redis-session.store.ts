@@ -62,7 +62,10 @@ export class RedisSessionStore implements SessionStore {
     await this.connection.open();
   }
 
-  /** The client to issue a command on now (see SharedCommandTimeout); the companions in Redis use it. */
+  /**
+   * The client to issue a command on now (see SharedCommandTimeout); the module's Redis
+   * companions use it. @internal Not part of the `/redis` entry's API.
+   */
   commandClient(): RedisStoreClient {
     return this.connection.commandClient();
   }
